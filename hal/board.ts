@@ -1,0 +1,36 @@
+import type { Clock, Ticker } from './clock';
+import type { LoadCellAdc } from './loadcell-adc';
+import type { Pump, ReleaseValve } from './actuators';
+import type { OperatorInputs } from './inputs';
+import type { OperatorPanel } from './panel';
+import type { FlashPartition } from './flash';
+import type { SerialPort } from './serial';
+
+/** Fixed facts of the machine a board drives. */
+export interface PressLimits {
+  /** Frame / ram force rating (kN). */
+  maxForceKN: number;
+  /** Full-scale force of the load cell (kN). */
+  loadCellCapacityKN: number;
+  /** Fastest pressure rise the pump can deliver on a stiff sample in the smallest die (MPa/s at the die). */
+  maxRateMPaPerS: number;
+}
+
+/**
+ * One struct of capabilities per board (the grblHAL idea): the ESP32 board and the
+ * simulator each build one and hand it to the firmware at start-up. The firmware touches
+ * hardware, time and storage only through this.
+ */
+export interface Board {
+  readonly name: string;
+  readonly clock: Clock;
+  readonly ticker: Ticker;
+  readonly loadCell: LoadCellAdc;
+  readonly pump: Pump;
+  readonly releaseValve: ReleaseValve;
+  readonly inputs: OperatorInputs;
+  readonly panel: OperatorPanel;
+  readonly flash: FlashPartition;
+  readonly serial: SerialPort;
+  readonly limits: PressLimits;
+}

@@ -1,0 +1,27 @@
+import type { SerialPort } from '../../hal/serial';
+
+/** In-memory serial link: the host side pushes bytes in and collects what the firmware wrote. */
+export class SimSerial implements SerialPort {
+  private readonly inbound: number[] = [];
+  readonly outbound: number[] = [];
+
+  constructor(readonly txCapacity = 4096) {}
+
+  hostSend(bytes: Uint8Array): void {
+    for (let i = 0; i < bytes.length; i++) this.inbound.push(bytes[i]);
+  }
+
+  read(into: Uint8Array): number {
+    const n = Math.min(into.length, this.inbound.length);
+    for (let i = 0; i < n; i++) into[i] = this.inbound[i];
+    this.inbound.splice(0, n);
+    return n;
+  }
+
+  write(bytes: Uint8Array): number {
+    const room = this.txCapacity - this.outbound.length;
+    const n = Math.min(room, bytes.length);
+    for (let i = 0; i < n; i++) this.outbound.push(bytes[i]);
+    return n;
+  }
+}

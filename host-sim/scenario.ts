@@ -1,0 +1,137 @@
+import { PressFirmware, defaultFirmwareConfig } from '../src/firmware';
+import type { RunReport } from '../src/runner/report';
+import { RunState } from '../src/runner/run-state';
+import type { ValidationError } from '../src/programs/validate';
+import { PressSimulator } from './simulator';
+import type { LayerSpec, SimulatorOptions } from './simulator';
+import { PRESS_10T } from './physics/press';
+import { ADS1220_330SPS_50KN } from './physics/sensors';
+import { MATERIALS } from './physics/materials';
+import { Trace } from './trace';
+
+export interface DryRunOptions {
+  seed: number;
+  simulator: Partial<SimulatorOptions>;
+  /** Extra simulated time after the program ends (release settling), s. */
+  tailS: number;
+  /** Hard stop for a run that never ends, s of simulated time. */
+  maxSimTimeS: number;
+  /** Record a trace row every N control ticks (0: no trace). */
+  traceEveryTicks: number;
+}
+
+export interface LayerReport {
+  material: string;
+  mass_mg: number;
+  thickness_mm: number;
+  relative_density: number;
+}
+
+export interface DryRunResult {
+  valid: boolean;
+  errors: ValidationError[];
+  report: RunReport | null;
+  layers: LayerReport[];
+  simTimeS: number;
+  ticks: number;
+  overruns: number;
+  leaseExpiries: number;
+  trace: Trace | null;
+}
+
+export function defaultSimulatorOptions(seed: number): SimulatorOptions {
+  const layer = (material: string, massMg: number): LayerSpec => ({ material: MATERIALS[material], massMg });
+  return {
+    seed,
+    press: PRESS_10T,
+    sensor: ADS1220_330SPS_50KN,
+    dieDiameterMm: 10,
+    firstLayer: layer('li6ps5cl', 100),
+    promptLayers: [layer('ncm811-li6ps5cl', 15), layer('li-in-foil', 7)],
+    operatorDelayS: 20,
+    physicsStepUs: 1000,
+    maxRateMPaPerS: 50,
+  };
+}
+
+const START_DELAY_S = 0.5;
+
+/**
+ * Dry-runs a program: the firmware core on the simulated press, in virtual time, with the
+ * simulated operator pressing Start and answering prompts. Pure: no I/O, so it runs in
+ * Node and in XS alike.
+ */
+export function dryRun(programJson: unknown, options: Partial<DryRunOptions> = {}): DryRunResult {
+  const seed = options.seed ?? 1;
+  const simOptions: SimulatorOptions = { ...defaultSimulatorOptions(seed), ...options.simulator };
+  if (simOptions.dieDiameterMm === defaultSimulatorOptions(seed).dieDiameterMm && isProgramWithDie(programJson)) {
+    simOptions.dieDiameterMm = programJson.die.diameter_mm;
+  }
+  const sim = new PressSimulator(simOptions);
+  const sensor = simOptions.sensor;
+  const firmware = new PressFirmware(
+    sim.board,
+    defaultFirmwareConfig({ tareCounts: sensor.offsetCounts, kNPerCount: 1 / (sensor.countsPerN * 1000) }),
+  );
+  const selection = firmware.selectProgram(programJson);
+  const empty: DryRunResult = { valid: false, errors: selection.errors, report: null, layers: [], simTimeS: 0, ticks: 0, overruns: 0, leaseExpiries: 0, trace: null };
+  if (!selection.ok) return empty;
+
+  const traceEvery = options.traceEveryTicks ?? 1;
+  const trace = traceEvery > 0 ? new Trace() : null;
+  const row = new Float64Array(10);
+  const maxSimUs = (options.maxSimTimeS ?? 6 * 3600) * 1e6;
+  const tailUs = (options.tailS ?? 2) * 1e6;
+  firmware.start();
+  let endUs = -1;
+  let started = false;
+  while (sim.clock.nowUs < maxSimUs) {
+    if (!started && sim.clock.nowUs >= START_DELAY_S * 1e6) {
+      sim.pressStart();
+      started = true;
+    }
+    if (!sim.step()) continue;
+    if (trace !== null && firmware.timing.ticks % traceEvery === 0) {
+      const seq = firmware.sequencer;
+      row[0] = sim.timeS;
+      row[1] = sim.plant.forceN / 1000;
+      row[2] = sim.plant.diePressureMPa;
+      row[3] = firmware.loadCell.pressureMPa;
+      row[4] = firmware.trajectory.setpointMPa;
+      row[5] = seq.active ? seq.targetMPa : 0;
+      row[6] = sim.pump.appliedLevel;
+      row[7] = sim.releaseValve.appliedLevel;
+      row[8] = seq.stepIndex;
+      row[9] = seq.state;
+      trace.push(row);
+    }
+    const finished = started && sim.clock.nowUs > START_DELAY_S * 1e6 + 200_000 && !firmware.sequencer.active && firmware.sequencer.state !== RunState.idle;
+    if (finished && endUs < 0) endUs = sim.clock.nowUs + tailUs;
+    if (endUs >= 0 && sim.clock.nowUs >= endUs) break;
+  }
+  firmware.stop();
+
+  const layers: LayerReport[] = sim.layers.map((layer, i) => ({
+    material: layer.material.name,
+    mass_mg: layer.massMg,
+    thickness_mm: sim.stack.thicknessM(i) * 1000,
+    relative_density: sim.stack.relativeDensity(i),
+  }));
+  return {
+    valid: true,
+    errors: [],
+    report: firmware.report(),
+    layers,
+    simTimeS: sim.timeS,
+    ticks: firmware.timing.ticks,
+    overruns: firmware.timing.overruns,
+    leaseExpiries: sim.pump.leaseExpiries + sim.releaseValve.leaseExpiries,
+    trace,
+  };
+}
+
+function isProgramWithDie(json: unknown): json is { die: { diameter_mm: number } } {
+  if (typeof json !== 'object' || json === null) return false;
+  const die = (json as { die?: unknown }).die;
+  return typeof die === 'object' && die !== null && typeof (die as { diameter_mm?: unknown }).diameter_mm === 'number';
+}

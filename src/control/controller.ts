@@ -1,0 +1,177 @@
+/**
+ * Pressure controller in "rate space". The law asks for a pressure rate,
+ *   wantedRate = feedForwardRate + kp·error + ki·∫error        (MPa/s),
+ * and the actuator allocation turns that rate into pump speed or release opening through
+ * online estimates of the plant gains. The pump gain (MPa/s per unit speed) follows the
+ * measured stiffness, which changes more than tenfold over a stroke, so the loop gain stays
+ * put while the plant does not.
+ */
+
+export interface ControllerTuning {
+  /** Proportional gain, 1/s. */
+  kpPerS: number;
+  /** Integral gain, 1/s². */
+  kiPerS2: number;
+  /** Starting pump gain estimate, MPa/s per unit speed (high is the safe side). */
+  initialPumpGain: number;
+  minPumpGain: number;
+  maxPumpGain: number;
+  /** Starting release estimate, MPa/s per unit opening per √MPa. */
+  initialReleaseGain: number;
+  minReleaseGain: number;
+  maxReleaseGain: number;
+  /** Actuator lag assumed by the gain estimator, s. */
+  actuatorLagS: number;
+  /** Per-tick weight of a new gain observation (0..1). */
+  estimatorWeight: number;
+}
+
+export const DEFAULT_TUNING: ControllerTuning = {
+  kpPerS: 3,
+  kiPerS2: 1.5,
+  initialPumpGain: 200,
+  minPumpGain: 1,
+  maxPumpGain: 5000,
+  initialReleaseGain: 10,
+  minReleaseGain: 0.05,
+  maxReleaseGain: 500,
+  actuatorLagS: 0.05,
+  estimatorWeight: 0.05,
+};
+
+/** Window of the pressure-rate estimate, in ticks. */
+const RATE_WINDOW = 5;
+/** Below this command the actuator is treated as idle by the estimator. */
+const MIN_ESTIMATION_LEVEL = 0.02;
+
+export class PressureController {
+  pumpLevel = 0;
+  releaseLevel = 0;
+  integralMPaS = 0;
+  pumpGain: number;
+  releaseGain: number;
+  /** Measured dP/dt over the estimation window, MPa/s. */
+  measuredRateMPaPerS = 0;
+
+  private readonly pressureHistory = new Float64Array(RATE_WINDOW + 1);
+  private readonly pumpModelHistory = new Float64Array(RATE_WINDOW + 1);
+  private readonly releaseModelHistory = new Float64Array(RATE_WINDOW + 1);
+  private historyIndex = 0;
+  private historyCount = 0;
+  private pumpModel = 0;
+  private releaseModel = 0;
+
+  constructor(public tuning: ControllerTuning) {
+    this.pumpGain = tuning.initialPumpGain;
+    this.releaseGain = tuning.initialReleaseGain;
+  }
+
+  /** Forget the integral (between steps); the gain estimates carry over. */
+  resetIntegral(): void {
+    this.integralMPaS = 0;
+  }
+
+  /** Outputs off, history cleared (after a fault or at a run start). */
+  reset(): void {
+    this.pumpLevel = 0;
+    this.releaseLevel = 0;
+    this.integralMPaS = 0;
+    this.pumpModel = 0;
+    this.releaseModel = 0;
+    this.historyCount = 0;
+    this.pumpGain = this.tuning.initialPumpGain;
+    this.releaseGain = this.tuning.initialReleaseGain;
+  }
+
+  /** Track a setpoint: feed-forward rate plus PI with conditional integration (anti-windup). */
+  track(setpointMPa: number, feedForwardRateMPaPerS: number, pressureMPa: number, dtS: number): void {
+    this.observe(pressureMPa, dtS);
+    const t = this.tuning;
+    const error = setpointMPa - pressureMPa;
+    const candidateIntegral = this.integralMPaS + error * dtS;
+    let wanted = feedForwardRateMPaPerS + t.kpPerS * error + t.kiPerS2 * candidateIntegral;
+    const saturatedUp = wanted > 0 && this.allocate(wanted, pressureMPa) && error > 0;
+    const saturatedDown = wanted < 0 && this.releaseLevel >= 1 && error < 0;
+    if (!saturatedUp && !saturatedDown) {
+      this.integralMPaS = candidateIntegral;
+    } else {
+      wanted = feedForwardRateMPaPerS + t.kpPerS * error + t.kiPerS2 * this.integralMPaS;
+    }
+    this.allocate(wanted, pressureMPa);
+  }
+
+  /** Everything off (static hold inside its band, prompts at pressure). */
+  idle(pressureMPa: number, dtS: number): void {
+    this.observe(pressureMPa, dtS);
+    this.pumpLevel = 0;
+    this.releaseLevel = 0;
+  }
+
+  /** Drop the load: pump off, release fully open. */
+  dump(pressureMPa: number, dtS: number): void {
+    this.observe(pressureMPa, dtS);
+    this.pumpLevel = 0;
+    this.releaseLevel = 1;
+    this.integralMPaS = 0;
+  }
+
+  /** Sets the outputs for a wanted rate; returns true when the pump is saturated. */
+  private allocate(wantedRateMPaPerS: number, pressureMPa: number): boolean {
+    if (wantedRateMPaPerS >= 0) {
+      const pump = wantedRateMPaPerS / this.pumpGain;
+      this.pumpLevel = pump > 1 ? 1 : pump;
+      this.releaseLevel = 0;
+      return pump >= 1;
+    }
+    const root = Math.sqrt(pressureMPa > 0.25 ? pressureMPa : 0.25);
+    const opening = -wantedRateMPaPerS / (this.releaseGain * root);
+    this.pumpLevel = 0;
+    this.releaseLevel = opening > 1 ? 1 : opening;
+    return false;
+  }
+
+  /**
+   * Updates the measured rate and, when one actuator alone has been acting, its gain.
+   * The actuator models are first-order lags of the commands, so the comparison is made
+   * between quantities that move together.
+   */
+  private observe(pressureMPa: number, dtS: number): void {
+    const t = this.tuning;
+    const lagWeight = dtS / (t.actuatorLagS + dtS);
+    this.pumpModel += (this.pumpLevel - this.pumpModel) * lagWeight;
+    this.releaseModel += (this.releaseLevel - this.releaseModel) * lagWeight;
+
+    const i = this.historyIndex;
+    this.pressureHistory[i] = pressureMPa;
+    this.pumpModelHistory[i] = this.pumpModel;
+    this.releaseModelHistory[i] = this.releaseModel;
+    this.historyIndex = i === RATE_WINDOW ? 0 : i + 1;
+    if (this.historyCount <= RATE_WINDOW) {
+      this.historyCount++;
+      return;
+    }
+    // The oldest entry is the one the index now points at.
+    const oldest = this.historyIndex;
+    this.measuredRateMPaPerS = (pressureMPa - this.pressureHistory[oldest]) / (RATE_WINDOW * dtS);
+    let pumpMean = 0;
+    let releaseMean = 0;
+    for (let k = 0; k <= RATE_WINDOW; k++) {
+      pumpMean += this.pumpModelHistory[k];
+      releaseMean += this.releaseModelHistory[k];
+    }
+    pumpMean /= RATE_WINDOW + 1;
+    releaseMean /= RATE_WINDOW + 1;
+
+    if (pumpMean > MIN_ESTIMATION_LEVEL && releaseMean < MIN_ESTIMATION_LEVEL * 0.1 && this.measuredRateMPaPerS > 0) {
+      const observed = this.measuredRateMPaPerS / pumpMean;
+      this.pumpGain = clamp(this.pumpGain + (observed - this.pumpGain) * t.estimatorWeight, t.minPumpGain, t.maxPumpGain);
+    } else if (releaseMean > MIN_ESTIMATION_LEVEL && pumpMean < MIN_ESTIMATION_LEVEL * 0.1 && this.measuredRateMPaPerS < 0 && pressureMPa > 1) {
+      const observed = -this.measuredRateMPaPerS / (releaseMean * Math.sqrt(pressureMPa));
+      this.releaseGain = clamp(this.releaseGain + (observed - this.releaseGain) * t.estimatorWeight, t.minReleaseGain, t.maxReleaseGain);
+    }
+  }
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return value < low ? low : value > high ? high : value;
+}

@@ -1,0 +1,277 @@
+import type { Board } from '../hal/board';
+import type { PanelView } from '../hal/panel';
+import { StatusPattern } from '../hal/panel';
+import type { TickerHandle } from '../hal/clock';
+import type { LoadCellCalibration } from './loadcell/calibration';
+import { LoadCellPipeline } from './loadcell/pipeline';
+import { SetpointTrajectory } from './control/trajectory';
+import type { ControllerTuning } from './control/controller';
+import { DEFAULT_TUNING, PressureController } from './control/controller';
+import { LoopTiming } from './control/loop-timing';
+import type { CompiledProgram } from './programs/compile';
+import { compileProgram } from './programs/compile';
+import type { DeviceCapabilities } from './programs/program';
+import type { ValidationResult } from './programs/validate';
+import { validateProgram } from './programs/validate';
+import { Sequencer } from './runner/sequencer';
+import { Demand, RUN_STATE_NAMES, RunState } from './runner/run-state';
+import type { RunReport } from './runner/report';
+import { buildRunReport } from './runner/report';
+import { SafetySupervisor } from './safety/supervisor';
+import { faultName } from './safety/faults';
+
+export interface FirmwareConfig {
+  /** Control loop rate, 50–1000 Hz. */
+  loopRateHz: number;
+  calibration: LoadCellCalibration;
+  tuning: ControllerTuning;
+  /** Longest gap between load-cell samples before the reading counts as stale, ms. */
+  staleAfterMs: number;
+  /** Actuator leases last this many loop periods. */
+  leasePeriods: number;
+  /** Panel refresh divider: the panel is redrawn every N ticks. */
+  panelEveryTicks: number;
+  panelPromptChars: number;
+  maxSteps: number;
+}
+
+export function defaultFirmwareConfig(calibration: LoadCellCalibration): FirmwareConfig {
+  return {
+    loopRateHz: 100,
+    calibration,
+    tuning: DEFAULT_TUNING,
+    staleAfterMs: 250,
+    leasePeriods: 3,
+    panelEveryTicks: 10,
+    panelPromptChars: 80,
+    maxSteps: 64,
+  };
+}
+
+/**
+ * The firmware: composes the load-cell pipeline, sequencer, controller and safety
+ * supervisor over a Board, and runs them from a fixed-rate tick. One tick, in order:
+ * sample → filter → plausibility → setpoint from the runner → controller demand →
+ * safety supervisor (may override) → actuators with leases → panel. The tick allocates
+ * nothing.
+ */
+export class PressFirmware {
+  readonly capabilities: DeviceCapabilities;
+  readonly loadCell: LoadCellPipeline;
+  readonly sequencer = new Sequencer();
+  readonly trajectory = new SetpointTrajectory(1.0, 0.2);
+  readonly controller: PressureController;
+  readonly safety: SafetySupervisor;
+  readonly timing: LoopTiming;
+  readonly periodMs: number;
+  /** The view handed to the panel, reused every refresh. */
+  readonly panelView: PanelView = {
+    state: 'IDLE',
+    stepIndex: 0,
+    stepCount: 0,
+    stepType: '',
+    pressureMPa: 0,
+    targetMPa: 0,
+    stepTimeLeftS: 0,
+    prompt: '',
+    lastFault: '',
+  };
+
+  private tickerHandle: TickerHandle | null = null;
+  private readonly leaseMs: number;
+  private previousContinue = false;
+  private previousStart = false;
+  private previousStop = false;
+  /** Static hold: true while topping up / bleeding back toward the target. */
+  private staticCorrecting = false;
+  private lastDemand: number = Demand.dump;
+  private lastStepIndex = -1;
+
+  constructor(readonly board: Board, readonly config: FirmwareConfig) {
+    if (!(config.loopRateHz >= 50 && config.loopRateHz <= 1000)) {
+      throw new RangeError(`loopRateHz: ${config.loopRateHz} is out of range (50 to 1000 Hz)`);
+    }
+    this.periodMs = 1000 / config.loopRateHz;
+    this.leaseMs = this.periodMs * config.leasePeriods;
+    this.capabilities = {
+      maxForceKN: board.limits.maxForceKN,
+      maxRateMPaPerS: board.limits.maxRateMPaPerS,
+      maxSteps: config.maxSteps,
+      panelPromptChars: config.panelPromptChars,
+    };
+    this.loadCell = new LoadCellPipeline(board.loadCell, config.calibration, 1, config.staleAfterMs);
+    this.controller = new PressureController(config.tuning);
+    this.safety = new SafetySupervisor(board.limits.maxForceKN);
+    this.timing = new LoopTiming(this.periodMs);
+  }
+
+  /** Validates and selects a program (JSON already parsed). Nothing changes when it is invalid. */
+  selectProgram(json: unknown): ValidationResult {
+    const result = validateProgram(json, this.capabilities);
+    if (result.ok && !this.sequencer.active) {
+      const compiled = compileProgram(result.program, this.board.limits.maxForceKN);
+      this.sequencer.load(compiled);
+      this.loadCell.dieAreaMm2 = compiled.dieAreaMm2;
+      this.safety.tripPressureMPa = compiled.ceilingMPa;
+    }
+    return result;
+  }
+
+  get program(): CompiledProgram | null {
+    return this.sequencer.program;
+  }
+
+  /** Starts the fixed-rate loop on the board's ticker. */
+  start(): void {
+    if (this.tickerHandle !== null) return;
+    this.board.pump.safe();
+    this.board.releaseValve.safe();
+    this.tickerHandle = this.board.ticker.repeat(this.periodMs, () => this.tick());
+  }
+
+  stop(): void {
+    if (this.tickerHandle === null) return;
+    this.tickerHandle.cancel();
+    this.tickerHandle = null;
+    this.board.pump.safe();
+    this.board.releaseValve.safe();
+  }
+
+  /** Starts the selected program (the Start button does the same). */
+  startRun(): boolean {
+    if (this.safety.tripped || this.sequencer.program === null || this.sequencer.active) return false;
+    this.controller.reset();
+    this.trajectory.reset(this.loadCell.pressureMPa);
+    this.lastStepIndex = -1;
+    return this.sequencer.start(this.board.clock.nowMs(), this.loadCell.pressureMPa);
+  }
+
+  continueRun(): boolean {
+    return this.sequencer.continueRun(this.board.clock.nowMs(), this.loadCell.pressureMPa);
+  }
+
+  abortRun(): void {
+    this.sequencer.abort(this.board.clock.nowMs());
+  }
+
+  /** Clears a latched fault (explicit operator or protocol action). */
+  resetFault(): void {
+    this.safety.reset();
+    if (this.sequencer.state === RunState.fault) this.sequencer.state = RunState.idle;
+  }
+
+  report(): RunReport {
+    return buildRunReport(this.sequencer, this.safety.latchedFault, this.safety.faultTimeMs);
+  }
+
+  get stateName(): string {
+    return RUN_STATE_NAMES[this.sequencer.state];
+  }
+
+  tick(): void {
+    const board = this.board;
+    const nowMs = board.clock.nowMs();
+    const dtS = this.timing.tick(nowMs);
+    const cell = this.loadCell;
+    cell.update(nowMs);
+    const pressure = cell.pressureMPa;
+
+    this.readButtons(nowMs, pressure);
+    const seq = this.sequencer;
+    seq.update(nowMs, pressure);
+    if (seq.stepIndex !== this.lastStepIndex) {
+      this.lastStepIndex = seq.stepIndex;
+      this.controller.resetIntegral();
+      this.staticCorrecting = false;
+    }
+
+    const controller = this.controller;
+    const trajectory = this.trajectory;
+    let demand = seq.demand;
+    if (demand === Demand.staticHold) demand = this.staticHoldDemand(pressure);
+    if (demand === Demand.track) {
+      if (this.lastDemand !== Demand.track) trajectory.reset(pressure);
+      trajectory.update(seq.targetMPa, seq.rateMPaPerS, dtS);
+      controller.track(trajectory.setpointMPa, trajectory.rateMPaPerS, pressure, dtS);
+    } else if (demand === Demand.dump) {
+      trajectory.reset(pressure);
+      controller.dump(pressure, dtS);
+    } else {
+      trajectory.reset(pressure);
+      controller.idle(pressure, dtS);
+    }
+    this.lastDemand = demand;
+
+    let pumpLevel = controller.pumpLevel;
+    let releaseLevel = controller.releaseLevel;
+    if (this.safety.check(nowMs, pressure, cell.forceKN, cell.fault, board.inputs.estop)) {
+      pumpLevel = 0;
+      releaseLevel = 1;
+      if (seq.state !== RunState.fault) seq.fault(nowMs);
+    }
+    board.pump.command(pumpLevel, this.leaseMs);
+    board.releaseValve.command(releaseLevel, this.leaseMs);
+
+    if (this.timing.ticks % this.config.panelEveryTicks === 0) this.refreshPanel(nowMs, pressure);
+  }
+
+  /** Static hold: nothing moves inside the band; leaving it starts a correction back to the target. */
+  private staticHoldDemand(pressureMPa: number): number {
+    const seq = this.sequencer;
+    const error = pressureMPa - seq.targetMPa;
+    if (this.staticCorrecting) {
+      const arrived = error > -0.1 * seq.bandMPa && error < 0.1 * seq.bandMPa;
+      if (arrived) this.staticCorrecting = false;
+    } else if (error > seq.bandMPa || error < -seq.bandMPa) {
+      this.staticCorrecting = true;
+    }
+    return this.staticCorrecting ? Demand.track : Demand.idle;
+  }
+
+  private readButtons(nowMs: number, pressureMPa: number): void {
+    const inputs = this.board.inputs;
+    const start = inputs.startPressed;
+    const cont = inputs.continuePressed;
+    const stop = inputs.stopPressed;
+    if (start && !this.previousStart) this.startRun();
+    if (cont && !this.previousContinue) this.sequencer.continueRun(nowMs, pressureMPa);
+    if (stop && !this.previousStop) this.sequencer.abort(nowMs);
+    this.previousStart = start;
+    this.previousContinue = cont;
+    this.previousStop = stop;
+  }
+
+  private refreshPanel(nowMs: number, pressureMPa: number): void {
+    const view = this.panelView;
+    const seq = this.sequencer;
+    const program = seq.program;
+    view.state = RUN_STATE_NAMES[seq.state];
+    view.stepIndex = seq.stepIndex + 1;
+    view.stepCount = program === null ? 0 : program.stepCount;
+    view.stepType = program === null || seq.stepIndex < 0 ? '' : program.typeNames[seq.stepIndex];
+    view.pressureMPa = pressureMPa;
+    view.targetMPa = seq.targetMPa;
+    view.stepTimeLeftS = seq.stepTimeLeftS(nowMs);
+    view.prompt = program !== null && seq.state === RunState.waiting ? program.prompts[seq.stepIndex] : '';
+    view.lastFault = faultName(this.safety.latchedFault);
+    const panel = this.board.panel;
+    panel.show(view);
+    panel.setStatus(statusPattern(seq.state));
+  }
+}
+
+function statusPattern(state: number): number {
+  switch (state) {
+    case RunState.running:
+      return StatusPattern.running;
+    case RunState.waiting:
+    case RunState.paused:
+      return StatusPattern.waiting;
+    case RunState.complete:
+      return StatusPattern.complete;
+    case RunState.fault:
+      return StatusPattern.fault;
+    default:
+      return StatusPattern.idle;
+  }
+}

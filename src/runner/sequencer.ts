@@ -1,0 +1,158 @@
+import type { CompiledProgram } from '../programs/compile';
+import { HoldMode, StepKind } from '../programs/compile';
+import { Demand, RunState } from './run-state';
+import { StepStats } from './step-stats';
+
+/** Rate used to settle the setpoint onto a hold or prompt level, MPa/s. */
+const HOLD_SETTLE_RATE_MPA_PER_S = 5;
+/** A release to this pressure or less ends with the release valve wide open. */
+const ZERO_LEVEL_MPA = 0.5;
+
+/**
+ * Walks a compiled program step by step. Steps advance on measurement ("null pacing"): a
+ * ramp ends when the measured pressure enters its band, a release when it falls to its
+ * level, a hold when its time is up, a prompt when the operator presses Continue.
+ */
+export class Sequencer {
+  state: number = RunState.idle;
+  program: CompiledProgram | null = null;
+  stats: StepStats | null = null;
+  stepIndex = -1;
+  stepStartMs = 0;
+  runStartMs = 0;
+  runEndMs = 0;
+  peakMPa = 0;
+  /** This tick's demand on the controller. */
+  demand: number = Demand.idle;
+  targetMPa = 0;
+  rateMPaPerS = 0;
+  bandMPa = 0;
+
+  load(program: CompiledProgram): void {
+    this.program = program;
+    this.stats = new StepStats(program.stepCount);
+    this.state = RunState.idle;
+    this.stepIndex = -1;
+  }
+
+  get active(): boolean {
+    return this.state === RunState.running || this.state === RunState.waiting || this.state === RunState.paused;
+  }
+
+  start(nowMs: number, pressureMPa: number): boolean {
+    const program = this.program;
+    if (program === null || this.active) return false;
+    if (this.state !== RunState.idle) this.stats = new StepStats(program.stepCount);
+    this.runStartMs = nowMs;
+    this.peakMPa = pressureMPa;
+    this.state = RunState.running;
+    this.enterStep(0, nowMs, pressureMPa);
+    return true;
+  }
+
+  /** Operator answered a prompt. */
+  continueRun(nowMs: number, pressureMPa: number): boolean {
+    if (this.state !== RunState.waiting) return false;
+    this.state = RunState.running;
+    this.enterStep(this.stepIndex + 1, nowMs, pressureMPa);
+    return true;
+  }
+
+  abort(nowMs: number): void {
+    if (!this.active) return;
+    this.finish(RunState.aborted, nowMs);
+  }
+
+  fault(nowMs: number): void {
+    if (this.state === RunState.fault) return;
+    if (this.active) this.finish(RunState.fault, nowMs);
+    else this.state = RunState.fault;
+  }
+
+  /** Called every tick with the measured pressure; sets demand, target, rate. */
+  update(nowMs: number, pressureMPa: number): void {
+    if (pressureMPa > this.peakMPa && this.active) this.peakMPa = pressureMPa;
+    const program = this.program;
+    if (program === null || !this.active) {
+      this.setRestingDemand();
+      return;
+    }
+    const i = this.stepIndex;
+    const stats = this.stats as StepStats;
+    const target = program.targetMPa[i];
+    stats.sample((nowMs - this.runStartMs) / 1000, pressureMPa, target);
+    const elapsedS = (nowMs - this.stepStartMs) / 1000;
+    this.targetMPa = target;
+    this.bandMPa = program.bandMPa[i];
+    switch (program.kind[i]) {
+      case StepKind.ramp:
+        this.demand = Demand.track;
+        this.rateMPaPerS = program.rateMPaPerS[i];
+        if (pressureMPa >= target - this.bandMPa) this.advance(nowMs, pressureMPa);
+        break;
+      case StepKind.hold:
+        this.demand = program.holdMode[i] === HoldMode.static ? Demand.staticHold : Demand.track;
+        this.rateMPaPerS = HOLD_SETTLE_RATE_MPA_PER_S;
+        if (elapsedS >= program.durationS[i]) this.advance(nowMs, pressureMPa);
+        break;
+      case StepKind.release:
+        this.demand = Demand.track;
+        this.rateMPaPerS = program.rateMPaPerS[i];
+        if (target <= ZERO_LEVEL_MPA && this.reachedZero(pressureMPa)) this.demand = Demand.dump;
+        if (pressureMPa <= target + this.bandMPa) this.advance(nowMs, pressureMPa);
+        break;
+      case StepKind.prompt:
+        this.state = RunState.waiting;
+        this.demand = target <= ZERO_LEVEL_MPA ? Demand.dump : Demand.track;
+        this.rateMPaPerS = HOLD_SETTLE_RATE_MPA_PER_S;
+        break;
+    }
+  }
+
+  /** Seconds left in the current step, when the step has a duration (NaN otherwise). */
+  stepTimeLeftS(nowMs: number): number {
+    const program = this.program;
+    if (program === null || !this.active || program.kind[this.stepIndex] !== StepKind.hold) return NaN;
+    const left = program.durationS[this.stepIndex] - (nowMs - this.stepStartMs) / 1000;
+    return left > 0 ? left : 0;
+  }
+
+  private reachedZero(pressureMPa: number): boolean {
+    return pressureMPa <= ZERO_LEVEL_MPA;
+  }
+
+  private advance(nowMs: number, pressureMPa: number): void {
+    const next = this.stepIndex + 1;
+    if (next >= (this.program as CompiledProgram).stepCount) {
+      this.finish(RunState.complete, nowMs);
+      return;
+    }
+    this.enterStep(next, nowMs, pressureMPa);
+  }
+
+  private enterStep(index: number, nowMs: number, pressureMPa: number): void {
+    const stats = this.stats as StepStats;
+    stats.end();
+    this.stepIndex = index;
+    this.stepStartMs = nowMs;
+    stats.begin(index, (nowMs - this.runStartMs) / 1000, pressureMPa);
+  }
+
+  private finish(state: number, nowMs: number): void {
+    (this.stats as StepStats).end();
+    this.state = state;
+    this.runEndMs = nowMs;
+    this.setRestingDemand();
+  }
+
+  /**
+   * Outside a run the release stays open, except after a program that completed at
+   * pressure (a stack-pressure fixture): then pump off and release closed keep the load.
+   */
+  private setRestingDemand(): void {
+    const program = this.program;
+    this.rateMPaPerS = 0;
+    const keepsLoad = this.state === RunState.complete && program !== null && program.targetMPa[program.stepCount - 1] > ZERO_LEVEL_MPA;
+    this.demand = keepsLoad ? Demand.idle : Demand.dump;
+  }
+}

@@ -1,0 +1,77 @@
+/** Resolution and range of the per-step |error| histogram used for the p99 hold error. */
+const ERROR_BIN_MPA = 0.001;
+const ERROR_BINS = 8192;
+
+/**
+ * Per-step results, one typed-array slot per step, filled during the run without
+ * allocating: time span, peak, value at the end, mean and p99 of |P − target| (from a
+ * fixed 1 kPa histogram).
+ */
+export class StepStats {
+  readonly startS: Float64Array;
+  readonly endS: Float64Array;
+  readonly peakMPa: Float64Array;
+  readonly endMPa: Float64Array;
+  readonly meanMPa: Float64Array;
+  readonly errorP99MPa: Float64Array;
+  readonly started: Uint8Array;
+
+  private readonly histogram = new Uint32Array(ERROR_BINS + 1);
+  private sumMPa = 0;
+  private samples = 0;
+  private active = -1;
+
+  constructor(stepCount: number) {
+    this.startS = new Float64Array(stepCount);
+    this.endS = new Float64Array(stepCount);
+    this.peakMPa = new Float64Array(stepCount);
+    this.endMPa = new Float64Array(stepCount);
+    this.meanMPa = new Float64Array(stepCount);
+    this.errorP99MPa = new Float64Array(stepCount);
+    this.started = new Uint8Array(stepCount);
+  }
+
+  begin(step: number, timeS: number, pressureMPa: number): void {
+    this.active = step;
+    this.started[step] = 1;
+    this.startS[step] = timeS;
+    this.endS[step] = timeS;
+    this.peakMPa[step] = pressureMPa;
+    this.endMPa[step] = pressureMPa;
+    this.histogram.fill(0);
+    this.sumMPa = 0;
+    this.samples = 0;
+  }
+
+  sample(timeS: number, pressureMPa: number, targetMPa: number): void {
+    const step = this.active;
+    if (step < 0) return;
+    if (pressureMPa > this.peakMPa[step]) this.peakMPa[step] = pressureMPa;
+    this.endS[step] = timeS;
+    this.endMPa[step] = pressureMPa;
+    this.sumMPa += pressureMPa;
+    this.samples++;
+    const error = pressureMPa > targetMPa ? pressureMPa - targetMPa : targetMPa - pressureMPa;
+    const bin = Math.floor(error / ERROR_BIN_MPA);
+    this.histogram[bin < ERROR_BINS ? bin : ERROR_BINS]++;
+  }
+
+  /** Closes the active step: mean and p99 error (upper edge of the bin holding the 99th percentile). */
+  end(): void {
+    const step = this.active;
+    if (step < 0) return;
+    this.active = -1;
+    this.meanMPa[step] = this.samples > 0 ? this.sumMPa / this.samples : this.endMPa[step];
+    const rank = Math.ceil(this.samples * 0.99);
+    let seen = 0;
+    let p99 = 0;
+    for (let bin = 0; bin <= ERROR_BINS; bin++) {
+      seen += this.histogram[bin];
+      if (seen >= rank && rank > 0) {
+        p99 = bin === ERROR_BINS ? Infinity : (bin + 1) * ERROR_BIN_MPA;
+        break;
+      }
+    }
+    this.errorP99MPa[step] = p99;
+  }
+}

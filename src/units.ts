@@ -1,0 +1,18 @@
+/**
+ * The one unit-conversion module. Pressure at the die is force over die area:
+ * 1 MPa = 1 N/mm², so pressureMPa = forceKN · 1000 / areaMm2.
+ */
+
+const HALF_PI_QUARTER = Math.PI / 4;
+
+export function dieAreaMm2(diameterMm: number): number {
+  return HALF_PI_QUARTER * diameterMm * diameterMm;
+}
+
+export function forceKNToPressureMPa(forceKN: number, areaMm2: number): number {
+  return (forceKN * 1000) / areaMm2;
+}
+
+export function pressureMPaToForceKN(pressureMPa: number, areaMm2: number): number {
+  return (pressureMPa * areaMm2) / 1000;
+}
