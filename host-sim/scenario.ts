@@ -61,10 +61,18 @@ const START_DELAY_S = 0.5;
  * simulated operator pressing Start and answering prompts. Pure: no I/O, so it runs in
  * Node and in XS alike.
  */
-export function dryRun(programJson: unknown, options: Partial<DryRunOptions> = {}): DryRunResult {
+export interface DryRunSession {
+  sim: PressSimulator;
+  firmware: PressFirmware;
+  errors: ValidationError[];
+}
+
+/** Builds the simulated press and the firmware on it, with the program selected (or its errors). */
+export function createDryRunSession(programJson: unknown, options: Partial<DryRunOptions> = {}): DryRunSession {
   const seed = options.seed ?? 1;
-  const simOptions: SimulatorOptions = { ...defaultSimulatorOptions(seed), ...options.simulator };
-  if (simOptions.dieDiameterMm === defaultSimulatorOptions(seed).dieDiameterMm && isProgramWithDie(programJson)) {
+  const defaults = defaultSimulatorOptions(seed);
+  const simOptions: SimulatorOptions = { ...defaults, ...options.simulator };
+  if (options.simulator?.dieDiameterMm === undefined && isProgramWithDie(programJson)) {
     simOptions.dieDiameterMm = programJson.die.diameter_mm;
   }
   const sim = new PressSimulator(simOptions);
@@ -74,8 +82,24 @@ export function dryRun(programJson: unknown, options: Partial<DryRunOptions> = {
     defaultFirmwareConfig({ tareCounts: sensor.offsetCounts, kNPerCount: 1 / (sensor.countsPerN * 1000) }),
   );
   const selection = firmware.selectProgram(programJson);
-  const empty: DryRunResult = { valid: false, errors: selection.errors, report: null, layers: [], simTimeS: 0, ticks: 0, overruns: 0, leaseExpiries: 0, trace: null };
-  if (!selection.ok) return empty;
+  return { sim, firmware, errors: selection.errors };
+}
+
+/**
+ * Dry-runs a program: the firmware core on the simulated press, in virtual time, with the
+ * simulated operator pressing Start and answering prompts. Pure: no I/O, so it runs in
+ * Node and in XS alike.
+ */
+export function dryRun(programJson: unknown, options: Partial<DryRunOptions> = {}): DryRunResult {
+  return runSession(createDryRunSession(programJson, options), options);
+}
+
+/** Runs a session built by createDryRunSession to the end of its program. */
+export function runSession(session: DryRunSession, options: Partial<DryRunOptions> = {}): DryRunResult {
+  const { sim, firmware } = session;
+  if (session.errors.length > 0) {
+    return { valid: false, errors: session.errors, report: null, layers: [], simTimeS: 0, ticks: 0, overruns: 0, leaseExpiries: 0, trace: null };
+  }
 
   const traceEvery = options.traceEveryTicks ?? 1;
   const trace = traceEvery > 0 ? new Trace() : null;

@@ -135,7 +135,8 @@ export class Sequencer {
     stats.end();
     this.stepIndex = index;
     this.stepStartMs = nowMs;
-    stats.begin(index, (nowMs - this.runStartMs) / 1000, pressureMPa);
+    const program = this.program as CompiledProgram;
+    stats.begin(index, (nowMs - this.runStartMs) / 1000, pressureMPa, program.kind[index] === StepKind.hold);
   }
 
   private finish(state: number, nowMs: number): void {

@@ -20,6 +20,10 @@ export class StepStats {
   private sumMPa = 0;
   private samples = 0;
   private active = -1;
+  /** Highest histogram bin touched in the active step: clearing and scanning stop there. */
+  private topBin = 0;
+  /** Whether the active step records |error| (holds only: ramps start far from target). */
+  private tracksError = false;
 
   constructor(stepCount: number) {
     this.startS = new Float64Array(stepCount);
@@ -31,14 +35,16 @@ export class StepStats {
     this.started = new Uint8Array(stepCount);
   }
 
-  begin(step: number, timeS: number, pressureMPa: number): void {
+  begin(step: number, timeS: number, pressureMPa: number, tracksError: boolean): void {
     this.active = step;
+    this.tracksError = tracksError;
     this.started[step] = 1;
     this.startS[step] = timeS;
     this.endS[step] = timeS;
     this.peakMPa[step] = pressureMPa;
     this.endMPa[step] = pressureMPa;
-    this.histogram.fill(0);
+    this.histogram.fill(0, 0, this.topBin + 1);
+    this.topBin = 0;
     this.sumMPa = 0;
     this.samples = 0;
   }
@@ -51,12 +57,15 @@ export class StepStats {
     this.endMPa[step] = pressureMPa;
     this.sumMPa += pressureMPa;
     this.samples++;
+    if (!this.tracksError) return;
     const error = pressureMPa > targetMPa ? pressureMPa - targetMPa : targetMPa - pressureMPa;
-    const bin = Math.floor(error / ERROR_BIN_MPA);
-    this.histogram[bin < ERROR_BINS ? bin : ERROR_BINS]++;
+    const raw = Math.floor(error / ERROR_BIN_MPA);
+    const bin = raw < ERROR_BINS ? raw : ERROR_BINS;
+    this.histogram[bin]++;
+    if (bin > this.topBin) this.topBin = bin;
   }
 
-  /** Closes the active step: mean and p99 error (upper edge of the bin holding the 99th percentile). */
+  /** Closes the active step: mean and (for error-tracking steps) p99 error (upper edge of the bin holding the 99th percentile). */
   end(): void {
     const step = this.active;
     if (step < 0) return;
@@ -65,13 +74,13 @@ export class StepStats {
     const rank = Math.ceil(this.samples * 0.99);
     let seen = 0;
     let p99 = 0;
-    for (let bin = 0; bin <= ERROR_BINS; bin++) {
+    for (let bin = 0; bin <= this.topBin; bin++) {
       seen += this.histogram[bin];
       if (seen >= rank && rank > 0) {
         p99 = bin === ERROR_BINS ? Infinity : (bin + 1) * ERROR_BIN_MPA;
         break;
       }
     }
-    this.errorP99MPa[step] = p99;
+    this.errorP99MPa[step] = this.tracksError ? p99 : NaN;
   }
 }

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(import.meta.dirname, '..');
+
+export function readExample(name: string): unknown {
+  return JSON.parse(readFileSync(path.join(repoRoot, 'examples', `${name}.json`), 'utf8'));
+}
+
+/** A small valid program; `steps` replaces the default ramp-hold-release. */
+export function program(steps?: unknown[], die = { diameter_mm: 10, max_pressure_MPa: 740 }): Record<string, unknown> {
+  return {
+    format: 'press-program/1',
+    name: 'test-program',
+    die,
+    steps: steps ?? [
+      { type: 'ramp', to_MPa: 100, rate_MPa_s: 20 },
+      { type: 'hold', duration_s: 5, band_MPa: 1, mode: 'dynamic' },
+      { type: 'release', to_MPa: 0, rate_MPa_s: 20 },
+    ],
+  };
+}

@@ -1,0 +1,63 @@
+// The XS suite: the platform-neutral core plus the host simulator, bundled by esbuild and
+// run in the real XS engine (xsnap built from the Moddable XS sources by npm install).
+// Each check runs the same code in Node and compares.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { runInXs, extractJson, repoRoot, xsnapBinary } from '../../tools/xs-run';
+import { engineSummary } from './scenario-summary';
+import { compareJson } from './compare';
+
+const TOLERANCE = 1e-9;
+const EXAMPLE = 'li6ps5cl-three-layer';
+let passed = 0;
+let failed = 0;
+
+function check(name: string, ok: boolean, detail: string): void {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} xs: ${name} — ${detail}`);
+}
+
+const version = spawnSync(xsnapBinary, ['-v'], { encoding: 'utf8' }).stdout.trim();
+console.log(`xs: engine ${version || '(version unknown)'} at ${path.relative(repoRoot, xsnapBinary)}`);
+
+const programText = readFileSync(path.join(repoRoot, 'examples', `${EXAMPLE}.json`), 'utf8');
+for (const seed of [1, 7]) {
+  const started = Date.now();
+  const xs = await runInXs(`
+    import { engineSummary } from './tests/xs/scenario-summary';
+    declare function print(...values: unknown[]): void;
+    const summary = engineSummary(${JSON.stringify(programText)}, ${seed});
+    print('RESULT ' + JSON.stringify(summary));
+  `);
+  const xsWallS = (Date.now() - started) / 1000;
+  if (xs.exitCode !== 0) {
+    check(`scenario ${EXAMPLE} seed ${seed}`, false, `xsnap exited ${xs.exitCode}: ${xs.stderr.slice(0, 1000)}`);
+    continue;
+  }
+  const inXs = extractJson<ReturnType<typeof engineSummary>>(xs.stdout, 'RESULT ');
+  const inNode = JSON.parse(JSON.stringify(engineSummary(programText, seed))) as ReturnType<typeof engineSummary>;
+  const comparison = compareJson(inNode, inXs, TOLERANCE);
+  const ran = inXs.report !== null && inXs.report.result === 'completed' && inXs.ticks > 10000;
+  check(
+    `scenario ${EXAMPLE} seed ${seed}`,
+    ran && comparison.mismatches.length === 0,
+    `XS ran ${inXs.ticks} control ticks (${inXs.simTimeS.toFixed(1)} s simulated, ${inXs.report?.steps.length} steps, result ${inXs.report?.result}) in ${xsWallS.toFixed(1)} s; ` +
+      `${comparison.numbers} numbers compared with Node, max relative difference ${comparison.maxRelativeDifference}` +
+      (comparison.mismatches.length > 0 ? `\n  ${comparison.mismatches.slice(0, 10).join('\n  ')}` : ''),
+  );
+  if (seed === 1 && inXs.report !== null) {
+    for (const step of inXs.report.steps) {
+      const fmt = (v: number | null) => (v === null ? '-' : v.toFixed(3));
+      console.log(`      step ${step.index + 1} ${step.type.padEnd(8)} target ${fmt(step.target_MPa)} reached ${fmt(step.reached_MPa)} overshoot ${fmt(step.overshoot_MPa)} p99 ${fmt(step.hold_error_p99_MPa)} ${fmt(step.duration_s)} s`);
+    }
+  }
+}
+
+// The harness itself must be able to fail: a deliberately different seed must not compare equal.
+const other = compareJson(JSON.parse(JSON.stringify(engineSummary(programText, 1))), JSON.parse(JSON.stringify(engineSummary(programText, 2))), TOLERANCE);
+check('comparison detects a different run', other.mismatches.length > 0, `${other.mismatches.length} differences between seeds 1 and 2`);
+
+console.log(`xs: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
