@@ -1,0 +1,50 @@
+import type { RunReport, StepReport } from '../../src/runner/report';
+
+export type Align = 'left' | 'right';
+
+export interface TableColumn<Row> {
+  header: string;
+  align: Align;
+  cell: (row: Row) => string;
+}
+
+/** Lays rows out as a fixed-width text table: a header line, a rule, one line per row. */
+export function formatFixedWidthTable<Row>(columns: TableColumn<Row>[], rows: Row[]): string {
+  const cells = rows.map((row) => columns.map((column) => column.cell(row)));
+  const widths = columns.map((column, c) => cells.reduce((width, line) => Math.max(width, line[c].length), column.header.length));
+  const pad = (text: string, c: number) => (columns[c].align === 'left' ? text.padEnd(widths[c]) : text.padStart(widths[c]));
+  const line = (texts: string[]) => texts.map(pad).join('  ').trimEnd();
+  return [line(columns.map((column) => column.header)), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.map(line)].join('\n');
+}
+
+/** A number with fixed decimals, "-" when absent; never prints "-0.00". */
+export function fixedOrDash(value: number | null | undefined, decimals: number): string {
+  if (value === null || value === undefined) return '-';
+  const text = value.toFixed(decimals);
+  return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
+}
+
+const STEP_COLUMNS: TableColumn<StepReport>[] = [
+  { header: 'step', align: 'right', cell: (s) => String(s.index + 1) },
+  { header: 'type', align: 'left', cell: (s) => s.type },
+  { header: 'target MPa', align: 'right', cell: (s) => fixedOrDash(s.target_MPa, 2) },
+  { header: 'reached MPa', align: 'right', cell: (s) => fixedOrDash(s.reached_MPa, 2) },
+  { header: 'peak MPa', align: 'right', cell: (s) => fixedOrDash(s.peak_MPa, 2) },
+  { header: 'overshoot MPa', align: 'right', cell: (s) => fixedOrDash(s.overshoot_MPa, 3) },
+  { header: 'hold error p99 MPa', align: 'right', cell: (s) => fixedOrDash(s.hold_error_p99_MPa, 3) },
+  { header: 'duration s', align: 'right', cell: (s) => fixedOrDash(s.duration_s, 2) },
+];
+
+/**
+ * The run report as a fixed-width text table, one line per step that started (1-based step
+ * numbers), followed by a summary line with the result, the peak pressure and the run time.
+ */
+export function formatStepTable(report: RunReport): string {
+  const lines = [`program: ${report.program}`, '', formatFixedWidthTable(STEP_COLUMNS, report.steps), ''];
+  let result = `result: ${report.result}`;
+  if (report.fault !== null) {
+    result += ` (${report.fault.name} at ${fixedOrDash(report.fault.t_s, 2)} s: ${report.fault.message})`;
+  }
+  lines.push(`${result}   peak: ${fixedOrDash(report.peak_MPa, 2)} MPa   run time: ${fixedOrDash(report.run_time_s, 2)} s`);
+  return lines.join('\n');
+}
