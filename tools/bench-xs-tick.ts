@@ -13,6 +13,7 @@ interface MeterSummary {
   median: number;
   p99: number;
   max: number;
+  maxAt: string;
   holdTicks: number;
   holdMedian: number;
   result: string;
@@ -31,11 +32,18 @@ const capacity = 200000;
 const meters = new Uint32Array(capacity);
 const inHold = new Uint8Array(capacity);
 let count = 0;
+let maxUsed = 0;
+let maxAt = '';
 const tick = PressFirmware.prototype.tick;
 firmware.tick = function meteredTick(this: PressFirmware) {
   resetMeter(0, 0);
   tick.call(this);
   const used = resetMeter(0, 0);
+  if (used > maxUsed) {
+    maxUsed = used;
+    const seq = this.sequencer;
+    maxAt = 'tick ' + count + ', state ' + seq.state + ', step ' + (seq.stepIndex + 1);
+  }
   if (count < capacity) {
     meters[count] = used;
     const seq = this.sequencer;
@@ -62,6 +70,7 @@ print('RESULT ' + JSON.stringify({
   median: median(all),
   p99: sorted[Math.floor(sorted.length * 0.99)],
   max: sorted[sorted.length - 1],
+  maxAt,
   holdTicks: hold.length,
   holdMedian,
   result: result.report === null ? 'invalid' : result.report.result,
@@ -79,5 +88,5 @@ if (summary.ticks < 10000 || summary.result !== 'completed') {
   process.exit(1);
 }
 console.log(`bench: ${EXAMPLE} dry run in XS, ${summary.ticks} control ticks metered (result ${summary.result})`);
-console.log(`bench: per tick: median ${summary.median}, p99 ${summary.p99}, max ${summary.max}; hold steps only: median ${summary.holdMedian} over ${summary.holdTicks} ticks`);
+console.log(`bench: per tick: median ${summary.median}, p99 ${summary.p99}, max ${summary.max} (${summary.maxAt}); hold steps only: median ${summary.holdMedian} over ${summary.holdTicks} ticks`);
 console.log(`xs-tick-meter: ${summary.median}`);
