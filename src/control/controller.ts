@@ -89,15 +89,13 @@ export class PressureController {
     const t = this.tuning;
     const error = setpointMPa - pressureMPa;
     const candidateIntegral = this.integralMPaS + error * dtS;
-    let wanted = feedForwardRateMPaPerS + t.kpPerS * error + t.kiPerS2 * candidateIntegral;
-    const saturatedUp = wanted > 0 && this.allocate(wanted, pressureMPa) && error > 0;
-    const saturatedDown = wanted < 0 && this.releaseLevel >= 1 && error < 0;
-    if (!saturatedUp && !saturatedDown) {
-      this.integralMPaS = candidateIntegral;
+    const wanted = feedForwardRateMPaPerS + t.kpPerS * error + t.kiPerS2 * candidateIntegral;
+    if (this.allocate(wanted, pressureMPa) && wanted * error > 0) {
+      // The actuator is saturated in the direction of the error: keep the integral (anti-windup).
+      this.allocate(feedForwardRateMPaPerS + t.kpPerS * error + t.kiPerS2 * this.integralMPaS, pressureMPa);
     } else {
-      wanted = feedForwardRateMPaPerS + t.kpPerS * error + t.kiPerS2 * this.integralMPaS;
+      this.integralMPaS = candidateIntegral;
     }
-    this.allocate(wanted, pressureMPa);
   }
 
   /** Everything off (static hold inside its band, prompts at pressure). */
@@ -115,7 +113,7 @@ export class PressureController {
     this.integralMPaS = 0;
   }
 
-  /** Sets the outputs for a wanted rate; returns true when the pump is saturated. */
+  /** Sets the outputs for a wanted rate; returns true when the actuator it chose is saturated. */
   private allocate(wantedRateMPaPerS: number, pressureMPa: number): boolean {
     if (wantedRateMPaPerS >= 0) {
       const pump = wantedRateMPaPerS / this.pumpGain;
@@ -127,7 +125,7 @@ export class PressureController {
     const opening = -wantedRateMPaPerS / (this.releaseGain * root);
     this.pumpLevel = 0;
     this.releaseLevel = opening > 1 ? 1 : opening;
-    return false;
+    return opening >= 1;
   }
 
   /**
