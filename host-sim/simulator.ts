@@ -1,4 +1,5 @@
 import type { Board } from '../hal/board';
+import { dieAreaMm2 } from '../src/units';
 import { PressPlant } from './physics/plant';
 import type { PressParams } from './physics/press';
 import { SampleStack } from './physics/sample-stack';
@@ -69,8 +70,7 @@ export class PressSimulator {
 
   constructor(readonly options: SimulatorOptions) {
     this.random = new SeededRandom(options.seed);
-    const dieAreaM2 = (Math.PI / 4) * (options.dieDiameterMm / 1000) * (options.dieDiameterMm / 1000);
-    this.stack = new SampleStack(dieAreaM2);
+    this.stack = new SampleStack(dieAreaMm2(options.dieDiameterMm) * 1e-6);
     this.addLayer(options.firstLayer);
     this.plant = new PressPlant(options.press, this.stack);
     this.adc = new SimLoadCellAdc(options.sensor, this.random);

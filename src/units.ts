@@ -3,10 +3,10 @@
  * 1 MPa = 1 N/mm², so pressureMPa = forceKN · 1000 / areaMm2.
  */
 
-const HALF_PI_QUARTER = Math.PI / 4;
+const QUARTER_PI = Math.PI / 4;
 
 export function dieAreaMm2(diameterMm: number): number {
-  return HALF_PI_QUARTER * diameterMm * diameterMm;
+  return QUARTER_PI * diameterMm * diameterMm;
 }
 
 export function forceKNToPressureMPa(forceKN: number, areaMm2: number): number {
