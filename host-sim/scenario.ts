@@ -56,11 +56,6 @@ export function defaultSimulatorOptions(seed: number): SimulatorOptions {
 
 const START_DELAY_S = 0.5;
 
-/**
- * Dry-runs a program: the firmware core on the simulated press, in virtual time, with the
- * simulated operator pressing Start and answering prompts. Pure: no I/O, so it runs in
- * Node and in XS alike.
- */
 export interface DryRunSession {
   sim: PressSimulator;
   firmware: PressFirmware;
@@ -70,8 +65,7 @@ export interface DryRunSession {
 /** Builds the simulated press and the firmware on it, with the program selected (or its errors). */
 export function createDryRunSession(programJson: unknown, options: Partial<DryRunOptions> = {}): DryRunSession {
   const seed = options.seed ?? 1;
-  const defaults = defaultSimulatorOptions(seed);
-  const simOptions: SimulatorOptions = { ...defaults, ...options.simulator };
+  const simOptions: SimulatorOptions = { ...defaultSimulatorOptions(seed), ...options.simulator };
   if (options.simulator?.dieDiameterMm === undefined && isProgramWithDie(programJson)) {
     simOptions.dieDiameterMm = programJson.die.diameter_mm;
   }
