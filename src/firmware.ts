@@ -33,6 +33,8 @@ export interface FirmwareConfig {
   panelEveryTicks: number;
   panelPromptChars: number;
   maxSteps: number;
+  maxRunSteps: number;
+  programSlotBytes: number;
 }
 
 export function defaultFirmwareConfig(calibration: LoadCellCalibration): FirmwareConfig {
@@ -45,6 +47,8 @@ export function defaultFirmwareConfig(calibration: LoadCellCalibration): Firmwar
     panelEveryTicks: 10,
     panelPromptChars: 80,
     maxSteps: 64,
+    maxRunSteps: 256,
+    programSlotBytes: 8192,
   };
 }
 
@@ -97,7 +101,9 @@ export class PressFirmware {
       maxForceKN: board.limits.maxForceKN,
       maxRateMPaPerS: board.limits.maxRateMPaPerS,
       maxSteps: config.maxSteps,
+      maxRunSteps: config.maxRunSteps,
       panelPromptChars: config.panelPromptChars,
+      programSlotBytes: config.programSlotBytes,
     };
     this.loadCell = new LoadCellPipeline(board.loadCell, config.calibration, 1, config.staleAfterMs);
     this.controller = new PressureController(config.tuning);
@@ -248,7 +254,7 @@ export class PressFirmware {
     view.state = RUN_STATE_NAMES[seq.state];
     view.stepIndex = seq.stepIndex + 1;
     view.stepCount = program === null ? 0 : program.stepCount;
-    view.stepType = program === null || seq.stepIndex < 0 ? '' : program.typeNames[seq.stepIndex];
+    view.stepType = program === null || seq.stepIndex < 0 ? '' : program.labels[seq.stepIndex] || program.typeNames[seq.stepIndex];
     view.pressureMPa = pressureMPa;
     view.targetMPa = seq.targetMPa;
     view.stepTimeLeftS = seq.stepTimeLeftS(nowMs);

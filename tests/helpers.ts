@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { DeviceCapabilities } from '../src/programs/program';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..');
 
@@ -20,3 +21,13 @@ export function program(steps?: unknown[], die = { diameter_mm: 10, max_pressure
     ],
   };
 }
+
+/** Device capabilities for validator tests: the defaults of the firmware on a 100 kN press. */
+export const TEST_DEVICE: DeviceCapabilities = {
+  maxForceKN: 100,
+  maxRateMPaPerS: 50,
+  maxSteps: 64,
+  maxRunSteps: 256,
+  panelPromptChars: 80,
+  programSlotBytes: 8192,
+};

@@ -153,9 +153,9 @@ const REPORT: RunReport = {
   peak_MPa: 300.04,
   run_time_s: 212.5,
   steps: [
-    { index: 0, type: 'ramp', target_MPa: 300, reached_MPa: 298.5, peak_MPa: 298.5, overshoot_MPa: 0, hold_error_p99_MPa: null, duration_s: 30.89 },
-    { index: 1, type: 'hold', target_MPa: 300, reached_MPa: 299.99, peak_MPa: 300.04, overshoot_MPa: 0.04, hold_error_p99_MPa: 0.432, duration_s: 120 },
-    { index: 2, type: 'prompt', target_MPa: null, reached_MPa: null, peak_MPa: 0.5, overshoot_MPa: null, hold_error_p99_MPa: null, duration_s: 20 },
+    { index: 0, type: 'ramp', label: null, source: 'steps[0]', target_MPa: 300, reached_MPa: 298.5, peak_MPa: 298.5, overshoot_MPa: 0, hold_error_p99_MPa: null, duration_s: 30.89 },
+    { index: 1, type: 'hold', label: 'separator', source: 'steps[1]', target_MPa: 300, reached_MPa: 299.99, peak_MPa: 300.04, overshoot_MPa: 0.04, hold_error_p99_MPa: 0.432, duration_s: 120 },
+    { index: 2, type: 'prompt', label: null, source: 'steps[2]', target_MPa: null, reached_MPa: null, peak_MPa: 0.5, overshoot_MPa: null, hold_error_p99_MPa: null, duration_s: 20 },
   ],
 };
 

@@ -1,5 +1,5 @@
 import { dieAreaMm2, forceKNToPressureMPa } from '../units';
-import type { Program } from './program';
+import type { Program, Step } from './program';
 
 /** Step type codes used in the compiled (typed-array) form. */
 export const StepKind = {
@@ -7,6 +7,8 @@ export const StepKind = {
   hold: 1,
   release: 2,
   prompt: 3,
+  wait: 4,
+  maintain: 5,
 } as const;
 
 export const HoldMode = {
@@ -14,14 +16,20 @@ export const HoldMode = {
   static: 1,
 } as const;
 
-/** Default arrival band of a ramp: 0.5 % of the target, at least 0.5 MPa. */
+/** Default arrival band of a ramp or release: 0.5 % of the target, at least 0.5 MPa. */
 export function defaultRampBandMPa(targetMPa: number): number {
   return Math.max(0.005 * targetMPa, 0.5);
 }
 
+/** Approach rate of a maintain step that names none: gentle, for soft metal layers. */
+export const DEFAULT_MAINTAIN_RATE_MPA_PER_S = 1;
+/** Run-log interval of a maintain step that names none. */
+export const DEFAULT_LOG_INTERVAL_S = 10;
+
 /**
- * A validated program in the form the runner executes: one typed array per field, indexed
- * by step, so the control tick reads numbers and never touches the JSON objects.
+ * A validated program in the form the runner executes: repeats unrolled, forces turned into
+ * pressures on this die, one typed array per field indexed by run step, so the control tick
+ * reads numbers and never touches the JSON objects.
  */
 export interface CompiledProgram {
   readonly name: string;
@@ -31,65 +39,105 @@ export interface CompiledProgram {
   /** Lowest of die rating and force limit, expressed as pressure on this die. */
   readonly ceilingMPa: number;
   readonly kind: Uint8Array;
-  /** Pressure the step drives to (ramp, release) or holds at (hold); 0 for prompts. */
+  /** Pressure the step drives to (ramp, release), holds (hold, maintain) or sits at (prompt, wait). */
   readonly targetMPa: Float64Array;
   readonly rateMPaPerS: Float64Array;
   readonly durationS: Float64Array;
   readonly bandMPa: Float64Array;
   readonly holdMode: Uint8Array;
+  readonly logIntervalS: Float64Array;
+  /** Index of the step in the stored program, as a JSON path (`steps[3].steps[1]`). */
+  readonly sourcePaths: string[];
   readonly prompts: string[];
+  readonly labels: string[];
   readonly typeNames: string[];
 }
 
+/** Counts the steps a list runs once repeats are unrolled. */
+function runStepCount(steps: readonly Step[]): number {
+  let count = 0;
+  for (const step of steps) count += step.type === 'repeat' ? step.count * runStepCount(step.steps) : 1;
+  return count;
+}
+
 export function compileProgram(program: Program, deviceMaxForceKN: number): CompiledProgram {
-  const n = program.steps.length;
-  const areaMm2 = dieAreaMm2(program.die.diameter_mm);
+  const n = runStepCount(program.steps);
+  const die = program.die;
+  const areaMm2 = die.area_mm2 ?? dieAreaMm2(die.diameter_mm as number);
   const forceLimitKN = Math.min(deviceMaxForceKN, program.limits?.max_force_kN ?? Infinity);
   const compiled: CompiledProgram = {
     name: program.name,
     stepCount: n,
     dieAreaMm2: areaMm2,
-    dieRatingMPa: program.die.max_pressure_MPa,
-    ceilingMPa: Math.min(program.die.max_pressure_MPa, forceKNToPressureMPa(forceLimitKN, areaMm2)),
+    dieRatingMPa: die.max_pressure_MPa,
+    ceilingMPa: Math.min(die.max_pressure_MPa, forceKNToPressureMPa(forceLimitKN, areaMm2)),
     kind: new Uint8Array(n),
     targetMPa: new Float64Array(n),
     rateMPaPerS: new Float64Array(n),
     durationS: new Float64Array(n),
     bandMPa: new Float64Array(n),
     holdMode: new Uint8Array(n),
+    logIntervalS: new Float64Array(n),
+    sourcePaths: new Array<string>(n).fill(''),
     prompts: new Array<string>(n).fill(''),
-    typeNames: program.steps.map((step) => step.type),
+    labels: new Array<string>(n).fill(''),
+    typeNames: new Array<string>(n).fill(''),
   };
+  const mpa = (valueMPa: number | undefined, valueKN: number | undefined): number =>
+    valueMPa !== undefined ? valueMPa : forceKNToPressureMPa(valueKN as number, areaMm2);
+
+  let i = 0;
   let levelMPa = 0;
-  program.steps.forEach((step, i) => {
-    switch (step.type) {
-      case 'ramp':
-        compiled.kind[i] = StepKind.ramp;
-        compiled.targetMPa[i] = step.to_MPa;
-        compiled.rateMPaPerS[i] = step.rate_MPa_s;
-        compiled.bandMPa[i] = step.band_MPa ?? defaultRampBandMPa(step.to_MPa);
-        levelMPa = step.to_MPa;
-        break;
-      case 'hold':
-        compiled.kind[i] = StepKind.hold;
-        compiled.targetMPa[i] = levelMPa;
-        compiled.durationS[i] = step.duration_s;
-        compiled.bandMPa[i] = step.band_MPa;
-        compiled.holdMode[i] = step.mode === 'static' ? HoldMode.static : HoldMode.dynamic;
-        break;
-      case 'release':
-        compiled.kind[i] = StepKind.release;
-        compiled.targetMPa[i] = step.to_MPa;
-        compiled.rateMPaPerS[i] = step.rate_MPa_s;
-        compiled.bandMPa[i] = defaultRampBandMPa(step.to_MPa);
-        levelMPa = step.to_MPa;
-        break;
-      case 'prompt':
-        compiled.kind[i] = StepKind.prompt;
-        compiled.prompts[i] = step.message;
-        compiled.targetMPa[i] = levelMPa;
-        break;
-    }
-  });
+  const emit = (steps: readonly Step[], path: string): void => {
+    steps.forEach((step, index) => {
+      const stepPath = `${path}[${index}]`;
+      if (step.type === 'repeat') {
+        for (let pass = 0; pass < step.count; pass++) emit(step.steps, `${stepPath}.steps`);
+        return;
+      }
+      compiled.sourcePaths[i] = stepPath;
+      compiled.typeNames[i] = step.type;
+      compiled.labels[i] = step.label ?? '';
+      switch (step.type) {
+        case 'ramp':
+        case 'release':
+          compiled.kind[i] = step.type === 'ramp' ? StepKind.ramp : StepKind.release;
+          levelMPa = mpa(step.to_MPa, step.to_kN);
+          compiled.targetMPa[i] = levelMPa;
+          compiled.rateMPaPerS[i] = mpa(step.rate_MPa_s, step.rate_kN_s);
+          compiled.bandMPa[i] = step.band_MPa !== undefined || step.band_kN !== undefined ? mpa(step.band_MPa, step.band_kN) : defaultRampBandMPa(levelMPa);
+          break;
+        case 'hold':
+          compiled.kind[i] = StepKind.hold;
+          compiled.targetMPa[i] = levelMPa;
+          compiled.durationS[i] = step.duration_s;
+          compiled.bandMPa[i] = mpa(step.band_MPa, step.band_kN);
+          compiled.holdMode[i] = step.mode === 'static' ? HoldMode.static : HoldMode.dynamic;
+          break;
+        case 'prompt':
+          compiled.kind[i] = StepKind.prompt;
+          compiled.prompts[i] = step.message;
+          compiled.targetMPa[i] = levelMPa;
+          break;
+        case 'wait':
+          compiled.kind[i] = StepKind.wait;
+          compiled.targetMPa[i] = levelMPa;
+          compiled.durationS[i] = step.duration_s;
+          break;
+        case 'maintain':
+          compiled.kind[i] = StepKind.maintain;
+          levelMPa = mpa(step.at_MPa, step.at_kN);
+          compiled.targetMPa[i] = levelMPa;
+          compiled.durationS[i] = step.duration_s;
+          compiled.bandMPa[i] = mpa(step.band_MPa, step.band_kN);
+          compiled.holdMode[i] = HoldMode.static;
+          compiled.logIntervalS[i] = step.log_interval_s ?? DEFAULT_LOG_INTERVAL_S;
+          compiled.rateMPaPerS[i] = step.rate_MPa_s !== undefined || step.rate_kN_s !== undefined ? mpa(step.rate_MPa_s, step.rate_kN_s) : DEFAULT_MAINTAIN_RATE_MPA_PER_S;
+          break;
+      }
+      i++;
+    });
+  };
+  emit(program.steps, 'steps');
   return compiled;
 }

@@ -1,9 +1,16 @@
-/** The JSON step-program format "press-program/1" (docs/program-format.md). */
+/**
+ * The JSON step-program format "press-program/1" (docs/program-format.md). Quantities come
+ * either as pressure at the die or as force; each pair (to_MPa / to_kN, ...) takes exactly
+ * one member, which the validator enforces.
+ */
 
 export const PROGRAM_FORMAT = 'press-program/1';
 
 export interface DieSpec {
-  diameter_mm: number;
+  /** Round die bore; exactly one of diameter_mm and area_mm2. */
+  diameter_mm?: number;
+  /** Pressed area of a die or platen that is not round (sheets, rectangular dies). */
+  area_mm2?: number;
   max_pressure_MPa: number;
 }
 
@@ -11,33 +18,72 @@ export interface ProgramLimits {
   max_force_kN?: number;
 }
 
-export interface RampStep {
-  type: 'ramp';
-  to_MPa: number;
-  rate_MPa_s: number;
-  /** Tolerance for "arrived" (measured pressure within to_MPa ± band). */
-  band_MPa?: number;
+interface Labelled {
+  /** Short name of the step for the panel and the run record. */
+  label?: string;
 }
 
-export interface HoldStep {
+export interface RampStep extends Labelled {
+  type: 'ramp';
+  to_MPa?: number;
+  to_kN?: number;
+  rate_MPa_s?: number;
+  rate_kN_s?: number;
+  /** Arrival tolerance: the step ends when the measured pressure is within the band of the target. */
+  band_MPa?: number;
+  band_kN?: number;
+}
+
+export interface HoldStep extends Labelled {
   type: 'hold';
   duration_s: number;
-  band_MPa: number;
+  band_MPa?: number;
+  band_kN?: number;
   mode: 'dynamic' | 'static';
 }
 
-export interface ReleaseStep {
+export interface ReleaseStep extends Labelled {
   type: 'release';
-  to_MPa: number;
-  rate_MPa_s: number;
+  to_MPa?: number;
+  to_kN?: number;
+  rate_MPa_s?: number;
+  rate_kN_s?: number;
+  band_MPa?: number;
+  band_kN?: number;
 }
 
-export interface PromptStep {
+export interface PromptStep extends Labelled {
   type: 'prompt';
   message: string;
 }
 
-export type Step = RampStep | HoldStep | ReleaseStep | PromptStep;
+export interface WaitStep extends Labelled {
+  type: 'wait';
+  duration_s: number;
+}
+
+export interface MaintainStep extends Labelled {
+  type: 'maintain';
+  at_MPa?: number;
+  at_kN?: number;
+  duration_s: number;
+  band_MPa?: number;
+  band_kN?: number;
+  /** Interval of the samples kept in the run log while maintaining. */
+  log_interval_s?: number;
+  /** Rate of the approach to the maintained level. */
+  rate_MPa_s?: number;
+  rate_kN_s?: number;
+}
+
+export interface RepeatStep extends Labelled {
+  type: 'repeat';
+  count: number;
+  steps: Step[];
+}
+
+export type Step = RampStep | HoldStep | ReleaseStep | PromptStep | WaitStep | MaintainStep | RepeatStep;
+export type StepType = Step['type'];
 
 export interface Program {
   format: typeof PROGRAM_FORMAT;
@@ -52,6 +98,11 @@ export interface Program {
 export interface DeviceCapabilities {
   maxForceKN: number;
   maxRateMPaPerS: number;
+  /** Step records a stored program may hold (repeat steps and their contents included). */
   maxSteps: number;
+  /** Steps a run may execute once repeats are unrolled. */
+  maxRunSteps: number;
   panelPromptChars: number;
+  /** Size of one program slot in flash: the encoded program must fit. */
+  programSlotBytes: number;
 }

@@ -1,9 +1,12 @@
+import { codePointLength, unpairedSurrogateIndex } from '../bytes/utf8';
 import { dieAreaMm2, forceKNToPressureMPa } from '../units';
-import type { DeviceCapabilities, Program, Step } from './program';
+import { encodeProgram } from './codec';
+import { DIE_FIELDS, HOLD_MODES, LIMIT_FIELDS, STEP_FIELDS, STEP_TYPES, TOP_FIELDS } from './fields';
+import type { DeviceCapabilities, Program, Step, StepType } from './program';
 import { PROGRAM_FORMAT } from './program';
 
 export interface ValidationError {
-  /** JSON path of the offending value, e.g. `steps[3].to_MPa`. */
+  /** JSON path of the offending value, e.g. `steps[3].to_MPa` ('' for the whole program). */
   path: string;
   /** What is wrong, naming the value and the allowed range. */
   message: string;
@@ -17,24 +20,30 @@ export function formatValidationError(error: ValidationError): string {
   return error.path === '' ? error.message : `${error.path}: ${error.message}`;
 }
 
+/** Bounds that are facts of the format rather than of one device (docs/program-format.md). */
+export const FORMAT_LIMITS = {
+  nameMaxChars: 32,
+  labelMaxChars: 24,
+  dieDiameterMm: [1, 100],
+  dieAreaMm2: [0.5, 10000],
+  maxDieRatingMPa: 2000,
+  maxDurationS: 30 * 24 * 3600,
+  maxBandMPa: 50,
+  logIntervalS: [0.1, 3600],
+  maxRepeatCount: 1000,
+  /** A repeat may hold a repeat, which may not hold another. */
+  maxRepeatDepth: 2,
+} as const;
+
 const NAME_PATTERN = /^[A-Za-z0-9._-]{1,32}$/;
-const STEP_TYPES = ['ramp', 'hold', 'release', 'prompt'];
-const HOLD_MODES = ['dynamic', 'static'];
 
-const TOP_FIELDS = ['format', 'name', 'description', 'die', 'limits', 'steps'];
-const DIE_FIELDS = ['diameter_mm', 'max_pressure_MPa'];
-const LIMIT_FIELDS = ['max_force_kN'];
-const STEP_FIELDS: Record<string, string[]> = {
-  ramp: ['type', 'to_MPa', 'rate_MPa_s', 'band_MPa'],
-  hold: ['type', 'duration_s', 'band_MPa', 'mode'],
-  release: ['type', 'to_MPa', 'rate_MPa_s'],
-  prompt: ['type', 'message'],
-};
-
-/** Bounds that are facts of the format rather than of the device. */
-const DIE_DIAMETER_RANGE_MM: [number, number] = [1, 100];
-const MAX_DIE_RATING_MPA = 2000;
-const MAX_DURATION_S = 30 * 24 * 3600;
+interface Quantity {
+  /** The value as written. */
+  value: number;
+  /** The same in MPa (or MPa/s), NaN when the die area is unknown. */
+  mpa: number;
+  unit: 'MPa' | 'kN';
+}
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
@@ -48,24 +57,143 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-class Collector {
-  readonly errors: ValidationError[] = [];
-  add(path: string, message: string): void {
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+/** Edit distance, for "did you mean" on unknown fields (keys are short). */
+function editDistance(a: string, b: string): number {
+  const row = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) row[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+function controlCharIndex(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x20 || (unit >= 0x7f && unit <= 0x9f)) return i;
+  }
+  return -1;
+}
+
+function hex4(unit: number): string {
+  return `U+${unit.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * Validates an untrusted, already-parsed JSON value as a step program against a device and
+ * reports every violation at once. Returns a canonical copy of the program (known fields
+ * only, in canonical order) when there is none.
+ */
+export function validateProgram(input: unknown, device: DeviceCapabilities): ValidationResult {
+  return new ProgramChecker(device).check(input);
+}
+
+class ProgramChecker {
+  errors: ValidationError[] = [];
+  private areaMm2 = NaN;
+  private ceilingMPa = Infinity;
+  private ceilingText = '';
+  private stepRecords = 0;
+
+  constructor(private readonly device: DeviceCapabilities) {}
+
+  private add(path: string, message: string): void {
     this.errors.push({ path, message });
   }
 
-  unknownFields(object: Record<string, unknown>, allowed: string[], path: string): void {
-    for (const key of Object.keys(object)) {
-      if (allowed.indexOf(key) < 0) {
-        this.add(path === '' ? key : `${path}.${key}`, `unknown field (allowed: ${allowed.join(', ')})`);
+  check(input: unknown): ValidationResult {
+    if (!isPlainObject(input)) {
+      this.add('', `a program must be a JSON object, got ${describe(input)}`);
+      return this.result(null);
+    }
+    this.unknownFields(input, TOP_FIELDS, '');
+    const program: Record<string, unknown> = {};
+
+    if (input.$schema !== undefined && typeof input.$schema !== 'string') {
+      this.add('$schema', `must be a string (an editor hint, not stored), got ${describe(input.$schema)}`);
+    }
+    if (input.format !== PROGRAM_FORMAT) {
+      this.add('format', `must be "${PROGRAM_FORMAT}", got ${describe(input.format)}`);
+    }
+    program.format = PROGRAM_FORMAT;
+    if (typeof input.name !== 'string' || !NAME_PATTERN.test(input.name)) {
+      this.add('name', `${describe(input.name)} is not allowed (1-32 characters: letters, digits, - _ .)`);
+    }
+    program.name = input.name;
+    if (input.description !== undefined) {
+      if (typeof input.description !== 'string') {
+        this.add('description', `must be a string, got ${describe(input.description)}`);
+      } else {
+        this.wellFormedText(input.description, 'description');
+        program.description = input.description;
       }
+    }
+    program.die = this.checkDie(input.die);
+    const forceLimit = this.checkLimits(input.limits);
+    if (forceLimit.canonical?.max_force_kN !== undefined) program.limits = forceLimit.canonical;
+    this.setCeiling(forceLimit.kN, forceLimit.source);
+
+    if (!Array.isArray(input.steps)) {
+      this.add('steps', `must be an array of steps, got ${describe(input.steps)}`);
+    } else if (input.steps.length === 0) {
+      this.add('steps', 'must contain at least one step');
+    } else {
+      const list = this.checkList(input.steps, 'steps', 0, 0, true);
+      program.steps = list.steps;
+      if (this.stepRecords > this.device.maxSteps) {
+        this.add('steps', `${this.stepRecords} steps (repeat steps and their contents included) exceed the ${this.device.maxSteps} a stored program may hold`);
+      }
+      if (list.runSteps > this.device.maxRunSteps) {
+        this.add('steps', `the run has ${list.runSteps} steps once repeats are unrolled, more than the ${this.device.maxRunSteps} the device can run`);
+      }
+    }
+
+    if (this.errors.length === 0) {
+      const encodedBytes = encodeProgram(program as unknown as Program).length;
+      if (encodedBytes > this.device.programSlotBytes) {
+        this.add('', `the program encodes to ${encodedBytes} bytes, more than the ${this.device.programSlotBytes}-byte flash slot (shorten the description or the prompts)`);
+      }
+    }
+    return this.result(program as unknown as Program);
+  }
+
+  private result(program: Program | null): ValidationResult {
+    if (this.errors.length > 0 || program === null) return { ok: false, program: null, errors: this.errors };
+    return { ok: true, program, errors: [] };
+  }
+
+  private unknownFields(object: Record<string, unknown>, allowed: readonly string[], path: string): void {
+    for (const key of Object.keys(object)) {
+      if (allowed.indexOf(key) >= 0) continue;
+      let hint = '';
+      for (const candidate of allowed) {
+        if (candidate.toLowerCase() === key.toLowerCase() || candidate.startsWith(key) || editDistance(candidate, key) <= 2) {
+          hint = `; did you mean ${candidate}?`;
+          break;
+        }
+      }
+      this.add(join(path, key), `unknown field (allowed: ${allowed.join(', ')})${hint}`);
     }
   }
 
-  /** A finite number within [min, max]; `minExclusive` makes the lower bound strict. */
-  number(object: Record<string, unknown>, key: string, path: string, min: number, max: number, unit: string, minExclusive = false): number | undefined {
-    const fieldPath = path === '' ? key : `${path}.${key}`;
+  /** A finite number, or undefined after reporting why not. */
+  private finite(object: Record<string, unknown>, key: string, path: string): number | undefined {
     const value = object[key];
+    const fieldPath = join(path, key);
     if (value === undefined) {
       this.add(fieldPath, 'is required');
       return undefined;
@@ -78,150 +206,315 @@ class Collector {
       this.add(fieldPath, `must be a finite number, got ${describe(value)}`);
       return undefined;
     }
-    const belowMin = minExclusive ? value <= min : value < min;
+    return value;
+  }
+
+  /** A finite number in [min, max] (lower bound strict when minExclusive). */
+  private inRange(object: Record<string, unknown>, key: string, path: string, min: number, max: number, unit: string, minExclusive: boolean): number | undefined {
+    const value = this.finite(object, key, path);
+    if (value === undefined) return undefined;
+    const belowMin = minExclusive ? !(value > min) : value < min;
     if (belowMin || value > max) {
-      const lower = minExclusive ? `above ${min}` : `from ${min}`;
-      this.add(fieldPath, `${value} is out of range (${lower} to ${max} ${unit})`);
+      this.add(join(path, key), `${value} is out of range (allowed: ${minExclusive ? `above ${min} up to` : `${min} to`} ${max} ${unit})`);
       return undefined;
     }
     return value;
   }
-}
 
-/**
- * Validates an untrusted, already-parsed JSON value as a step program and reports every
- * violation at once. The program is returned only when there is none.
- */
-export function validateProgram(input: unknown, device: DeviceCapabilities): ValidationResult {
-  const c = new Collector();
-  if (!isPlainObject(input)) {
-    c.add('', `a program must be a JSON object, got ${describe(input)}`);
-    return { ok: false, program: null, errors: c.errors };
-  }
-  c.unknownFields(input, TOP_FIELDS, '');
-
-  if (input.format !== PROGRAM_FORMAT) {
-    c.add('format', `must be "${PROGRAM_FORMAT}", got ${describe(input.format)}`);
-  }
-  if (typeof input.name !== 'string' || !NAME_PATTERN.test(input.name)) {
-    c.add('name', `${describe(input.name)} is not allowed (1-32 characters: letters, digits, - _ .)`);
-  }
-  if (input.description !== undefined && typeof input.description !== 'string') {
-    c.add('description', `must be a string, got ${describe(input.description)}`);
+  private wellFormedText(text: string, path: string): boolean {
+    const at = unpairedSurrogateIndex(text);
+    if (at >= 0) {
+      this.add(path, `contains an unpaired surrogate (${hex4(text.charCodeAt(at))}) at character ${at + 1}: not valid Unicode text`);
+      return false;
+    }
+    return true;
   }
 
-  let ratingMPa: number | undefined;
-  let areaMm2: number | undefined;
-  if (!isPlainObject(input.die)) {
-    c.add('die', `must be an object with diameter_mm and max_pressure_MPa, got ${describe(input.die)}`);
-  } else {
-    c.unknownFields(input.die, DIE_FIELDS, 'die');
-    const diameterMm = c.number(input.die, 'diameter_mm', 'die', DIE_DIAMETER_RANGE_MM[0], DIE_DIAMETER_RANGE_MM[1], 'mm');
-    ratingMPa = c.number(input.die, 'max_pressure_MPa', 'die', 0, MAX_DIE_RATING_MPA, 'MPa', true);
-    if (diameterMm !== undefined) areaMm2 = dieAreaMm2(diameterMm);
+  /** Panel text: non-empty, at most maxChars characters, one line of printable characters. */
+  private panelText(object: Record<string, unknown>, key: string, path: string, maxChars: number, required: boolean): string | undefined {
+    const value = object[key];
+    const fieldPath = join(path, key);
+    if (value === undefined) {
+      if (required) this.add(fieldPath, 'is required');
+      return undefined;
+    }
+    if (typeof value !== 'string' || value.length === 0) {
+      this.add(fieldPath, `must be a non-empty string, got ${describe(value)}`);
+      return undefined;
+    }
+    if (!this.wellFormedText(value, fieldPath)) return undefined;
+    const control = controlCharIndex(value);
+    if (control >= 0) {
+      this.add(fieldPath, `contains a control character (${hex4(value.charCodeAt(control))}) at character ${control + 1}; the panel shows one line of text`);
+      return undefined;
+    }
+    const chars = codePointLength(value);
+    if (chars > maxChars) {
+      this.add(fieldPath, `${chars} characters exceed the ${maxChars} the panel can show`);
+      return undefined;
+    }
+    return value;
   }
 
-  let forceLimitKN = device.maxForceKN;
-  let forceLimitSource = 'the press rating';
-  if (input.limits !== undefined) {
-    if (!isPlainObject(input.limits)) {
-      c.add('limits', `must be an object, got ${describe(input.limits)}`);
+  private checkDie(die: unknown): Record<string, unknown> | undefined {
+    if (!isPlainObject(die)) {
+      this.add('die', `must be an object with diameter_mm (or area_mm2) and max_pressure_MPa, got ${describe(die)}`);
+      return undefined;
+    }
+    this.unknownFields(die, DIE_FIELDS, 'die');
+    const canonical: Record<string, unknown> = {};
+    const hasDiameter = die.diameter_mm !== undefined;
+    const hasArea = die.area_mm2 !== undefined;
+    if (hasDiameter && hasArea) {
+      this.add('die', 'gives both diameter_mm and area_mm2: give exactly one');
+    } else if (!hasDiameter && !hasArea) {
+      this.add('die', 'needs diameter_mm (round die) or area_mm2 (any other shape)');
+    } else if (hasDiameter) {
+      const [min, max] = FORMAT_LIMITS.dieDiameterMm;
+      const diameterMm = this.inRange(die, 'diameter_mm', 'die', min, max, 'mm', false);
+      if (diameterMm !== undefined) this.areaMm2 = dieAreaMm2(diameterMm);
+      canonical.diameter_mm = die.diameter_mm;
     } else {
-      c.unknownFields(input.limits, LIMIT_FIELDS, 'limits');
-      if (input.limits.max_force_kN !== undefined) {
-        const programLimit = c.number(input.limits, 'max_force_kN', 'limits', 0, device.maxForceKN, 'kN (may only lower the press rating)', true);
-        if (programLimit !== undefined) {
-          forceLimitKN = programLimit;
-          forceLimitSource = 'the program force limit';
+      const [min, max] = FORMAT_LIMITS.dieAreaMm2;
+      const areaMm2 = this.inRange(die, 'area_mm2', 'die', min, max, 'mm²', false);
+      if (areaMm2 !== undefined) this.areaMm2 = areaMm2;
+      canonical.area_mm2 = die.area_mm2;
+    }
+    const ratingMPa = this.inRange(die, 'max_pressure_MPa', 'die', 0, FORMAT_LIMITS.maxDieRatingMPa, 'MPa', true);
+    if (ratingMPa !== undefined) {
+      this.ceilingMPa = ratingMPa;
+      this.ceilingText = `the die rating of ${ratingMPa} MPa`;
+    }
+    canonical.max_pressure_MPa = die.max_pressure_MPa;
+    return canonical;
+  }
+
+  private checkLimits(limits: unknown): { kN: number; source: string; canonical?: Record<string, unknown> } {
+    const pressRating = { kN: this.device.maxForceKN, source: `the press rating (${this.device.maxForceKN} kN` };
+    if (limits === undefined) return pressRating;
+    if (!isPlainObject(limits)) {
+      this.add('limits', `must be an object, got ${describe(limits)}`);
+      return pressRating;
+    }
+    this.unknownFields(limits, LIMIT_FIELDS, 'limits');
+    const canonical: Record<string, unknown> = {};
+    if (limits.max_force_kN === undefined) return { ...pressRating, canonical };
+    canonical.max_force_kN = limits.max_force_kN;
+    const value = this.finite(limits, 'max_force_kN', 'limits');
+    if (value === undefined) return { ...pressRating, canonical };
+    if (!(value > 0) || value > this.device.maxForceKN) {
+      this.add('limits.max_force_kN', `${value} is out of range (allowed: above 0 up to ${this.device.maxForceKN} kN; a program may only lower the press rating)`);
+      return { ...pressRating, canonical };
+    }
+    return { kN: value, source: `the program force limit (${value} kN`, canonical };
+  }
+
+  /** The highest pressure any step may ask for: die rating ∩ force limit over the die area. */
+  private setCeiling(forceLimitKN: number, source: string): void {
+    if (Number.isNaN(this.areaMm2)) return;
+    const forceCeilingMPa = forceKNToPressureMPa(forceLimitKN, this.areaMm2);
+    if (forceCeilingMPa < this.ceilingMPa) {
+      this.ceilingMPa = forceCeilingMPa;
+      this.ceilingText = `${source} = ${round3(forceCeilingMPa)} MPa on this die)`;
+    }
+  }
+
+  /**
+   * One quantity of a MPa/kN pair (`to`, `at`, `band`, or `rate` with its `_s` suffix):
+   * exactly one member must be given when required, at most one otherwise.
+   */
+  private quantity(step: Record<string, unknown>, path: string, base: string, perSecond: boolean, required: boolean): { q?: Quantity; key: string } {
+    const suffix = perSecond ? '_s' : '';
+    const mpaKey = `${base}_MPa${suffix}`;
+    const knKey = `${base}_kN${suffix}`;
+    const hasMPa = step[mpaKey] !== undefined;
+    const hasKN = step[knKey] !== undefined;
+    if (hasMPa && hasKN) {
+      this.add(path, `gives both ${mpaKey} and ${knKey}: give exactly one`);
+      return { key: mpaKey };
+    }
+    if (!hasMPa && !hasKN) {
+      if (required) this.add(path, `needs ${mpaKey} or ${knKey}`);
+      return { key: mpaKey };
+    }
+    const key = hasMPa ? mpaKey : knKey;
+    const value = this.finite(step, key, path);
+    if (value === undefined) return { key };
+    const mpa = hasMPa ? value : forceKNToPressureMPa(value, this.areaMm2);
+    return { q: { value, mpa, unit: hasMPa ? 'MPa' : 'kN' }, key };
+  }
+
+  /** How a quantity reads in a message: as written, with its pressure when given as force. */
+  private shown(q: Quantity, perSecond: boolean): string {
+    if (q.unit === 'MPa') return perSecond ? `${q.value} MPa/s` : String(q.value);
+    return `${q.value} kN${perSecond ? '/s' : ''} (${round3(q.mpa)} MPa${perSecond ? '/s' : ''} on this die)`;
+  }
+
+  private checkTarget(path: string, key: string, q: Quantity): void {
+    if (q.mpa > this.ceilingMPa) this.add(join(path, key), `${this.shown(q, false)} exceeds ${this.ceilingText}`);
+  }
+
+  private checkRate(step: Record<string, unknown>, path: string, required: boolean): void {
+    const { q, key } = this.quantity(step, path, 'rate', true, required);
+    if (q === undefined || Number.isNaN(q.mpa)) return;
+    const max = this.device.maxRateMPaPerS;
+    if (!(q.value > 0)) {
+      this.add(join(path, key), `${q.value} is out of range (allowed: above 0 up to ${max} MPa/s${q.unit === 'kN' ? ' on this die' : ''})`);
+    } else if (q.mpa > max) {
+      this.add(join(path, key), `${this.shown(q, true)} is faster than the press can deliver (at most ${max} MPa/s)`);
+    }
+  }
+
+  /** A band: above 0, at most maxBandMPa, and (when a level is given) below the level it surrounds. */
+  private checkBand(step: Record<string, unknown>, path: string, required: boolean, levelMPa: number, levelWhat: string): void {
+    const { q, key } = this.quantity(step, path, 'band', false, required);
+    if (q === undefined || Number.isNaN(q.mpa)) return;
+    const max = FORMAT_LIMITS.maxBandMPa;
+    if (!(q.value > 0) || q.mpa > max) {
+      this.add(join(path, key), `${this.shown(q, false)} is out of range (allowed: above 0 up to ${max} MPa)`);
+    } else if (levelMPa > 0 && q.mpa >= levelMPa) {
+      this.add(join(path, key), `${this.shown(q, false)} is not below the ${round3(levelMPa)} MPa ${levelWhat} (the band would reach zero pressure)`);
+    }
+  }
+
+  private checkDuration(step: Record<string, unknown>, path: string): void {
+    this.inRange(step, 'duration_s', path, 0, FORMAT_LIMITS.maxDurationS, 's', true);
+  }
+
+  private checkList(list: unknown[], path: string, levelMPa: number, depth: number, counting: boolean): { steps: unknown[]; levelMPa: number; runSteps: number } {
+    const steps: unknown[] = [];
+    let level = levelMPa;
+    let runSteps = 0;
+    for (let i = 0; i < list.length; i++) {
+      const outcome = this.checkStep(list[i], `${path}[${i}]`, level, depth, counting);
+      steps.push(outcome.step);
+      level = outcome.levelMPa;
+      runSteps += outcome.runSteps;
+    }
+    return { steps, levelMPa: level, runSteps };
+  }
+
+  /** Checks one step; returns its canonical copy, the level after it, and the steps it runs. */
+  private checkStep(input: unknown, path: string, levelMPa: number, depth: number, counting: boolean): { step: unknown; levelMPa: number; runSteps: number } {
+    if (counting) this.stepRecords++;
+    if (!isPlainObject(input)) {
+      this.add(path, `a step must be an object, got ${describe(input)}`);
+      return { step: input, levelMPa, runSteps: 1 };
+    }
+    const type = input.type;
+    if (typeof type !== 'string' || STEP_TYPES.indexOf(type as StepType) < 0) {
+      this.add(join(path, 'type'), `${describe(type)} is not a step type (one of ${STEP_TYPES.join(', ')})`);
+      return { step: input, levelMPa, runSteps: 1 };
+    }
+    const fields = STEP_FIELDS[type as StepType];
+    this.unknownFields(input, ['type', ...fields.map((field) => field.key)], path);
+    this.panelText(input, 'label', path, FORMAT_LIMITS.labelMaxChars, false);
+
+    let level = levelMPa;
+    let runSteps = 1;
+    const step = input as unknown as Step;
+    switch (step.type) {
+      case 'ramp':
+      case 'release': {
+        const { q, key } = this.quantity(input, path, 'to', false, true);
+        if (q !== undefined && !Number.isNaN(q.mpa)) {
+          if (q.value < 0) {
+            this.add(join(path, key), `${q.value} is out of range (allowed: 0 and above)`);
+          } else {
+            this.checkTarget(path, key, q);
+            if (step.type === 'ramp' && !(q.mpa > level)) {
+              this.add(join(path, key), `${this.shown(q, false)} is not above the ${round3(level)} MPa the step starts from (a ramp goes up; use a release step to go down)`);
+            }
+            if (step.type === 'release' && !(q.mpa < level)) {
+              this.add(join(path, key), `${this.shown(q, false)} is not below the ${round3(level)} MPa the step starts from (a release goes down)`);
+            }
+            level = q.mpa;
+          }
+        }
+        this.checkRate(input, path, true);
+        this.checkBand(input, path, false, step.type === 'ramp' && q !== undefined ? q.mpa : 0, 'the ramp goes to');
+        break;
+      }
+      case 'hold':
+        if (!(level > 0)) this.add(path, 'a hold needs a pressure to hold: put a ramp before it');
+        this.checkDuration(input, path);
+        this.checkBand(input, path, true, level, 'held');
+        if (typeof input.mode !== 'string' || HOLD_MODES.indexOf(input.mode as 'dynamic') < 0) {
+          this.add(join(path, 'mode'), `${describe(input.mode)} is not a hold mode (one of ${HOLD_MODES.join(', ')})`);
+        }
+        break;
+      case 'prompt':
+        this.panelText(input, 'message', path, this.device.panelPromptChars, true);
+        break;
+      case 'wait':
+        this.checkDuration(input, path);
+        break;
+      case 'maintain': {
+        const { q, key } = this.quantity(input, path, 'at', false, true);
+        if (q !== undefined && !Number.isNaN(q.mpa)) {
+          if (!(q.value > 0)) {
+            this.add(join(path, key), `${q.value} is out of range (allowed: above 0; use a wait step to sit at zero)`);
+          } else {
+            this.checkTarget(path, key, q);
+            level = q.mpa;
+          }
+        }
+        this.checkDuration(input, path);
+        this.checkBand(input, path, true, q !== undefined ? q.mpa : 0, 'maintained');
+        if (input.log_interval_s !== undefined) {
+          const [min, max] = FORMAT_LIMITS.logIntervalS;
+          this.inRange(input, 'log_interval_s', path, min, max, 's', false);
+        }
+        this.checkRate(input, path, false);
+        break;
+      }
+      case 'repeat':
+        return this.checkRepeat(input, path, levelMPa, depth, counting);
+    }
+    return { step: this.canonicalStep(input, fields), levelMPa: level, runSteps };
+  }
+
+  private checkRepeat(input: Record<string, unknown>, path: string, levelMPa: number, depth: number, counting: boolean): { step: unknown; levelMPa: number; runSteps: number } {
+    const fields = STEP_FIELDS.repeat;
+    const count = this.inRange(input, 'count', path, 1, FORMAT_LIMITS.maxRepeatCount, 'times', false);
+    if (count !== undefined && !Number.isInteger(count)) this.add(join(path, 'count'), `must be a whole number, got ${count}`);
+    if (depth >= FORMAT_LIMITS.maxRepeatDepth) {
+      this.add(path, `a repeat nested ${depth + 1} deep: repeats nest at most ${FORMAT_LIMITS.maxRepeatDepth} deep`);
+    }
+    const body = input.steps;
+    if (!Array.isArray(body) || body.length === 0) {
+      this.add(join(path, 'steps'), Array.isArray(body) ? 'must contain at least one step' : `must be an array of steps, got ${describe(body)}`);
+      return { step: this.canonicalStep(input, fields), levelMPa, runSteps: 1 };
+    }
+    const first = this.checkList(body, join(path, 'steps'), levelMPa, depth + 1, counting);
+    let endLevel = first.levelMPa;
+    // A body that ends at another level than it starts from meets different levels on its
+    // second pass (a ramp to where the pass already is, say): check that pass too.
+    if ((count === undefined || count > 1) && endLevel !== levelMPa) {
+      const seen = new Set(this.errors.map((e) => `${e.path}\n${e.message}`));
+      const before = this.errors;
+      this.errors = [];
+      const second = this.checkList(body, join(path, 'steps'), endLevel, depth + 1, false);
+      const secondErrors = this.errors;
+      this.errors = before;
+      for (const error of secondErrors) {
+        if (!seen.has(`${error.path}\n${error.message}`)) {
+          this.add(error.path, `${error.message} (on repeat pass 2, which starts from ${round3(endLevel)} MPa)`);
         }
       }
+      endLevel = second.levelMPa;
     }
+    const canonical = this.canonicalStep(input, fields);
+    canonical.steps = first.steps;
+    const times = count !== undefined && Number.isInteger(count) ? count : 1;
+    return { step: canonical, levelMPa: endLevel, runSteps: times * first.runSteps };
   }
 
-  // The highest pressure any step may ask for: die rating ∩ force limit over the die area.
-  let ceilingMPa = Infinity;
-  let ceilingText = '';
-  if (ratingMPa !== undefined) {
-    ceilingMPa = ratingMPa;
-    ceilingText = `the die rating of ${ratingMPa} MPa`;
-  }
-  if (areaMm2 !== undefined) {
-    const forceCeilingMPa = forceKNToPressureMPa(forceLimitKN, areaMm2);
-    if (forceCeilingMPa < ceilingMPa) {
-      ceilingMPa = forceCeilingMPa;
-      ceilingText = `${forceLimitSource} (${forceLimitKN} kN = ${round3(forceCeilingMPa)} MPa on this die)`;
+  private canonicalStep(input: Record<string, unknown>, fields: readonly { key: string }[]): Record<string, unknown> {
+    const step: Record<string, unknown> = { type: input.type };
+    for (const field of fields) {
+      if (input[field.key] !== undefined) step[field.key] = input[field.key];
     }
+    return step;
   }
-
-  if (!Array.isArray(input.steps)) {
-    c.add('steps', `must be an array of steps, got ${describe(input.steps)}`);
-  } else if (input.steps.length === 0) {
-    c.add('steps', 'must contain at least one step');
-  } else {
-    if (input.steps.length > device.maxSteps) {
-      c.add('steps', `${input.steps.length} steps exceed the ${device.maxSteps} the device stores`);
-    }
-    let levelMPa = 0;
-    input.steps.forEach((step: unknown, index: number) => {
-      levelMPa = validateStep(c, step, `steps[${index}]`, device, ceilingMPa, ceilingText, levelMPa);
-    });
-  }
-
-  if (c.errors.length > 0) return { ok: false, program: null, errors: c.errors };
-  return { ok: true, program: input as unknown as Program, errors: [] };
-}
-
-/** Checks one step; returns the pressure level the program is at after it (for the next step's checks). */
-function validateStep(c: Collector, step: unknown, path: string, device: DeviceCapabilities, ceilingMPa: number, ceilingText: string, levelMPa: number): number {
-  if (!isPlainObject(step)) {
-    c.add(path, `a step must be an object, got ${describe(step)}`);
-    return levelMPa;
-  }
-  const type = step.type;
-  if (typeof type !== 'string' || STEP_TYPES.indexOf(type) < 0) {
-    c.add(`${path}.type`, `${describe(type)} is not a step type (one of ${STEP_TYPES.join(', ')})`);
-    return levelMPa;
-  }
-  c.unknownFields(step, STEP_FIELDS[type], path);
-  const typed = step as unknown as Step;
-  switch (typed.type) {
-    case 'ramp':
-    case 'release': {
-      const to = c.number(step, 'to_MPa', path, 0, Infinity, 'MPa');
-      if (to !== undefined && to > ceilingMPa) c.add(`${path}.to_MPa`, `${to} exceeds ${ceilingText}`);
-      if (to !== undefined && typed.type === 'ramp' && to <= levelMPa) {
-        c.add(`${path}.to_MPa`, `${to} is not above the ${levelMPa} MPa the step starts from (a ramp goes up; use a release step to go down)`);
-      }
-      if (to !== undefined && typed.type === 'release' && to >= levelMPa) {
-        c.add(`${path}.to_MPa`, `${to} is not below the ${levelMPa} MPa the step starts from (a release goes down)`);
-      }
-      const rate = c.number(step, 'rate_MPa_s', path, 0, Infinity, 'MPa/s', true);
-      if (rate !== undefined && rate > device.maxRateMPaPerS) {
-        c.add(`${path}.rate_MPa_s`, `${rate} MPa/s is faster than the press can deliver (at most ${device.maxRateMPaPerS} MPa/s)`);
-      }
-      if (typed.type === 'ramp' && step.band_MPa !== undefined) c.number(step, 'band_MPa', path, 0, 50, 'MPa', true);
-      return to ?? levelMPa;
-    }
-    case 'hold': {
-      if (levelMPa <= 0) c.add(path, 'a hold needs a pressure to hold: put a ramp before it');
-      c.number(step, 'duration_s', path, 0, MAX_DURATION_S, 's', true);
-      c.number(step, 'band_MPa', path, 0, 50, 'MPa', true);
-      if (typeof step.mode !== 'string' || HOLD_MODES.indexOf(step.mode) < 0) {
-        c.add(`${path}.mode`, `${describe(step.mode)} is not a hold mode (one of ${HOLD_MODES.join(', ')})`);
-      }
-      return levelMPa;
-    }
-    case 'prompt': {
-      if (typeof step.message !== 'string' || step.message.length === 0) {
-        c.add(`${path}.message`, `must be a non-empty string, got ${describe(step.message)}`);
-      } else if (step.message.length > device.panelPromptChars) {
-        c.add(`${path}.message`, `${step.message.length} characters exceed the ${device.panelPromptChars} the panel can show`);
-      }
-      return levelMPa;
-    }
-  }
-}
-
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

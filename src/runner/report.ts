@@ -7,14 +7,18 @@ import { RunState } from './run-state';
 export interface StepReport {
   index: number;
   type: string;
+  /** The step's label, when the program gives one. */
+  label: string | null;
+  /** Where the step is in the program (`steps[4].steps[1]` for a step inside a repeat). */
+  source: string;
   /** Pressure the step drives to or holds (null for prompts). */
   target_MPa: number | null;
-  /** Measured pressure at the end (ramp, release) or mean over the hold. */
+  /** Measured pressure at the end (ramp, release, wait) or mean over the step (hold, maintain). */
   reached_MPa: number | null;
   peak_MPa: number | null;
-  /** Peak above target, ≥ 0 (ramp and hold steps). */
+  /** Peak above target, ≥ 0 (ramp, hold and maintain steps). */
   overshoot_MPa: number | null;
-  /** 99th percentile of |P − target| over the hold (hold steps). */
+  /** 99th percentile of |P − target| over the hold (hold steps; maintain steps from arrival on). */
   hold_error_p99_MPa: number | null;
   duration_s: number | null;
 }
@@ -45,15 +49,19 @@ export function buildRunReport(sequencer: Sequencer, faultCode: number, faultTim
     const kind = program.kind[i];
     const target = program.targetMPa[i];
     const isPrompt = kind === StepKind.prompt;
+    const isHolding = kind === StepKind.hold || kind === StepKind.maintain;
     const peak = stats.peakMPa[i];
+    const p99 = stats.errorP99MPa[i];
     steps.push({
       index: i,
       type: program.typeNames[i],
+      label: program.labels[i] === '' ? null : program.labels[i],
+      source: program.sourcePaths[i],
       target_MPa: isPrompt ? null : target,
-      reached_MPa: isPrompt ? null : kind === StepKind.hold ? stats.meanMPa[i] : stats.endMPa[i],
+      reached_MPa: isPrompt ? null : isHolding ? stats.meanMPa[i] : stats.endMPa[i],
       peak_MPa: peak,
-      overshoot_MPa: kind === StepKind.ramp || kind === StepKind.hold ? Math.max(0, peak - target) : null,
-      hold_error_p99_MPa: kind === StepKind.hold ? stats.errorP99MPa[i] : null,
+      overshoot_MPa: kind === StepKind.ramp || isHolding ? Math.max(0, peak - target) : null,
+      hold_error_p99_MPa: isHolding && !Number.isNaN(p99) ? p99 : null,
       duration_s: stats.endS[i] - stats.startS[i],
     });
   }

@@ -19,6 +19,8 @@ export class Sequencer {
   stats: StepStats | null = null;
   stepIndex = -1;
   stepStartMs = 0;
+  /** Maintain steps: when the pressure first entered the band (-1 before); their time counts from here. */
+  arrivedMs = -1;
   runStartMs = 0;
   runEndMs = 0;
   peakMPa = 0;
@@ -106,14 +108,38 @@ export class Sequencer {
         this.demand = target <= ZERO_LEVEL_MPA ? Demand.dump : Demand.track;
         this.rateMPaPerS = HOLD_SETTLE_RATE_MPA_PER_S;
         break;
+      case StepKind.wait:
+        // Hands off: pump off, release closed, the load left to itself (relaxation, creep).
+        this.demand = target <= ZERO_LEVEL_MPA ? Demand.dump : Demand.idle;
+        this.rateMPaPerS = 0;
+        if (elapsedS >= program.durationS[i]) this.advance(nowMs, pressureMPa);
+        break;
+      case StepKind.maintain:
+        this.rateMPaPerS = program.rateMPaPerS[i];
+        if (this.arrivedMs < 0) {
+          this.demand = Demand.track;
+          if (pressureMPa >= target - this.bandMPa && pressureMPa <= target + this.bandMPa) {
+            this.arrivedMs = nowMs;
+            stats.trackErrorFromNow();
+          }
+        } else {
+          this.demand = Demand.staticHold;
+          if ((nowMs - this.arrivedMs) / 1000 >= program.durationS[i]) this.advance(nowMs, pressureMPa);
+        }
+        break;
     }
   }
 
   /** Seconds left in the current step, when the step has a duration (NaN otherwise). */
   stepTimeLeftS(nowMs: number): number {
     const program = this.program;
-    if (program === null || !this.active || program.kind[this.stepIndex] !== StepKind.hold) return NaN;
-    const left = program.durationS[this.stepIndex] - (nowMs - this.stepStartMs) / 1000;
+    if (program === null || !this.active) return NaN;
+    const kind = program.kind[this.stepIndex];
+    const duration = program.durationS[this.stepIndex];
+    let left: number;
+    if (kind === StepKind.hold || kind === StepKind.wait) left = duration - (nowMs - this.stepStartMs) / 1000;
+    else if (kind === StepKind.maintain) left = this.arrivedMs < 0 ? duration : duration - (nowMs - this.arrivedMs) / 1000;
+    else return NaN;
     return left > 0 ? left : 0;
   }
 
@@ -135,6 +161,7 @@ export class Sequencer {
     stats.end();
     this.stepIndex = index;
     this.stepStartMs = nowMs;
+    this.arrivedMs = -1;
     const program = this.program as CompiledProgram;
     stats.begin(index, (nowMs - this.runStartMs) / 1000, pressureMPa, program.kind[index] === StepKind.hold);
   }

@@ -49,6 +49,11 @@ export class StepStats {
     this.samples = 0;
   }
 
+  /** Starts recording |error| in the active step from now on (a maintain step once it has arrived). */
+  trackErrorFromNow(): void {
+    if (this.active >= 0) this.tracksError = true;
+  }
+
   sample(timeS: number, pressureMPa: number, targetMPa: number): void {
     const step = this.active;
     if (step < 0) return;

@@ -1,0 +1,111 @@
+/** Little-endian byte writer and bounds-checked reader over Uint8Array, for the flash codecs. */
+
+export class ByteWriter {
+  private bytes: Uint8Array;
+  private view: DataView;
+  length = 0;
+
+  constructor(initialCapacity = 256) {
+    this.bytes = new Uint8Array(initialCapacity);
+    this.view = new DataView(this.bytes.buffer);
+  }
+
+  private reserve(count: number): number {
+    const at = this.length;
+    const needed = at + count;
+    if (needed > this.bytes.length) {
+      let capacity = this.bytes.length * 2;
+      while (capacity < needed) capacity *= 2;
+      const grown = new Uint8Array(capacity);
+      grown.set(this.bytes.subarray(0, at));
+      this.bytes = grown;
+      this.view = new DataView(grown.buffer);
+    }
+    this.length = needed;
+    return at;
+  }
+
+  u8(value: number): void {
+    this.bytes[this.reserve(1)] = value;
+  }
+
+  u16(value: number): void {
+    this.view.setUint16(this.reserve(2), value, true);
+  }
+
+  u32(value: number): void {
+    this.view.setUint32(this.reserve(4), value, true);
+  }
+
+  f32(value: number): void {
+    this.view.setFloat32(this.reserve(4), value, true);
+  }
+
+  f64(value: number): void {
+    this.view.setFloat64(this.reserve(8), value, true);
+  }
+
+  /** Room for count bytes, filled by the caller through the returned array and offset. */
+  raw(count: number): { bytes: Uint8Array; offset: number } {
+    const offset = this.reserve(count);
+    return { bytes: this.bytes, offset };
+  }
+
+  setU16(at: number, value: number): void {
+    this.view.setUint16(at, value, true);
+  }
+
+  /** The written bytes (a copy, exactly `length` long). */
+  toBytes(): Uint8Array {
+    return this.bytes.slice(0, this.length);
+  }
+}
+
+/** Thrown by ByteReader on a read past its end; codecs turn it into an error result. */
+export class TruncatedError extends Error {
+  constructor(readonly offset: number) {
+    super(`truncated at byte ${offset}`);
+  }
+}
+
+export class ByteReader {
+  private readonly view: DataView;
+  offset: number;
+
+  constructor(readonly bytes: Uint8Array, start: number, readonly end: number) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.offset = start;
+  }
+
+  private take(count: number): number {
+    const at = this.offset;
+    if (at + count > this.end) throw new TruncatedError(at);
+    this.offset = at + count;
+    return at;
+  }
+
+  u8(): number {
+    return this.bytes[this.take(1)];
+  }
+
+  u16(): number {
+    return this.view.getUint16(this.take(2), true);
+  }
+
+  u32(): number {
+    return this.view.getUint32(this.take(4), true);
+  }
+
+  f32(): number {
+    return this.view.getFloat32(this.take(4), true);
+  }
+
+  f64(): number {
+    return this.view.getFloat64(this.take(8), true);
+  }
+
+  /** Skips count bytes and returns where they start. */
+  skip(count: number): number {
+    return this.take(count);
+  }
+}
