@@ -10,6 +10,7 @@ export class ByteWriter {
     this.view = new DataView(this.bytes.buffer);
   }
 
+  /** Claims count bytes and returns where they start. May replace bytes and view: read them after. */
   private reserve(count: number): number {
     const at = this.length;
     const needed = at + count;
@@ -26,23 +27,28 @@ export class ByteWriter {
   }
 
   u8(value: number): void {
-    this.bytes[this.reserve(1)] = value;
+    const at = this.reserve(1);
+    this.bytes[at] = value;
   }
 
   u16(value: number): void {
-    this.view.setUint16(this.reserve(2), value, true);
+    const at = this.reserve(2);
+    this.view.setUint16(at, value, true);
   }
 
   u32(value: number): void {
-    this.view.setUint32(this.reserve(4), value, true);
+    const at = this.reserve(4);
+    this.view.setUint32(at, value, true);
   }
 
   f32(value: number): void {
-    this.view.setFloat32(this.reserve(4), value, true);
+    const at = this.reserve(4);
+    this.view.setFloat32(at, value, true);
   }
 
   f64(value: number): void {
-    this.view.setFloat64(this.reserve(8), value, true);
+    const at = this.reserve(8);
+    this.view.setFloat64(at, value, true);
   }
 
   /** Room for count bytes, filled by the caller through the returned array and offset. */
