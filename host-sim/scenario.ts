@@ -1,8 +1,9 @@
-import { PressFirmware, defaultFirmwareConfig } from '../src/firmware';
+import { PressFirmware, defaultFirmwareConfig, deviceCapabilities } from '../src/firmware';
+import type { DeviceCapabilities } from '../src/programs/program';
 import type { RunReport } from '../src/runner/report';
 import { RunState } from '../src/runner/run-state';
 import type { ValidationError } from '../src/programs/validate';
-import { PressSimulator } from './simulator';
+import { PressSimulator, simulatedPressLimits } from './simulator';
 import type { LayerSpec, SimulatorOptions } from './simulator';
 import { PRESS_10T } from './physics/press';
 import { ADS1220_330SPS_50KN } from './physics/sensors';
@@ -54,6 +55,14 @@ export function defaultSimulatorOptions(seed: number): SimulatorOptions {
   };
 }
 
+/** What the firmware on the default simulated press validates programs against. */
+export function simulatedDeviceCapabilities(): DeviceCapabilities {
+  const options = defaultSimulatorOptions(1);
+  const sensor = options.sensor;
+  const config = defaultFirmwareConfig({ tareCounts: sensor.offsetCounts, kNPerCount: 1 / (sensor.countsPerN * 1000) });
+  return deviceCapabilities(simulatedPressLimits(options), config);
+}
+
 const START_DELAY_S = 0.5;
 
 export interface DryRunSession {
@@ -66,8 +75,9 @@ export interface DryRunSession {
 export function createDryRunSession(programJson: unknown, options: Partial<DryRunOptions> = {}): DryRunSession {
   const seed = options.seed ?? 1;
   const simOptions: SimulatorOptions = { ...defaultSimulatorOptions(seed), ...options.simulator };
-  if (options.simulator?.dieDiameterMm === undefined && isProgramWithDie(programJson)) {
-    simOptions.dieDiameterMm = programJson.die.diameter_mm;
+  const programDiameterMm = dieDiameterOf(programJson);
+  if (options.simulator?.dieDiameterMm === undefined && programDiameterMm !== undefined) {
+    simOptions.dieDiameterMm = programDiameterMm;
   }
   const sim = new PressSimulator(simOptions);
   const sensor = simOptions.sensor;
@@ -148,8 +158,12 @@ export function runSession(session: DryRunSession, options: Partial<DryRunOption
   };
 }
 
-function isProgramWithDie(json: unknown): json is { die: { diameter_mm: number } } {
-  if (typeof json !== 'object' || json === null) return false;
-  const die = (json as { die?: unknown }).die;
-  return typeof die === 'object' && die !== null && typeof (die as { diameter_mm?: unknown }).diameter_mm === 'number';
+/** The bore of the simulated die: the program's diameter, or the round bore of its area. */
+function dieDiameterOf(json: unknown): number | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const die = (json as { die?: unknown }).die as { diameter_mm?: unknown; area_mm2?: unknown } | undefined;
+  if (typeof die !== 'object' || die === null) return undefined;
+  if (typeof die.diameter_mm === 'number') return die.diameter_mm;
+  if (typeof die.area_mm2 === 'number' && die.area_mm2 > 0) return Math.sqrt((4 * die.area_mm2) / Math.PI);
+  return undefined;
 }

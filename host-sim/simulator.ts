@@ -1,4 +1,4 @@
-import type { Board } from '../hal/board';
+import type { Board, PressLimits } from '../hal/board';
 import { dieAreaMm2 } from '../src/units';
 import { PressPlant } from './physics/plant';
 import type { PressParams } from './physics/press';
@@ -46,6 +46,15 @@ const OPERATOR_LOOK_US = 10_000;
  * operator inputs and panel, flash and serial — packaged as the same Board struct the
  * ESP32 build provides, so the unmodified firmware runs against it.
  */
+/** The limits the simulated board reports: rated oil pressure on the ram, the load cell's capacity. */
+export function simulatedPressLimits(options: SimulatorOptions): PressLimits {
+  return {
+    maxForceKN: (options.press.ratedPressurePa * options.press.ramAreaM2) / 1000,
+    loadCellCapacityKN: options.sensor.capacityN / 1000,
+    maxRateMPaPerS: options.maxRateMPaPerS,
+  };
+}
+
 export class PressSimulator {
   readonly clock = new VirtualClock();
   readonly ticker = new VirtualTicker(this.clock);
@@ -87,11 +96,7 @@ export class PressSimulator {
       panel: this.panel,
       flash: this.flash,
       serial: this.serial,
-      limits: {
-        maxForceKN: (options.press.ratedPressurePa * options.press.ramAreaM2) / 1000,
-        loadCellCapacityKN: options.sensor.capacityN / 1000,
-        maxRateMPaPerS: options.maxRateMPaPerS,
-      },
+      limits: simulatedPressLimits(options),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { Board } from '../hal/board';
+import type { Board, PressLimits } from '../hal/board';
 import type { PanelView } from '../hal/panel';
 import { StatusPattern } from '../hal/panel';
 import type { TickerHandle } from '../hal/clock';
@@ -52,6 +52,18 @@ export function defaultFirmwareConfig(calibration: LoadCellCalibration): Firmwar
   };
 }
 
+/** What programs are validated against: the board's limits and the firmware's configuration. */
+export function deviceCapabilities(limits: PressLimits, config: FirmwareConfig): DeviceCapabilities {
+  return {
+    maxForceKN: limits.maxForceKN,
+    maxRateMPaPerS: limits.maxRateMPaPerS,
+    maxSteps: config.maxSteps,
+    maxRunSteps: config.maxRunSteps,
+    panelPromptChars: config.panelPromptChars,
+    programSlotBytes: config.programSlotBytes,
+  };
+}
+
 /**
  * The firmware: composes the load-cell pipeline, sequencer, controller and safety
  * supervisor over a Board, and runs them from a fixed-rate tick. One tick, in order:
@@ -97,14 +109,7 @@ export class PressFirmware {
     }
     this.periodMs = 1000 / config.loopRateHz;
     this.leaseMs = this.periodMs * config.leasePeriods;
-    this.capabilities = {
-      maxForceKN: board.limits.maxForceKN,
-      maxRateMPaPerS: board.limits.maxRateMPaPerS,
-      maxSteps: config.maxSteps,
-      maxRunSteps: config.maxRunSteps,
-      panelPromptChars: config.panelPromptChars,
-      programSlotBytes: config.programSlotBytes,
-    };
+    this.capabilities = deviceCapabilities(board.limits, config);
     this.loadCell = new LoadCellPipeline(board.loadCell, config.calibration, 1, config.staleAfterMs);
     this.controller = new PressureController(config.tuning);
     this.safety = new SafetySupervisor(board.limits.maxForceKN);

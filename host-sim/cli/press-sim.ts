@@ -1,14 +1,19 @@
 /**
  * press-sim: dry-runs a step program on the simulated press and writes the trace, a plot and
- * the run report.
+ * the run report; validates program files.
  *
  *   press-sim run <program.json> [--seed N] [--out DIR] [--json]
+ *   press-sim validate <program.json…> [--json]
  */
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { formatValidationError } from '../../src/programs/validate';
-import { dryRun } from '../scenario';
+import { formatValidationError, validateProgram } from '../../src/programs/validate';
+import type { ValidationError } from '../../src/programs/validate';
+import { compileProgram } from '../../src/programs/compile';
+import { encodeProgram } from '../../src/programs/codec';
+import { dryRun, simulatedDeviceCapabilities } from '../scenario';
+import { formatProgramFileError, readProgramFile } from './program-file';
 import type { LayerReport } from '../scenario';
 import { traceToCsv } from '../output/csv';
 import { traceToSvg } from '../output/svg';
@@ -17,20 +22,24 @@ import type { TableColumn } from '../output/step-table';
 
 const SYNOPSIS = `Usage:
   press-sim run <program.json> [--seed N] [--out DIR] [--json]
+  press-sim validate <program.json>... [--json]
   press-sim --help`;
 
 const USAGE = `${SYNOPSIS}
 
-Dry-runs a step program on the simulated press (firmware core, virtual time, a simulated
-operator pressing Start and answering prompts) and reports how each step went.
-
-Options for run:
+run: dry-runs a step program on the simulated press (firmware core, virtual time, a
+simulated operator pressing Start and answering prompts) and reports how each step went.
   --seed N    seed of the simulated noise (integer, default 1)
   --out DIR   where trace.csv, plot.svg and report.json go (default: out)
   --json      print the report as JSON on stdout instead of the tables
+  Exit status: 0 when the run completed, 1 when the program is unreadable or invalid or
+  the run did not complete (aborted, fault), 2 for usage errors.
 
-Exit status: 0 when the run completed, 1 when the program is unreadable or invalid or the
-run did not complete (aborted, fault), 2 for usage errors.`;
+validate: checks program files with the firmware's validator against the simulated press
+(the same rules the device applies on upload). Prints one line per error,
+"file: path: message", or "file: valid (...)".
+  --json      one JSON object per file: {"file", "valid", "errors": [{"path", "message"}]}
+  Exit status: 0 when every file is valid, 1 when any is not, 2 for usage errors.`;
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -45,12 +54,18 @@ interface RunArgs {
   json: boolean;
 }
 
-type Command = { kind: 'help' } | { kind: 'run'; args: RunArgs };
+interface ValidateArgs {
+  files: string[];
+  json: boolean;
+}
+
+type Command = { kind: 'help' } | { kind: 'run'; args: RunArgs } | { kind: 'validate'; args: ValidateArgs };
 
 function parseArgs(argv: string[]): Command {
   if (argv.length === 0) throw new UsageError('missing command');
   if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help' };
   const [command, ...rest] = argv;
+  if (command === 'validate') return { kind: 'validate', args: parseValidateArgs(rest) };
   if (command !== 'run') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 
   const args: RunArgs = { file: '', seed: 1, outDir: 'out', json: false };
@@ -87,165 +102,15 @@ function parseArgs(argv: string[]): Command {
   return { kind: 'run', args };
 }
 
-/** Line and column (both from 1) of a UTF-16 offset in text. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
+function parseValidateArgs(rest: string[]): ValidateArgs {
+  const args: ValidateArgs = { files: [], json: false };
+  for (const arg of rest) {
+    if (arg === '--json') args.json = true;
+    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
+    else args.files.push(arg);
   }
-  return { line, column: offset - lineStart + 1 };
-}
-
-/**
- * Finds the first JSON syntax error in text (which JSON.parse rejected): its offset and what
- * was expected there. Node's own messages name a position only for some errors, and the
- * wording changes between versions, so the text is scanned again here.
- */
-export function locateJsonError(text: string): { offset: number; message: string } | null {
-  let i = 0;
-  class Fail {
-    constructor(readonly offset: number, readonly message: string) {}
-  }
-  const here = () => (i >= text.length ? 'end of input' : describeChar(text[i]));
-  const found = (expected: string) => `unexpected ${here()}, expected ${expected}`;
-  const ws = () => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-  };
-  const digits = () => {
-    const start = i;
-    while (i < text.length && text[i] >= '0' && text[i] <= '9') i++;
-    if (i === start) throw new Fail(i, found('a digit'));
-  };
-  const string = () => {
-    i++; // opening quote
-    for (;;) {
-      if (i >= text.length) throw new Fail(i, 'unterminated string');
-      const ch = text.charCodeAt(i);
-      if (ch === 34) {
-        i++;
-        return;
-      }
-      if (ch < 0x20) throw new Fail(i, 'control character in a string (write it as an escape such as \\n)');
-      if (ch === 92) {
-        const e = text[i + 1];
-        if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) throw new Fail(i, 'bad \\u escape (needs 4 hex digits)');
-          i += 6;
-        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) {
-          i += 2;
-        } else {
-          throw new Fail(i, 'bad escape in a string');
-        }
-      } else {
-        i++;
-      }
-    }
-  };
-  const value = (): void => {
-    ws();
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') throw new Fail(i, found('a double-quoted property name'));
-        string();
-        ws();
-        if (text[i] !== ':') throw new Fail(i, found("':' after a property name"));
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        throw new Fail(i, found("',' or '}' after a property value"));
-      }
-    }
-    if (ch === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        throw new Fail(i, found("',' or ']' after an array element"));
-      }
-    }
-    if (ch === '"') return string();
-    if (ch === '-' || (ch >= '0' && ch <= '9')) {
-      if (ch === '-') i++;
-      if (text[i] === '0') i++;
-      else digits();
-      if (text[i] === '.') {
-        i++;
-        digits();
-      }
-      if (text[i] === 'e' || text[i] === 'E') {
-        i++;
-        if (text[i] === '+' || text[i] === '-') i++;
-        digits();
-      }
-      return;
-    }
-    for (const literal of ['true', 'false', 'null']) {
-      if (ch === literal[0]) {
-        for (let k = 0; k < literal.length; k++, i++) {
-          if (text[i] !== literal[k]) throw new Fail(i, found(`the literal ${literal}`));
-        }
-        return;
-      }
-    }
-    throw new Fail(i, found('a value'));
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) throw new Fail(i, `unexpected ${here()} after the end of the JSON value`);
-    return null;
-  } catch (error) {
-    if (error instanceof Fail) return { offset: error.offset, message: error.message };
-    throw error;
-  }
-}
-
-function describeChar(ch: string): string {
-  if (ch === "'") return `"'"`;
-  return ch.charCodeAt(0) < 0x20 ? JSON.stringify(ch) : `'${ch}'`;
-}
-
-function jsonErrorText(file: string, text: string, parseError: unknown): string {
-  const located = locateJsonError(text);
-  if (located === null) return `${file}: not valid JSON: ${parseError instanceof Error ? parseError.message : String(parseError)}`;
-  const { line, column } = lineColumn(text, located.offset);
-  const sourceLine = text.split('\n')[line - 1]?.replace(/\r$/, '') ?? '';
-  const lines = [`${file}:${line}:${column}: not valid JSON: ${located.message}`];
-  if (sourceLine.length <= 200) lines.push(`  ${sourceLine.replace(/\t/g, ' ')}`, `  ${' '.repeat(column - 1)}^`);
-  return lines.join('\n');
+  if (args.files.length === 0) throw new UsageError('validate needs at least one program file');
+  return args;
 }
 
 const LAYER_COLUMNS: TableColumn<LayerReport & { n: number }>[] = [
@@ -265,23 +130,45 @@ interface Io {
   stderr: (text: string) => void;
 }
 
+function validateCommand(args: ValidateArgs, io: Io): number {
+  const device = simulatedDeviceCapabilities();
+  let allValid = true;
+  for (const file of args.files) {
+    const loaded = readProgramFile(file);
+    let errors: (ValidationError & { line?: number; column?: number })[];
+    let summary = '';
+    if (!loaded.ok) {
+      const position = loaded.line === undefined ? {} : { line: loaded.line, column: loaded.column };
+      const where = loaded.line === undefined ? '' : `line ${loaded.line}, column ${loaded.column}: `;
+      errors = [{ path: '', message: `${where}${loaded.message}`, ...position }];
+      if (!args.json) for (const line of formatProgramFileError(file, loaded)) io.stdout(line);
+    } else {
+      const result = validateProgram(loaded.value, device);
+      errors = result.errors;
+      if (result.ok) {
+        const compiled = compileProgram(result.program, device.maxForceKN);
+        let peakMPa = 0;
+        for (let i = 0; i < compiled.stepCount; i++) peakMPa = Math.max(peakMPa, compiled.targetMPa[i]);
+        summary = `${result.program.steps.length} steps, ${compiled.stepCount} once repeats are unrolled, highest target ${Math.round(peakMPa * 100) / 100} MPa, ${encodeProgram(result.program).length} bytes in flash`;
+      }
+      if (!args.json) {
+        for (const error of errors) io.stdout(`${file}: ${formatValidationError(error)}`);
+        if (result.ok) io.stdout(`${file}: valid (${summary})`);
+      }
+    }
+    if (errors.length > 0) allValid = false;
+    if (args.json) io.stdout(JSON.stringify({ file, valid: errors.length === 0, errors }));
+  }
+  return allValid ? EXIT_OK : EXIT_FAILED;
+}
+
 function runCommand(args: RunArgs, io: Io): number {
-  let text: string;
-  try {
-    text = readFileSync(args.file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    io.stderr(`${args.file}: cannot read: ${reason}`);
+  const loaded = readProgramFile(args.file);
+  if (!loaded.ok) {
+    for (const line of formatProgramFileError(args.file, loaded)) io.stderr(line);
     return EXIT_FAILED;
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  let program: unknown;
-  try {
-    program = JSON.parse(text);
-  } catch (error) {
-    io.stderr(jsonErrorText(args.file, text, error));
-    return EXIT_FAILED;
-  }
+  const program = loaded.value;
 
   const wallStart = performance.now();
   const result = dryRun(program, { seed: args.seed, traceEveryTicks: 1 });
@@ -322,9 +209,7 @@ function runCommand(args: RunArgs, io: Io): number {
     written.push(file);
   };
   if (result.trace !== null) {
-    const stepTypes = Array.isArray((program as { steps?: unknown }).steps)
-      ? (program as { steps: { type?: unknown }[] }).steps.map((step) => String(step?.type))
-      : [];
+    const stepTypes = report.steps.map((step) => step.type);
     write('trace.csv', traceToCsv(result.trace));
     write('plot.svg', traceToSvg(result.trace, { title: `${report.program} (seed ${args.seed})`, stepTypes }));
   }
@@ -351,6 +236,7 @@ export function main(argv: string[], io: Io = { stdout: (t) => console.log(t), s
     io.stdout(USAGE);
     return EXIT_OK;
   }
+  if (command.kind === 'validate') return validateCommand(command.args, io);
   return runCommand(command.args, io);
 }
 

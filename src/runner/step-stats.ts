@@ -49,9 +49,15 @@ export class StepStats {
     this.samples = 0;
   }
 
-  /** Starts recording |error| in the active step from now on (a maintain step once it has arrived). */
+  /**
+   * Starts recording |error| in the active step from now on (a maintain step once it has
+   * arrived); its mean then also counts from here, so neither includes the approach.
+   */
   trackErrorFromNow(): void {
-    if (this.active >= 0) this.tracksError = true;
+    if (this.active < 0) return;
+    this.tracksError = true;
+    this.sumMPa = 0;
+    this.samples = 0;
   }
 
   sample(timeS: number, pressureMPa: number, targetMPa: number): void {

@@ -1,11 +1,12 @@
 // The XS suite: the platform-neutral core plus the host simulator, bundled by esbuild and
 // run in the real XS engine (xsnap built from the Moddable XS sources by npm install).
 // Each check runs the same code in Node and compares.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runInXs, extractJson, repoRoot, xsnapBinary } from '../../tools/xs-run';
 import { engineSummary } from './scenario-summary';
+import { programsSummary } from './programs-summary';
 import { compareJson } from './compare';
 
 const TOLERANCE = 1e-9;
@@ -52,6 +53,34 @@ for (const seed of [1, 7]) {
       const fmt = (v: number | null) => (v === null ? '-' : v.toFixed(3));
       console.log(`      step ${step.index + 1} ${step.type.padEnd(8)} target ${fmt(step.target_MPa)} reached ${fmt(step.reached_MPa)} overshoot ${fmt(step.overshoot_MPa)} p99 ${fmt(step.hold_error_p99_MPa)} ${fmt(step.duration_s)} s`);
     }
+  }
+}
+
+// The program pipeline (JSON parser, validator, flash codec) on every example and on edge values.
+{
+  const texts = readdirSync(path.join(repoRoot, 'examples'))
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => readFileSync(path.join(repoRoot, 'examples', file), 'utf8'));
+  const xs = await runInXs(`
+    import { programsSummary } from './tests/xs/programs-summary';
+    declare function print(...values: unknown[]): void;
+    print('RESULT ' + JSON.stringify(programsSummary(${JSON.stringify(texts)}, 5)));
+  `);
+  if (xs.exitCode !== 0) {
+    check('programs: parse, validate, encode, decode', false, `xsnap exited ${xs.exitCode}: ${xs.stderr.slice(0, 1000)}`);
+  } else {
+    const inXs = extractJson<ReturnType<typeof programsSummary>>(xs.stdout, 'RESULT ');
+    const inNode = JSON.parse(JSON.stringify(programsSummary(texts, 5))) as ReturnType<typeof programsSummary>;
+    const comparison = compareJson(inNode, inXs, 0);
+    const encoded = inXs.examples.filter((e) => 'hex' in e).length;
+    const bytes = inXs.edges.reduce((sum, e) => sum + e.length / 2, 0);
+    check(
+      'programs: parse, validate, encode, decode',
+      comparison.mismatches.length === 0 && encoded === texts.length,
+      `${encoded}/${texts.length} examples encoded, ${inXs.badTexts.length} broken texts, ${inXs.badPrograms.flat().length} validator messages and ${inXs.edges.length} edge-value programs (${Math.round(bytes)} bytes) identical in XS and Node` +
+        (comparison.mismatches.length > 0 ? `\n  ${comparison.mismatches.slice(0, 10).join('\n  ')}` : ''),
+    );
   }
 }
 
