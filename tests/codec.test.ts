@@ -2,14 +2,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { decodeProgram, encodeProgram } from '../src/programs/codec';
-import { STEP_FIELDS, STEP_TYPES, FieldKind } from '../src/programs/fields';
-import type { Program, StepType } from '../src/programs/program';
+import type { Program } from '../src/programs/program';
 import { validateProgram } from '../src/programs/validate';
 import { compileProgram } from '../src/programs/compile';
 import { crc32 } from '../src/bytes/crc32';
 import { readUtf8, utf8Length, writeUtf8 } from '../src/bytes/utf8';
 import { ByteReader, ByteWriter } from '../src/bytes/byte-stream';
 import { program, readExample, TEST_DEVICE } from './helpers';
+import { shapedProgram, validProgram } from './arbitraries';
 
 /** JSON with -0 told apart from 0 and key order kept: what "unchanged" means for a round trip. */
 function exact(value: unknown): string {
@@ -19,92 +19,6 @@ function exact(value: unknown): string {
 function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
-
-// ---- arbitraries ----
-
-/** Any finite double, with the edges drawn often: ±0, subnormals, the largest, integer-width and float32 boundaries. */
-const anyNumber = fc.oneof(
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.constantFrom(0, -0, 5e-324, 2.2250738585072014e-308, Number.MAX_VALUE, -Number.MAX_VALUE, Number.EPSILON, 0.1, Math.fround(0.1), 3.4028234663852886e38, 1.401298464324817e-45, 255, 256, 65535, 65536, 4294967295, 4294967296, -1, 2 ** 53),
-  fc.integer({ min: 0, max: 2 ** 32 + 10 }),
-);
-/** Any well-formed Unicode text, astral planes included. */
-const anyText = fc.string({ unit: 'binary', maxLength: 40 });
-
-function stepArbitrary(depth: number): fc.Arbitrary<Record<string, unknown>> {
-  const types = depth >= 2 ? STEP_TYPES.filter((type) => type !== 'repeat') : STEP_TYPES;
-  return fc.constantFrom(...types).chain((type: StepType) => {
-    const model: Record<string, fc.Arbitrary<unknown>> = { type: fc.constant(type) };
-    for (const field of STEP_FIELDS[type]) {
-      if (field.kind === FieldKind.number) model[field.key] = anyNumber;
-      else if (field.kind === FieldKind.text) model[field.key] = anyText;
-      else if (field.kind === FieldKind.mode) model[field.key] = fc.constantFrom('dynamic', 'static');
-      else model[field.key] = fc.array(stepArbitrary(depth + 1), { maxLength: 4 });
-    }
-    return fc.record(model, { requiredKeys: ['type'] });
-  });
-}
-
-/** Programs of the right shape (the codec's domain; values need not pass the validator). */
-const shapedProgram = fc
-  .record(
-    {
-      format: fc.constant('press-program/1'),
-      name: anyText,
-      description: anyText,
-      die: fc.oneof(fc.record({ diameter_mm: anyNumber, max_pressure_MPa: anyNumber }), fc.record({ area_mm2: anyNumber, max_pressure_MPa: anyNumber })),
-      limits: fc.record({ max_force_kN: anyNumber }),
-      steps: fc.array(stepArbitrary(0), { minLength: 1, maxLength: 8 }),
-    },
-    { requiredKeys: ['format', 'name', 'die', 'steps'] },
-  )
-  .map((p) => p as unknown as Program);
-
-/**
- * Programs the validator accepts on TEST_DEVICE: built step by step from the level the
- * program is at, with values at the edges of their ranges drawn often.
- */
-const validProgram = fc
-  .record({
-    name: fc.stringMatching(/^[A-Za-z0-9._-]{1,32}$/),
-    description: fc.option(fc.string({ unit: 'grapheme', maxLength: 200 }), { nil: undefined }),
-    diameterMm: fc.oneof(fc.constantFrom(1, 10, 13, 100), fc.double({ min: 1, max: 100, noNaN: true })),
-    ratingMPa: fc.oneof(fc.constant(2000), fc.double({ min: 1, max: 2000, noNaN: true })),
-    choices: fc.array(fc.record({ kind: fc.nat(5), a: fc.double({ min: 0, max: 1, noNaN: true }), b: fc.double({ min: 0, max: 1, noNaN: true }), kN: fc.boolean(), label: fc.option(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 24 }), { nil: undefined }) }), { minLength: 1, maxLength: 20 }),
-  })
-  .map(({ name, description, diameterMm, ratingMPa, choices }) => {
-    const areaMm2 = (Math.PI / 4) * diameterMm * diameterMm;
-    const ceilingMPa = Math.min(ratingMPa, (TEST_DEVICE.maxForceKN * 1000) / areaMm2) * 0.999;
-    const edge = (fraction: number, min: number, max: number) => (fraction < 0.05 ? max : fraction > 0.95 ? min : min + fraction * (max - min));
-    const steps: Record<string, unknown>[] = [];
-    let level = 0;
-    for (const c of choices) {
-      const label = c.label !== undefined && !/[\u0000-\u001f\u007f]/.test(c.label) ? { label: c.label } : {};
-      const rate = edge(c.b, 1e-3, TEST_DEVICE.maxRateMPaPerS);
-      if (c.kind <= 1 && level < ceilingMPa - 1) {
-        const to = level + 0.5 + c.a * (ceilingMPa - level - 0.5);
-        steps.push(c.kN ? { type: 'ramp', to_kN: (to * areaMm2) / 1000 / 1.0000001, rate_MPa_s: rate, ...label } : { type: 'ramp', to_MPa: to, rate_MPa_s: rate, ...label });
-        level = c.kN ? (((to * areaMm2) / 1000 / 1.0000001) * 1000) / areaMm2 : to;
-      } else if (c.kind === 2 && level > 1) {
-        steps.push({ type: 'hold', duration_s: edge(c.a, 1e-3, 2592000), band_MPa: Math.min(50, level * 0.5) * (0.01 + 0.99 * c.b), mode: c.kN ? 'static' : 'dynamic', ...label });
-      } else if (c.kind === 3 && level > 0) {
-        const to = level * c.a * 0.999;
-        steps.push({ type: 'release', to_MPa: to, rate_MPa_s: rate, ...label });
-        level = to;
-      } else if (c.kind === 4) {
-        steps.push({ type: 'wait', duration_s: edge(c.a, 5e-324, 2592000), ...label });
-      } else {
-        const at = 0.5 + c.a * (ceilingMPa - 0.5);
-        steps.push({ type: 'maintain', at_MPa: at, duration_s: 259200, band_MPa: Math.min(50, at * 0.5) * (0.01 + 0.99 * c.b), log_interval_s: edge(c.b, 0.1, 3600), ...label });
-        level = at;
-      }
-    }
-    const p: Record<string, unknown> = { format: 'press-program/1', name };
-    if (description !== undefined) p.description = description;
-    p.die = { diameter_mm: diameterMm, max_pressure_MPa: ratingMPa };
-    p.steps = steps;
-    return p;
-  });
 
 // ---- properties ----
 
