@@ -135,4 +135,16 @@ test('an invalid program is not selected and nothing runs', () => {
   assert.equal(result.errors.map((e) => e.path), ['steps[0].to_MPa']);
 });
 
+test('a rejected program leaves the selected one untouched, not partly replaced', () => {
+  const session = createDryRunSession(program());
+  const { firmware } = session;
+  const before = firmware.program!;
+  const rejected = firmware.selectProgram({ ...program([{ type: 'ramp', to_MPa: 200, rate_MPa_s: 10 }, { type: 'hold', duration_s: -5, band_MPa: 1, mode: 'static' }]), name: 'other' });
+  assert.is(rejected.ok, false);
+  assert.is(firmware.program, before);
+  assert.is(firmware.program!.name, 'test-program');
+  assert.equal(Array.from(firmware.program!.targetMPa), [100, 100, 0]);
+  assert.is(firmware.safety.tripPressureMPa, before.ceilingMPa);
+});
+
 test.run();
