@@ -9,6 +9,7 @@ import { PRESS_10T } from './physics/press';
 import { ADS1220_330SPS_50KN } from './physics/sensors';
 import { MATERIALS } from './physics/materials';
 import { Trace } from './trace';
+import { dieDiameterMm } from '../src/units';
 
 export interface DryRunOptions {
   seed: number;
@@ -164,6 +165,6 @@ function dieDiameterOf(json: unknown): number | undefined {
   const die = (json as { die?: unknown }).die as { diameter_mm?: unknown; area_mm2?: unknown } | undefined;
   if (typeof die !== 'object' || die === null) return undefined;
   if (typeof die.diameter_mm === 'number') return die.diameter_mm;
-  if (typeof die.area_mm2 === 'number' && die.area_mm2 > 0) return Math.sqrt((4 * die.area_mm2) / Math.PI);
+  if (typeof die.area_mm2 === 'number' && die.area_mm2 > 0) return dieDiameterMm(die.area_mm2);
   return undefined;
 }

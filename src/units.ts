@@ -9,6 +9,11 @@ export function dieAreaMm2(diameterMm: number): number {
   return QUARTER_PI * diameterMm * diameterMm;
 }
 
+/** Bore of the round die with this area (inverse of dieAreaMm2). */
+export function dieDiameterMm(areaMm2: number): number {
+  return Math.sqrt(areaMm2 / QUARTER_PI);
+}
+
 export function forceKNToPressureMPa(forceKN: number, areaMm2: number): number {
   return (forceKN * 1000) / areaMm2;
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { FieldKind, STEP_FIELDS, STEP_TYPES } from '../src/programs/fields';
 import type { Program, StepType } from '../src/programs/program';
 import { TEST_DEVICE } from './helpers';
+import { dieAreaMm2 } from '../src/units';
 
 /** fast-check generators of programs, shared by the codec and schema tests. */
 
@@ -56,7 +57,7 @@ export const validProgram = fc
     choices: fc.array(fc.record({ kind: fc.nat(5), a: fc.double({ min: 0, max: 1, noNaN: true }), b: fc.double({ min: 0, max: 1, noNaN: true }), kN: fc.boolean(), label: fc.option(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 24 }), { nil: undefined }) }), { minLength: 1, maxLength: 20 }),
   })
   .map(({ name, description, diameterMm, ratingMPa, choices }) => {
-    const areaMm2 = (Math.PI / 4) * diameterMm * diameterMm;
+    const areaMm2 = dieAreaMm2(diameterMm);
     const ceilingMPa = Math.min(ratingMPa, (TEST_DEVICE.maxForceKN * 1000) / areaMm2) * 0.999;
     const edge = (fraction: number, min: number, max: number) => (fraction < 0.05 ? max : fraction > 0.95 ? min : min + fraction * (max - min));
     const steps: Record<string, unknown>[] = [];
