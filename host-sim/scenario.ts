@@ -4,15 +4,18 @@ import type { RunReport } from '../src/runner/report';
 import { RunState } from '../src/runner/run-state';
 import type { ValidationError } from '../src/programs/validate';
 import { PressSimulator, simulatedPressLimits } from './simulator';
-import type { LayerSpec, SimulatorOptions } from './simulator';
-import { PRESS_10T } from './physics/press';
-import { ADS1220_330SPS_50KN } from './physics/sensors';
-import { MATERIALS } from './physics/materials';
+import type { FaultSpec, SimulatorOptions } from './simulator';
+import type { Plant } from './plants';
+import { DEFAULT_PLANT, sampleLayers } from './plants';
 import { Trace } from './trace';
 import { dieDiameterMm } from '../src/units';
 
 export interface DryRunOptions {
   seed: number;
+  /** The simulated press, load cell and sample (default: the press-10t preset). */
+  plant: Plant;
+  /** Faults to inject during the run. */
+  faults: FaultSpec[];
   simulator: Partial<SimulatorOptions>;
   /** Extra simulated time after the program ends (release settling), s. */
   tailS: number;
@@ -41,24 +44,22 @@ export interface DryRunResult {
   trace: Trace | null;
 }
 
-export function defaultSimulatorOptions(seed: number): SimulatorOptions {
-  const layer = (material: string, massMg: number): LayerSpec => ({ material: MATERIALS[material], massMg });
+export function defaultSimulatorOptions(seed: number, plant: Plant = DEFAULT_PLANT): SimulatorOptions {
   return {
     seed,
-    press: PRESS_10T,
-    sensor: ADS1220_330SPS_50KN,
+    press: plant.press,
+    sensor: plant.sensor,
     dieDiameterMm: 10,
-    firstLayer: layer('li6ps5cl', 100),
-    promptLayers: [layer('ncm811-li6ps5cl', 15), layer('li-in-foil', 7)],
+    ...sampleLayers(plant.sample),
     operatorDelayS: 20,
     physicsStepUs: 1000,
-    maxRateMPaPerS: 50,
+    maxRateMPaPerS: plant.maxRateMPaPerS,
   };
 }
 
-/** What the firmware on the default simulated press validates programs against. */
-export function simulatedDeviceCapabilities(): DeviceCapabilities {
-  const options = defaultSimulatorOptions(1);
+/** What the firmware on a simulated press validates programs against. */
+export function simulatedDeviceCapabilities(plant: Plant = DEFAULT_PLANT): DeviceCapabilities {
+  const options = defaultSimulatorOptions(1, plant);
   const sensor = options.sensor;
   const config = defaultFirmwareConfig({ tareCounts: sensor.offsetCounts, kNPerCount: 1 / (sensor.countsPerN * 1000) });
   return deviceCapabilities(simulatedPressLimits(options), config);
@@ -75,7 +76,7 @@ export interface DryRunSession {
 /** Builds the simulated press and the firmware on it, with the program selected (or its errors). */
 export function createDryRunSession(programJson: unknown, options: Partial<DryRunOptions> = {}): DryRunSession {
   const seed = options.seed ?? 1;
-  const simOptions: SimulatorOptions = { ...defaultSimulatorOptions(seed), ...options.simulator };
+  const simOptions: SimulatorOptions = { ...defaultSimulatorOptions(seed, options.plant), faults: options.faults, ...options.simulator };
   const programDiameterMm = dieDiameterOf(programJson);
   if (options.simulator?.dieDiameterMm === undefined && programDiameterMm !== undefined) {
     simOptions.dieDiameterMm = programDiameterMm;
@@ -99,6 +100,25 @@ export function dryRun(programJson: unknown, options: Partial<DryRunOptions> = {
   return runSession(createDryRunSession(programJson, options), options);
 }
 
+/**
+ * How long the program should take on the press: its timed steps, its ramps and releases
+ * at their rates, and the operator at each prompt. Sizes the time limit and the trace.
+ */
+export function expectedDurationS(session: DryRunSession): number {
+  const program = session.firmware.program;
+  if (program === null) return 0;
+  let totalS = START_DELAY_S;
+  let levelMPa = 0;
+  for (let i = 0; i < program.stepCount; i++) {
+    const target = program.targetMPa[i];
+    if (program.rateMPaPerS[i] > 0) totalS += Math.abs(target - levelMPa) / program.rateMPaPerS[i];
+    totalS += program.durationS[i];
+    if (program.prompts[i] !== '') totalS += session.sim.options.operatorDelayS;
+    levelMPa = target;
+  }
+  return totalS;
+}
+
 /** Runs a session built by createDryRunSession to the end of its program. */
 export function runSession(session: DryRunSession, options: Partial<DryRunOptions> = {}): DryRunResult {
   const { sim, firmware } = session;
@@ -109,7 +129,7 @@ export function runSession(session: DryRunSession, options: Partial<DryRunOption
   const traceEvery = options.traceEveryTicks ?? 1;
   const trace = traceEvery > 0 ? new Trace() : null;
   const row = new Float64Array(10);
-  const maxSimUs = (options.maxSimTimeS ?? 6 * 3600) * 1e6;
+  const maxSimUs = (options.maxSimTimeS ?? expectedDurationS(session) * 2 + 3600) * 1e6;
   const tailUs = (options.tailS ?? 2) * 1e6;
   firmware.start();
   let endUs = -1;

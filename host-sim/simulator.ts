@@ -34,7 +34,46 @@ export interface SimulatorOptions {
   physicsStepUs: number;
   /** Largest pressure rise the firmware may be asked for, MPa/s at the die. */
   maxRateMPaPerS: number;
+  /** Layers of a cell fixture or spacers in series with the sample from the start (none by default). */
+  fixtureLayers?: LayerSpec[];
+  /** Faults to inject, each at its time. */
+  faults?: FaultSpec[];
+  /**
+   * Take one physics step per control period while the plant is quiescent (pump stopped,
+   * valve shut): the slow leak and creep dynamics are integrated exactly enough, and a
+   * days-long maintain step runs ten times faster. tests/sim-speed.test.ts checks that the
+   * trace stays equivalent. Default true.
+   */
+  adaptiveStep?: boolean;
 }
+
+/** Faults the simulator can inject (docs/simulator.md, "Faults"). */
+export const FAULT_KINDS = [
+  'loadcell-disconnect',
+  'loadcell-stuck',
+  'loadcell-noise',
+  'pump-fail',
+  'pump-stuck-on',
+  'release-stuck-closed',
+  'leak',
+  'power-loss',
+  'estop',
+  'guard-open',
+  'serial-garbage',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface FaultSpec {
+  kind: FaultKind;
+  atS: number;
+}
+
+/** A burst hose: leakage this many times the press's own [est]. */
+const HOSE_LEAK_FACTOR = 2000;
+/** Noise factor of a loose load-cell connector [est]. */
+const LOOSE_CONNECTOR_NOISE_FACTOR = 20;
+/** Longest physics step taken while the plant is quiescent, µs. */
+const MAX_QUIESCENT_STEP_US = 10_000;
 
 /** How long the simulated operator holds a button down, µs. */
 const BUTTON_PRESS_US = 100_000;
@@ -76,11 +115,20 @@ export class PressSimulator {
   private promptSeenAtUs = -1;
   private releaseButtonsAtUs = -1;
   private nextOperatorLookUs = 0;
+  /** Pending faults, sorted by time; the index of the next one. */
+  private readonly faults: FaultSpec[];
+  private nextFault = 0;
+  /** Faults injected so far, with the time they took effect (s). */
+  readonly injectedFaults: FaultSpec[] = [];
+  /** Power is off: outputs de-energised, the firmware's ticker stopped. */
+  powerLost = false;
 
   constructor(readonly options: SimulatorOptions) {
     this.random = new SeededRandom(options.seed);
     this.stack = new SampleStack(dieAreaMm2(options.dieDiameterMm) * 1e-6);
+    for (const fixture of options.fixtureLayers ?? []) this.stack.addLayer(fixture.material, fixture.massMg * 1e-6);
     this.addLayer(options.firstLayer);
+    this.faults = [...(options.faults ?? [])].sort((a, b) => a.atS - b.atS);
     this.plant = new PressPlant(options.press, this.stack);
     this.adc = new SimLoadCellAdc(options.sensor, this.random);
     this.pump = new SimPump(this.clock);
@@ -112,19 +160,99 @@ export class PressSimulator {
 
   /** One physics step, then due firmware ticks. Returns true when a tick ran. */
   step(): boolean {
-    const dtUs = this.options.physicsStepUs;
+    const now = this.clock.nowUs;
+    this.injectDueFaults(now);
     this.pump.enforceLease();
     this.releaseValve.enforceLease();
-    this.plant.step(dtUs / 1e6, this.pump.appliedLevel, this.releaseValve.appliedLevel);
-    this.clock.nowUs += dtUs;
+    const pumpLevel = this.powerLost ? 0 : this.pump.appliedLevel;
+    // Without power the release valve (normally open) opens: the press unloads.
+    const releaseLevel = this.powerLost ? 1 : this.releaseValve.appliedLevel;
+    const dtUs = this.stepLengthUs(now, pumpLevel, releaseLevel);
+    this.plant.step(dtUs / 1e6, pumpLevel, releaseLevel);
+    this.clock.nowUs = now + dtUs;
     this.adc.integrate(this.plant.forceN, dtUs, this.clock.nowUs);
     if (this.clock.nowUs >= this.nextOperatorLookUs) {
       this.nextOperatorLookUs += OPERATOR_LOOK_US;
       this.operate();
     }
     if (this.ticker.nextDueUs() > this.clock.nowUs) return false;
+    if (this.powerLost) {
+      this.ticker.skipDue();
+      return false;
+    }
     this.ticker.fireDue();
     return true;
+  }
+
+  /**
+   * The physics step: the configured one, or — while the plant is quiescent and nothing
+   * moves — up to the next control tick, operator look or fault, so the step ends exactly
+   * where the fine steps would have had their events.
+   */
+  private stepLengthUs(now: number, pumpLevel: number, releaseLevel: number): number {
+    const fine = this.options.physicsStepUs;
+    if (this.options.adaptiveStep === false || pumpLevel !== 0 || releaseLevel !== 0 || !this.plant.quiescent) return fine;
+    let end = now + MAX_QUIESCENT_STEP_US;
+    const tick = this.ticker.nextDueUs();
+    if (tick < end) end = tick;
+    if (this.nextOperatorLookUs < end) end = this.nextOperatorLookUs;
+    if (this.nextFault < this.faults.length) {
+      const faultUs = Math.round(this.faults[this.nextFault].atS * 1e6);
+      if (faultUs < end) end = faultUs;
+    }
+    const dt = end - now;
+    return dt > fine ? dt : fine;
+  }
+
+  private injectDueFaults(nowUs: number): void {
+    while (this.nextFault < this.faults.length && Math.round(this.faults[this.nextFault].atS * 1e6) <= nowUs) {
+      const fault = this.faults[this.nextFault++];
+      this.inject(fault.kind);
+      this.injectedFaults.push({ kind: fault.kind, atS: nowUs / 1e6 });
+    }
+  }
+
+  /** Applies one fault now (also usable directly by tests). */
+  inject(kind: FaultKind): void {
+    const plant = this.plant;
+    switch (kind) {
+      case 'loadcell-disconnect':
+        this.adc.disconnect();
+        break;
+      case 'loadcell-stuck':
+        this.adc.stick();
+        break;
+      case 'loadcell-noise':
+        this.adc.setNoiseFactor(LOOSE_CONNECTOR_NOISE_FACTOR);
+        break;
+      case 'pump-fail':
+        plant.pumpFailed = true;
+        break;
+      case 'pump-stuck-on':
+        plant.pumpStuckOn = true;
+        break;
+      case 'release-stuck-closed':
+        plant.releaseStuckClosed = true;
+        break;
+      case 'leak':
+        plant.extraLeakCoefM3PerSPerPa = plant.press.leakCoefM3PerSPerPa * HOSE_LEAK_FACTOR;
+        break;
+      case 'power-loss':
+        this.powerLost = true;
+        break;
+      case 'estop':
+        this.inputs.estop = true;
+        break;
+      case 'guard-open':
+        this.inputs.guardClosed = false;
+        break;
+      case 'serial-garbage': {
+        const garbage = new Uint8Array(4096);
+        for (let i = 0; i < garbage.length; i++) garbage[i] = Math.floor(this.random.next() * 256);
+        this.serial.hostSend(garbage);
+        break;
+      }
+    }
   }
 
   /** The operator answers prompts: adds the next layer, then presses Continue. */

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { detExp, detLn } from '../host-sim/physics/detmath';
+import { detExp, detLn, detSin } from '../host-sim/physics/detmath';
 import { SeededRandom } from '../host-sim/physics/rng';
 
 function ulpDistance(a: number, b: number): number {
@@ -56,6 +56,19 @@ test('seeded noise: same seed same sequence, unit variance, zero mean', () => {
   assert.ok(differs);
   assert.ok(Math.abs(sum / n) < 0.02, `mean ${sum / n}`);
   assert.ok(Math.abs(sumSq / n - 1) < 0.02, `variance ${sumSq / n}`);
+});
+
+test('detSin agrees with Math.sin within 2e-14 absolute over ±100 rad', () => {
+  const random = new SeededRandom(9);
+  let worst = 0;
+  for (let i = 0; i < 20000; i++) {
+    const x = (random.next() - 0.5) * 200;
+    const error = Math.abs(detSin(x) - Math.sin(x));
+    if (error > worst) worst = error;
+  }
+  assert.ok(worst < 2e-14, `worst ${worst}`);
+  assert.is(detSin(0), 0);
+  assert.ok(Math.abs(detSin(Math.PI / 2) - 1) < 1e-16);
 });
 
 test.run();

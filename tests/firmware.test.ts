@@ -58,7 +58,7 @@ test('over-pressure trips within one tick: pump off, release open, fault latched
   const { sim, firmware } = session;
   runUntil(session, () => firmware.sequencer.stepIndex === 1);
   // A pressure spike the controller did not cause (think: a collapsing spacer).
-  sim.plant.oilPressurePa = (105e6 * sim.stack.dieAreaM2) / sim.options.press.ramAreaM2;
+  sim.plant.imposeForce(105e6 * sim.stack.dieAreaM2);
   const ticksBefore = firmware.timing.ticks;
   runUntil(session, () => firmware.safety.tripped, 1);
   assert.ok(firmware.timing.ticks - ticksBefore <= 1, `tripped after ${firmware.timing.ticks - ticksBefore} ticks`);

@@ -12,7 +12,11 @@ import { formatValidationError, validateProgram } from '../../src/programs/valid
 import type { ValidationError } from '../../src/programs/validate';
 import { compileProgram } from '../../src/programs/compile';
 import { encodeProgram } from '../../src/programs/codec';
-import { dryRun, simulatedDeviceCapabilities } from '../scenario';
+import { createDryRunSession, expectedDurationS, runSession, simulatedDeviceCapabilities } from '../scenario';
+import { FAULT_KINDS } from '../simulator';
+import type { FaultKind, FaultSpec } from '../simulator';
+import { DEFAULT_PLANT, PLANT_PRESETS, plantFromJson, plantToJson } from '../plants';
+import type { Plant } from '../plants';
 import { formatProgramFileError, readProgramFile } from './program-file';
 import type { LayerReport } from '../scenario';
 import { traceToCsv } from '../output/csv';
@@ -20,26 +24,40 @@ import { traceToSvg } from '../output/svg';
 import { fixedOrDash, formatFixedWidthTable, formatStepTable } from '../output/step-table';
 import type { TableColumn } from '../output/step-table';
 
+/** Rows of trace.csv a run writes at most when --trace-every is not given (≈ 60 MB of CSV). */
+const TRACE_ROW_BUDGET = 500_000;
+
 const SYNOPSIS = `Usage:
-  press-sim run <program.json> [--seed N] [--out DIR] [--json]
-  press-sim validate <program.json>... [--json]
+  press-sim run <program.json> [--plant P] [--fault KIND@TIME_S]... [--seed N] [--out DIR] [--json] [--trace-every N]
+  press-sim validate <program.json>... [--plant P] [--json]
+  press-sim plants [NAME] [--json]
   press-sim --help`;
 
 const USAGE = `${SYNOPSIS}
 
 run: dry-runs a step program on the simulated press (firmware core, virtual time, a
 simulated operator pressing Start and answering prompts) and reports how each step went.
+  --plant P   the simulated press, load cell and sample: a preset name (press-sim plants)
+              or a plant file (.json, format press-plant/1); default press-10t
+  --fault KIND@TIME_S
+              inject a fault at a simulated time (repeatable): ${FAULT_KINDS.join(', ')}
   --seed N    seed of the simulated noise (integer, default 1)
   --out DIR   where trace.csv, plot.svg and report.json go (default: out)
   --json      print the report as JSON on stdout instead of the tables
+  --trace-every N
+              one trace row every N control ticks (default: every tick, or fewer so a long
+              run writes at most ${TRACE_ROW_BUDGET} rows)
   Exit status: 0 when the run completed, 1 when the program is unreadable or invalid or
   the run did not complete (aborted, fault), 2 for usage errors.
 
 validate: checks program files with the firmware's validator against the simulated press
-(the same rules the device applies on upload). Prints one line per error,
-"file: path: message", or "file: valid (...)".
+(--plant P, default press-10t; the same rules the device applies). Prints one line per
+error, "file: path: message", or "file: valid (...)".
   --json      one JSON object per file: {"file", "valid", "errors": [{"path", "message"}]}
-  Exit status: 0 when every file is valid, 1 when any is not, 2 for usage errors.`;
+  Exit status: 0 when every file is valid, 1 when any is not, 2 for usage errors.
+
+plants: lists the plant presets; with a NAME prints that preset as a complete plant file
+to start your own from.`;
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -52,23 +70,36 @@ interface RunArgs {
   seed: number;
   outDir: string;
   json: boolean;
+  plant: string;
+  faults: FaultSpec[];
+  /** Trace row every N ticks; 0 picks N so the trace stays under TRACE_ROW_BUDGET rows. */
+  traceEvery: number;
 }
+
 
 interface ValidateArgs {
   files: string[];
   json: boolean;
+  plant: string;
 }
 
-type Command = { kind: 'help' } | { kind: 'run'; args: RunArgs } | { kind: 'validate'; args: ValidateArgs };
+type Command = { kind: 'help' } | { kind: 'run'; args: RunArgs } | { kind: 'validate'; args: ValidateArgs } | { kind: 'plants'; name: string | null; json: boolean };
 
 function parseArgs(argv: string[]): Command {
   if (argv.length === 0) throw new UsageError('missing command');
   if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help' };
   const [command, ...rest] = argv;
   if (command === 'validate') return { kind: 'validate', args: parseValidateArgs(rest) };
+  if (command === 'plants') {
+    const names = rest.filter((arg) => !arg.startsWith('-'));
+    const unknown = rest.filter((arg) => arg.startsWith('-') && arg !== '--json');
+    if (unknown.length > 0) throw new UsageError(`unknown option ${unknown[0]}`);
+    if (names.length > 1) throw new UsageError('plants takes at most one preset name');
+    return { kind: 'plants', name: names[0] ?? null, json: rest.includes('--json') };
+  }
   if (command !== 'run') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 
-  const args: RunArgs = { file: '', seed: 1, outDir: 'out', json: false };
+  const args: RunArgs = { file: '', seed: 1, outDir: 'out', json: false, plant: DEFAULT_PLANT.name, faults: [], traceEvery: 0 };
   const files: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -90,6 +121,14 @@ function parseArgs(argv: string[]): Command {
       if (args.outDir === '') throw new UsageError('--out needs a directory');
     } else if (name === '--json' && inline === undefined) {
       args.json = true;
+    } else if (name === '--plant') {
+      args.plant = value();
+    } else if (name === '--fault') {
+      args.faults.push(parseFault(value()));
+    } else if (name === '--trace-every') {
+      const text = value();
+      if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--trace-every must be a whole number of ticks ≥ 1, got ${JSON.stringify(text)}`);
+      args.traceEvery = Number(text);
     } else if (arg.startsWith('-') && arg !== '-') {
       throw new UsageError(`unknown option ${arg}`);
     } else {
@@ -102,10 +141,37 @@ function parseArgs(argv: string[]): Command {
   return { kind: 'run', args };
 }
 
+/** KIND@TIME_S, e.g. leak@120. */
+function parseFault(text: string): FaultSpec {
+  const match = /^([a-z-]+)@(\d+(?:\.\d+)?)$/.exec(text);
+  if (match === null) throw new UsageError(`--fault takes KIND@TIME_S (e.g. leak@120), got ${JSON.stringify(text)}`);
+  const kind = match[1] as FaultKind;
+  if (FAULT_KINDS.indexOf(kind) < 0) throw new UsageError(`--fault: ${JSON.stringify(match[1])} is not a fault (one of ${FAULT_KINDS.join(', ')})`);
+  return { kind, atS: Number(match[2]) };
+}
+
+/** A preset name or a plant file. */
+function loadPlant(spec: string): { ok: true; plant: Plant } | { ok: false; lines: string[] } {
+  const preset = PLANT_PRESETS[spec];
+  if (preset !== undefined) return { ok: true, plant: preset };
+  if (!spec.endsWith('.json')) return { ok: false, lines: [`--plant: ${JSON.stringify(spec)} is neither a preset (press-sim plants lists them) nor a .json file`] };
+  const loaded = readProgramFile(spec);
+  if (!loaded.ok) return { ok: false, lines: formatProgramFileError(spec, loaded) };
+  const result = plantFromJson(loaded.value);
+  if (!result.ok) return { ok: false, lines: result.errors.map((error) => `${spec}: ${error}`) };
+  return { ok: true, plant: result.plant };
+}
+
 function parseValidateArgs(rest: string[]): ValidateArgs {
-  const args: ValidateArgs = { files: [], json: false };
-  for (const arg of rest) {
+  const args: ValidateArgs = { files: [], json: false, plant: DEFAULT_PLANT.name };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
     if (arg === '--json') args.json = true;
+    else if (arg === '--plant') {
+      const next = rest[++i];
+      if (next === undefined) throw new UsageError('--plant needs a value');
+      args.plant = next;
+    } else if (arg.startsWith('--plant=')) args.plant = arg.slice('--plant='.length);
     else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
     else args.files.push(arg);
   }
@@ -130,8 +196,32 @@ interface Io {
   stderr: (text: string) => void;
 }
 
+function plantsCommand(name: string | null, json: boolean, io: Io): number {
+  if (name === null) {
+    if (json) {
+      io.stdout(JSON.stringify(Object.values(PLANT_PRESETS).map((plant) => ({ name: plant.name, description: plant.description }))));
+      return EXIT_OK;
+    }
+    const width = Math.max(...Object.keys(PLANT_PRESETS).map((n) => n.length));
+    for (const plant of Object.values(PLANT_PRESETS)) io.stdout(`${plant.name.padEnd(width)}  ${plant.description}`);
+    return EXIT_OK;
+  }
+  const plant = PLANT_PRESETS[name];
+  if (plant === undefined) {
+    io.stderr(`press-sim: ${JSON.stringify(name)} is not a plant preset (press-sim plants lists them)`);
+    return EXIT_USAGE;
+  }
+  io.stdout(JSON.stringify(plantToJson(plant), null, 2));
+  return EXIT_OK;
+}
+
 function validateCommand(args: ValidateArgs, io: Io): number {
-  const device = simulatedDeviceCapabilities();
+  const plant = loadPlant(args.plant);
+  if (!plant.ok) {
+    for (const line of plant.lines) io.stderr(line);
+    return EXIT_USAGE;
+  }
+  const device = simulatedDeviceCapabilities(plant.plant);
   let allValid = true;
   for (const file of args.files) {
     const loaded = readProgramFile(file);
@@ -169,9 +259,17 @@ function runCommand(args: RunArgs, io: Io): number {
     return EXIT_FAILED;
   }
   const program = loaded.value;
+  const plant = loadPlant(args.plant);
+  if (!plant.ok) {
+    for (const line of plant.lines) io.stderr(line);
+    return EXIT_FAILED;
+  }
 
   const wallStart = performance.now();
-  const result = dryRun(program, { seed: args.seed, traceEveryTicks: 1 });
+  const session = createDryRunSession(program, { seed: args.seed, plant: plant.plant, faults: args.faults });
+  const ticksExpected = expectedDurationS(session) * session.firmware.config.loopRateHz;
+  const traceEvery = args.traceEvery > 0 ? args.traceEvery : Math.max(1, Math.ceil(ticksExpected / TRACE_ROW_BUDGET));
+  const result = runSession(session, { traceEveryTicks: traceEvery });
   const wallS = (performance.now() - wallStart) / 1000;
   if (!result.valid || result.report === null) {
     for (const error of result.errors) io.stderr(`${args.file}: ${formatValidationError(error)}`);
@@ -185,6 +283,9 @@ function runCommand(args: RunArgs, io: Io): number {
     seed: args.seed,
     sim_time_s: result.simTimeS,
     wall_time_s: wallS,
+    plant: plant.plant.name,
+    faults_injected: session.sim.injectedFaults.map((f) => ({ kind: f.kind, t_s: f.atS })),
+    trace_every_ticks: traceEvery,
     ticks: result.ticks,
     overruns: result.overruns,
     lease_expiries: result.leaseExpiries,
@@ -237,6 +338,7 @@ export function main(argv: string[], io: Io = { stdout: (t) => console.log(t), s
     return EXIT_OK;
   }
   if (command.kind === 'validate') return validateCommand(command.args, io);
+  if (command.kind === 'plants') return plantsCommand(command.name, command.json, io);
   return runCommand(command.args, io);
 }
 

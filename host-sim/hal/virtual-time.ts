@@ -44,6 +44,15 @@ export class VirtualTicker implements Ticker {
     return next;
   }
 
+  /** Moves every due repeater past now without running it (the CPU is not powered). */
+  skipDue(): void {
+    const now = this.clock.nowUs;
+    for (let i = 0; i < this.repeaters.length; i++) {
+      const r = this.repeaters[i];
+      while (r.nextDueUs <= now) r.nextDueUs += r.periodUs;
+    }
+  }
+
   /** Runs every callback due at or before now (each at most once per call). */
   fireDue(): void {
     const now = this.clock.nowUs;

@@ -68,3 +68,18 @@ export function detLn(x: number): number {
   }
   return e * LN2_LO + 2 * sum + e * LN2_HI;
 }
+
+const TWO_PI_HI = 6.28318530717958623200;
+const TWO_PI_LO = 2.44929359829470635445e-16;
+
+/** sin x from + − × ÷ only (piston-pump strokes): range-reduced to [−π, π], Taylor to x^25. */
+export function detSin(x: number): number {
+  if (!(x > -1e9 && x < 1e9)) return NaN;
+  const k = Math.round(x / TWO_PI_HI);
+  const r = (x - k * TWO_PI_HI) - k * TWO_PI_LO;
+  // sin r = r − r³/3! + r⁵/5! − …: at |r| ≤ π the term r^27/27! is below 1e-15 of 1.
+  const r2 = r * r;
+  let sum = 1;
+  for (let n = 25; n >= 3; n -= 2) sum = 1 - (r2 * sum) / (n * (n - 1));
+  return r * sum;
+}

@@ -1,0 +1,197 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { MATERIALS } from '../host-sim/physics/materials';
+import type { PowderMaterial } from '../host-sim/physics/materials';
+import { compactionDensity, SampleStack } from '../host-sim/physics/sample-stack';
+import { PressPlant } from '../host-sim/physics/plant';
+import type { PressParams } from '../host-sim/physics/press';
+import { DEFAULT_PLANT, PLANT_PRESETS } from '../host-sim/plants';
+import { dieAreaMm2 } from '../src/units';
+
+const powder = (name: string) => MATERIALS[name] as PowderMaterial;
+
+function plantWith(press: PressParams, layers: [string, number][], diameterMm = 10): PressPlant {
+  const stack = new SampleStack(dieAreaMm2(diameterMm) * 1e-6);
+  for (const [material, massMg] of layers) stack.addLayer(MATERIALS[material], massMg * 1e-6);
+  return new PressPlant(press, stack);
+}
+
+/** Pumps at full speed until the die pressure reaches targetMPa, then stops the pump and lets it spin down. */
+function pumpTo(plant: PressPlant, targetMPa: number, dtS = 0.001): void {
+  for (let i = 0; i < 600_000 && plant.diePressureMPa < targetMPa; i++) plant.step(dtS, 1, 0);
+  for (let i = 0; i < 1000; i++) plant.step(dtS, 0, 0);
+}
+
+test('compaction curves pass through their literature anchors', () => {
+  // Li6PS5Cl: 375 MPa → 0.83 [pub: Nature Energy 2025]; 75Li2S–25P2S5 glass: 360 MPa → ≈ 0.90 [pub: Sakuda 2013].
+  assert.ok(Math.abs(compactionDensity(powder('li6ps5cl'), 375) - 0.83) < 0.01);
+  assert.ok(Math.abs(compactionDensity(powder('lps-glass'), 360) - 0.9) < 0.01, String(compactionDensity(powder('lps-glass'), 360)));
+  // NCM811 / Li6PS5Cl composite: 10–20 % porosity at 300–500 MPa [est].
+  for (const p of [300, 400, 500]) {
+    const d = compactionDensity(powder('ncm811-li6ps5cl'), p);
+    assert.ok(d >= 0.8 && d <= 0.9, `composite ${d} at ${p} MPa`);
+  }
+  // Every powder starts at its loose-fill density and never passes its cap.
+  for (const material of Object.values(MATERIALS)) {
+    if (material.kind !== 'powder') continue;
+    assert.ok(Math.abs(compactionDensity(material, 0) - material.fillRelativeDensity) < 1e-12, material.name);
+    assert.ok(compactionDensity(material, 3000) <= material.maxRelativeDensity, material.name);
+    assert.ok(compactionDensity(material, 100) > compactionDensity(material, 10), material.name);
+  }
+});
+
+test('the default press with the pump off at 300 MPa loses 0.2–1 %/min at the load cell', () => {
+  const plant = plantWith(DEFAULT_PLANT.press, [['li6ps5cl', 100]]);
+  pumpTo(plant, 300);
+  const start = plant.forceN;
+  // 20 min: the seal holds the ram for the first minutes, then it follows the oil in slips.
+  for (let i = 0; i < 120_000; i++) plant.step(0.01, 0, 0);
+  const lossPercentPerMin = ((start - plant.forceN) / start) * 100 / 20;
+  assert.ok(lossPercentPerMin >= 0.2 && lossPercentPerMin <= 1, `${lossPercentPerMin.toFixed(3)} %/min`);
+});
+
+test('the force to reach a pressure follows from the die area', () => {
+  for (const diameterMm of [10, 13, 20]) {
+    const plant = plantWith(DEFAULT_PLANT.press, [['li6ps5cl', 100]], diameterMm);
+    pumpTo(plant, 150);
+    const expectedN = plant.diePressureMPa * dieAreaMm2(diameterMm);
+    assert.ok(Math.abs(plant.forceN - expectedN) < 1e-6 * expectedN, `${diameterMm} mm`);
+    // 150 MPa needs 11.8 kN on 10 mm, 19.9 kN on 13 mm, 47.1 kN on 20 mm.
+    assert.ok(Math.abs(plant.forceN / 1000 - (150 * dieAreaMm2(diameterMm)) / 1000) < 0.05 * (150 * dieAreaMm2(diameterMm)) / 1000 + 0.2, `${plant.forceN} N`);
+  }
+});
+
+test('oil is conserved: pumped − released − leaked − relief − seating = compression + ram displacement', () => {
+  for (const name of ['press-10t', 'sticky-seals', 'air-in-oil', 'slow-piston-pump']) {
+    const plant = plantWith(PLANT_PRESETS[name].press, [['li6ps5cl', 100]]);
+    pumpTo(plant, 250);
+    for (let i = 0; i < 20_000; i++) plant.step(0.001, 0, i < 5000 ? 0.3 : 0);
+    const balance = plant.pumpedVolumeM3 - plant.releasedVolumeM3 - plant.leakedVolumeM3 - plant.reliefVolumeM3 - plant.seatingLossM3;
+    const stored = plant.oilStoredM3(plant.oilPressurePa) + plant.press.ramAreaM2 * plant.ramTravelM;
+    assert.ok(Math.abs(balance - stored) <= 0.005 * plant.pumpedVolumeM3, `${name}: balance ${balance} vs stored ${stored}`);
+  }
+});
+
+test('seal friction: stick-slip steps in the load-cell force on a slow reload; oil force ≠ load-cell force', () => {
+  const plant = plantWith(PLANT_PRESETS['sticky-seals'].press, [['li6ps5cl', 100]]);
+  pumpTo(plant, 200);
+  for (let i = 0; i < 600_000 && plant.diePressureMPa > 100; i++) plant.step(0.001, 0, 0.2);
+  for (let i = 0; i < 1000; i++) plant.step(0.001, 0, 0);
+  // Reload the compacted (elastic, stiff) pellet slowly: the ram sticks, then jumps.
+  let stuckSteps = 0;
+  let slips = 0;
+  let last = plant.forceN;
+  for (let i = 0; i < 20_000; i++) {
+    plant.step(0.001, 0.1, 0);
+    if (plant.forceN === last) stuckSteps++;
+    else if (plant.forceN - last > 100) slips++;
+    last = plant.forceN;
+  }
+  assert.ok(stuckSteps > 1000, `stuck for ${stuckSteps} steps`);
+  assert.ok(slips >= 2, `${slips} slips`);
+  const oilForce = plant.oilPressurePa * plant.press.ramAreaM2;
+  assert.ok(oilForce - plant.forceN > plant.press.sealFrictionN * 0.9, `oil ${oilForce} N vs cell ${plant.forceN} N`);
+});
+
+test('a piston pump delivers in strokes; the default gear pump does not', () => {
+  const rises = (preset: string) => {
+    const plant = plantWith(PLANT_PRESETS[preset].press, [['li6ps5cl', 100]]);
+    pumpTo(plant, 50);
+    const increments: number[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const before = plant.oilPressurePa;
+      plant.step(0.001, 1, 0);
+      increments.push(plant.oilPressurePa - before);
+    }
+    const max = Math.max(...increments);
+    const zeroSteps = increments.filter((d) => d <= 0).length;
+    return { max, zeroSteps };
+  };
+  const piston = rises('slow-piston-pump');
+  const gear = rises('press-10t');
+  assert.ok(piston.zeroSteps > 1000, `piston pump idle in ${piston.zeroSteps} of 4000 ms`);
+  assert.ok(gear.zeroSteps < 100, `gear pump idle in ${gear.zeroSteps} ms`);
+});
+
+test('air in the oil makes the press spongy at low pressure and hardly matters at high pressure', () => {
+  const timeTo = (preset: string, targetMPa: number) => {
+    const plant = plantWith(PLANT_PRESETS[preset].press, [['li6ps5cl', 100]]);
+    let steps = 0;
+    while (plant.diePressureMPa < targetMPa && steps < 600_000) {
+      plant.step(0.001, 1, 0);
+      steps++;
+    }
+    return steps;
+  };
+  assert.ok(timeTo('air-in-oil', 5) > 3 * timeTo('press-10t', 5), `${timeTo('air-in-oil', 5)} vs ${timeTo('press-10t', 5)} ms`);
+  const high = timeTo('air-in-oil', 300) - timeTo('air-in-oil', 200);
+  const highDefault = timeTo('press-10t', 300) - timeTo('press-10t', 200);
+  assert.ok(high < 1.5 * highDefault, `200→300 MPa: ${high} vs ${highDefault} ms`);
+});
+
+test('a held pellet relaxes with the logarithmic law: the sag at 60 s is about twice the sag at 6 s', () => {
+  const press: PressParams = { ...DEFAULT_PLANT.press, leakCoefM3PerSPerPa: 0, checkValveSeatingM3: 0, sealFrictionN: 0, sealBreakawayN: 0, returnSpringN: 0 };
+  const plant = plantWith(press, [['li6ps5cl', 100]]);
+  for (let i = 0; i < 600_000 && plant.diePressureMPa < 300; i++) plant.step(0.001, 1, 0);
+  while (plant.pumpSpeed > 1e-9) plant.step(0.001, 0, 0);
+  const start = plant.forceN;
+  const sagAfter = (seconds: number) => {
+    while (plant.stack.timeS < seconds + 0) plant.step(0.001, 0, 0);
+    return start - plant.forceN;
+  };
+  const t0 = plant.stack.timeS;
+  const sag6 = sagAfter(t0 + 6);
+  const sag60 = sagAfter(t0 + 60);
+  assert.ok(sag6 > 0, `sag ${sag6} N`);
+  assert.ok(sag60 / sag6 > 1.5 && sag60 / sag6 < 3.5, `ratio ${sag60 / sag6}`);
+  assert.ok(sag60 / start < 0.02, `sag ${(sag60 / start) * 100} % of the load through the press's compliance`);
+});
+
+test('lithium creeps: slowly at 5 MPa, down to its limit quickly at 50 MPa', () => {
+  const press: PressParams = { ...DEFAULT_PLANT.press, leakCoefM3PerSPerPa: 0, checkValveSeatingM3: 0, sealFrictionN: 0, sealBreakawayN: 0, returnSpringN: 0 };
+  const sagPercentPerHour = (targetMPa: number) => {
+    const plant = plantWith(press, [['li-foil', 8]]);
+    for (let i = 0; i < 600_000 && plant.diePressureMPa < targetMPa; i++) plant.step(0.001, 0.05, 0);
+    while (plant.pumpSpeed > 1e-9) plant.step(0.001, 0, 0);
+    const start = plant.forceN;
+    for (let i = 0; i < 3600; i++) plant.step(1, 0, 0);
+    return { sag: ((start - plant.forceN) / start) * 100, thickness: plant.stack.thicknessM(0) };
+  };
+  const low = sagPercentPerHour(5);
+  const high = sagPercentPerHour(50);
+  assert.ok(low.sag > 0.05 && low.sag < 20, `5 MPa: ${low.sag} %/h`);
+  const fullThickness = 8e-6 / (534 * dieAreaMm2(10) * 1e-6);
+  assert.ok(Math.abs(high.thickness - 0.5 * fullThickness) < 0.01 * fullThickness, `50 MPa: foil at ${high.thickness / fullThickness} of its thickness`);
+  assert.ok(low.thickness > 0.9 * fullThickness, `5 MPa: foil at ${low.thickness / fullThickness}`);
+});
+
+test('a stack-pressure fixture relaxes towards 80 % of its load with τ ≈ 2 h', () => {
+  const press: PressParams = { ...DEFAULT_PLANT.press, leakCoefM3PerSPerPa: 0, checkValveSeatingM3: 0, sealFrictionN: 0, sealBreakawayN: 0, returnSpringN: 0 };
+  const plant = plantWith(press, [['cell-fixture', 0], ['li6ps5cl', 100]]);
+  for (let i = 0; i < 600_000 && plant.diePressureMPa < 20; i++) plant.step(0.001, 0.1, 0);
+  while (plant.pumpSpeed > 1e-9) plant.step(0.001, 0, 0);
+  const start = plant.forceN;
+  for (let i = 0; i < 7200; i++) plant.step(1, 0, 0);
+  const afterTau = plant.forceN / start;
+  for (let i = 0; i < 10 * 7200; i++) plant.step(1, 0, 0);
+  const late = plant.forceN / start;
+  // The oil column and frame share the relaxation with the fixture: the force falls less than 20 %.
+  assert.ok(afterTau < 0.99 && afterTau > late, `after τ: ${afterTau}`);
+  assert.ok(late > 0.8 && late < 0.98, `after 11 τ: ${late}`);
+  assert.ok((afterTau - late) / (1 - late) > 0.2 && (afterTau - late) / (1 - late) < 0.5, 'exp(−1) of the way left after τ');
+});
+
+test('every preset is complete and physical', () => {
+  assert.ok(Object.keys(PLANT_PRESETS).length >= 14);
+  for (const name of ['press-8t', 'press-15t', 'press-25t', 'press-40t', 'fast-pump', 'slow-piston-pump', 'leaky-seals', 'air-in-oil', 'hx711-10sps', 'hx711-80sps', 'ads1220-20sps', 'ads1220-2000sps']) {
+    assert.ok(PLANT_PRESETS[name] !== undefined, name);
+  }
+  for (const plant of Object.values(PLANT_PRESETS)) {
+    const tonnes = (plant.press.ramAreaM2 * plant.press.ratedPressurePa) / 9806.65;
+    assert.ok(tonnes >= 7 && tonnes <= 41, `${plant.name}: ${tonnes} t`);
+    assert.ok(plant.press.sealBreakawayN >= plant.press.sealFrictionN, plant.name);
+    assert.ok(plant.sensor.capacityN * 1.5 >= plant.press.ramAreaM2 * plant.press.ratedPressurePa * 0.7, `${plant.name}: cell too small for the frame`);
+  }
+});
+
+test.run();
