@@ -200,6 +200,8 @@ export class PressSimulator {
       const faultUs = Math.round(this.faults[this.nextFault].atS * 1e6);
       if (faultUs < end) end = faultUs;
     }
+    const breakawayS = this.plant.secondsToBreakaway();
+    if (breakawayS < (end - now) / 1e6) end = now + Math.floor((breakawayS * 1e6) / fine) * fine;
     const dt = end - now;
     return dt > fine ? dt : fine;
   }

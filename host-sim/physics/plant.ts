@@ -86,6 +86,24 @@ export class PressPlant {
     return this.pumpSpeed < 1e-6 && this.releaseOpening < 1e-6 && !this.pumpStuckOn && this.extraLeakCoefM3PerSPerPa === 0;
   }
 
+  /**
+   * While quiescent and stuck, the leak moves the oil force towards the seal's breakaway:
+   * the time until it gets there, s (Infinity when the ram slides or nothing leaks). The
+   * simulator ends a long step there so the ram breaks loose when the 1 ms steps would.
+   */
+  secondsToBreakaway(): number {
+    const pr = this.press;
+    if (this.ramMotion !== 0 || pr.sealBreakawayN === 0) return Infinity;
+    const p = this.oilPressurePa;
+    const leak = (pr.leakCoefM3PerSPerPa + this.extraLeakCoefM3PerSPerPa) * p;
+    if (!(leak > 0)) return Infinity;
+    const forceRateNPerS = (pr.ramAreaM2 * leak) / this.oilComplianceM3PerPa(p);
+    const imbalance = p * pr.ramAreaM2 - pr.returnSpringN - this.forceN;
+    // The leak lowers the oil force: the ram breaks loose backwards at −F_s.
+    const margin = imbalance + pr.sealBreakawayN;
+    return margin > 0 ? margin / forceRateNPerS : 0;
+  }
+
   /** Advances the plant by dtS with the given actuator commands (0..1). */
   step(dtS: number, pumpCommand: number, releaseCommand: number): void {
     const pr = this.press;
