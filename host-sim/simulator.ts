@@ -68,8 +68,8 @@ export interface FaultSpec {
   atS: number;
 }
 
-/** A burst hose: leakage this many times the press's own [est]. */
-const HOSE_LEAK_FACTOR = 2000;
+/** A burst hose: an orifice three times the release valve wide open, more than the pump delivers [est]. */
+const BURST_ORIFICE_FACTOR = 3;
 /** Noise factor of a loose load-cell connector [est]. */
 const LOOSE_CONNECTOR_NOISE_FACTOR = 20;
 /** Longest physics step taken while the plant is quiescent, µs. */
@@ -237,7 +237,7 @@ export class PressSimulator {
         plant.releaseStuckClosed = true;
         break;
       case 'leak':
-        plant.extraLeakCoefM3PerSPerPa = plant.press.leakCoefM3PerSPerPa * HOSE_LEAK_FACTOR;
+        plant.burstOrificeCoef = plant.press.releaseFlowCoef * BURST_ORIFICE_FACTOR;
         break;
       case 'power-loss':
         this.powerLost = true;

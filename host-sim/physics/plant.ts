@@ -46,8 +46,8 @@ export class PressPlant {
   pumpFailed = false;
   pumpStuckOn = false;
   releaseStuckClosed = false;
-  /** Extra leakage (a burst hose), m³/(s·Pa). */
-  extraLeakCoefM3PerSPerPa = 0;
+  /** A burst hose: an orifice to tank, Q = c·√p, m³/(s·√Pa). */
+  burstOrificeCoef = 0;
 
   constructor(readonly press: PressParams, readonly stack: SampleStack) {
     this.ramMotion = press.sealBreakawayN > 0 ? 0 : 1;
@@ -83,7 +83,7 @@ export class PressPlant {
 
   /** True when nothing drives the plant: pump stopped, valve shut, ram at rest. Slow dynamics only. */
   get quiescent(): boolean {
-    return this.pumpSpeed < 1e-6 && this.releaseOpening < 1e-6 && !this.pumpStuckOn && this.extraLeakCoefM3PerSPerPa === 0;
+    return this.pumpSpeed < 1e-6 && this.releaseOpening < 1e-6 && !this.pumpStuckOn && this.burstOrificeCoef === 0;
   }
 
   /**
@@ -95,7 +95,7 @@ export class PressPlant {
     const pr = this.press;
     if (this.ramMotion !== 0 || pr.sealBreakawayN === 0) return Infinity;
     const p = this.oilPressurePa;
-    const leak = (pr.leakCoefM3PerSPerPa + this.extraLeakCoefM3PerSPerPa) * p;
+    const leak = pr.leakCoefM3PerSPerPa * p;
     if (!(leak > 0)) return Infinity;
     const forceRateNPerS = (pr.ramAreaM2 * leak) / this.oilComplianceM3PerPa(p);
     const imbalance = p * pr.ramAreaM2 - pr.returnSpringN - this.forceN;
@@ -128,7 +128,7 @@ export class PressPlant {
     this.checkValveOpen = delivering;
 
     const releaseFlow = this.releaseOpening > 0 ? pr.releaseFlowCoef * this.releaseOpening * Math.sqrt(p) : 0;
-    const leakFlow = (pr.leakCoefM3PerSPerPa + this.extraLeakCoefM3PerSPerPa) * p;
+    const leakFlow = pr.leakCoefM3PerSPerPa * p + (this.burstOrificeCoef > 0 ? this.burstOrificeCoef * Math.sqrt(p) : 0);
     const reliefFlow = p > pr.reliefCrackPa ? pr.reliefFlowCoefM3PerSPerPa * (p - pr.reliefCrackPa) : 0;
     const netVolume = (pumpFlow - releaseFlow - leakFlow - reliefFlow) * dtS - seating;
     this.pumpedVolumeM3 += pumpFlow * dtS;
