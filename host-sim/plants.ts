@@ -142,7 +142,7 @@ export function plantFromJson(input: unknown): PlantResult {
     const result = { ...target } as Record<string, unknown>;
     for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
       const current = result[key];
-      if (current === undefined || key === 'name') {
+      if (current === undefined || (key === 'name' && path !== 'sensor')) {
         errors.push(`${path}.${key}: unknown parameter (allowed: ${Object.keys(target).filter((k) => k !== 'name').join(', ')})`);
       } else if (typeof current === 'number') {
         if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) errors.push(`${path}.${key}: must be a finite number ≥ 0, got ${JSON.stringify(value)}`);
@@ -217,6 +217,5 @@ function sampleFromJson(input: unknown, errors: string[]): SampleSpec | null {
 /** A plant as a complete JSON document (what `press-sim plants NAME` prints, a starting point for a file). */
 export function plantToJson(plant: Plant): Record<string, unknown> {
   const { name: _pressName, ...press } = plant.press;
-  const { name: _sensorName, ...sensor } = plant.sensor;
-  return { format: PLANT_FORMAT, name: plant.name, description: plant.description, extends: 'press-10t', press, sensor, maxRateMPaPerS: plant.maxRateMPaPerS, sample: plant.sample };
+  return { format: PLANT_FORMAT, name: plant.name, description: plant.description, extends: 'press-10t', press, sensor: plant.sensor, maxRateMPaPerS: plant.maxRateMPaPerS, sample: plant.sample };
 }
