@@ -181,6 +181,56 @@ test('a stack-pressure fixture relaxes towards 80 % of its load with τ ≈ 2 h'
   assert.ok((afterTau - late) / (1 - late) > 0.2 && (afterTau - late) / (1 - late) < 0.5, 'exp(−1) of the way left after τ');
 });
 
+test('energy is conserved in a lossless elastic press: pump work = energy stored in oil and springs', () => {
+  const press: PressParams = { ...DEFAULT_PLANT.press, leakCoefM3PerSPerPa: 0, checkValveSeatingM3: 0, sealFrictionN: 0, sealBreakawayN: 0, returnSpringN: 0, pumpSlipAtRated: 0 };
+  const plant = plantWith(press, [['llzo-pellet', 400]]);
+  let pumpWorkJ = 0;
+  let springEnergyJ = 0;
+  for (let i = 0; i < 200_000 && plant.diePressureMPa < 300; i++) {
+    const p = plant.oilPressurePa;
+    const pumped = plant.pumpedVolumeM3;
+    const travel = plant.ramTravelM;
+    const force = plant.forceN;
+    plant.step(0.0005, 0.3, 0);
+    pumpWorkJ += 0.5 * (p + plant.oilPressurePa) * (plant.pumpedVolumeM3 - pumped);
+    springEnergyJ += 0.5 * (force + plant.forceN) * (plant.ramTravelM - travel);
+  }
+  // Oil: ∫ p·C_oil(p) dp, integrated finely.
+  let oilEnergyJ = 0;
+  const top = plant.oilPressurePa;
+  const n = 20_000;
+  for (let k = 0; k < n; k++) {
+    const p = (top * (k + 0.5)) / n;
+    oilEnergyJ += p * plant.oilComplianceM3PerPa(p) * (top / n);
+  }
+  const stored = oilEnergyJ + springEnergyJ;
+  assert.ok(Math.abs(pumpWorkJ - stored) <= 0.005 * pumpWorkJ, `pump work ${pumpWorkJ} J vs stored ${stored} J`);
+  // And the spring energy is what a linear spring of the press's stiffness holds: F²·C/2.
+  const compliance = 1 / press.frameStiffnessNPerM + plant.stack.complianceMPerN(plant.diePressureMPa);
+  assert.ok(Math.abs(springEnergyJ - 0.5 * plant.forceN * plant.forceN * compliance) <= 0.01 * springEnergyJ, `spring ${springEnergyJ} J`);
+});
+
+test('mass is conserved and a released pellet springs back but stays compacted', () => {
+  const plant = plantWith(DEFAULT_PLANT.press, [['li6ps5cl', 100], ['ncm811-li6ps5cl', 15]]);
+  pumpTo(plant, 300);
+  const travelLoaded = plant.ramTravelM;
+  const forceLoaded = plant.forceN;
+  const density = plant.stack.relativeDensity(0);
+  for (let i = 0; i < 30_000; i++) plant.step(0.001, 0, 1);
+  assert.ok(plant.diePressureMPa < 0.5);
+  const springback = travelLoaded - plant.ramTravelM;
+  // Elastic recovery: the frame's F/k plus the pellet's few tens of µm — not the compaction.
+  const frameRecovery = forceLoaded / DEFAULT_PLANT.press.frameStiffnessNPerM;
+  assert.ok(springback > frameRecovery + 5e-6 && springback < frameRecovery + 100e-6, `springback ${springback * 1e6} µm, frame ${frameRecovery * 1e6} µm`);
+  assert.ok(travelLoaded - springback > 0.5e-3, `permanent compaction ${(travelLoaded - springback) * 1e6} µm`);
+  assert.is(plant.stack.relativeDensity(0), density, 'the compaction stays');
+  for (let i = 0; i < plant.stack.layerCount; i++) {
+    const m = MATERIALS[i === 0 ? 'li6ps5cl' : 'ncm811-li6ps5cl'] as PowderMaterial;
+    const mass = plant.stack.thicknessM(i) * plant.stack.dieAreaM2 * m.densityKgPerM3 * plant.stack.relativeDensity(i);
+    assert.ok(Math.abs(mass - (i === 0 ? 100e-6 : 15e-6)) < 1e-12, `layer ${i}: ${mass} kg`);
+  }
+});
+
 test('every preset is complete and physical', () => {
   assert.ok(Object.keys(PLANT_PRESETS).length >= 14);
   for (const name of ['press-8t', 'press-15t', 'press-25t', 'press-40t', 'fast-pump', 'slow-piston-pump', 'leaky-seals', 'air-in-oil', 'hx711-10sps', 'hx711-80sps', 'ads1220-20sps', 'ads1220-2000sps']) {
