@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { dryRun } from '../host-sim/scenario';
 import { TRACE_COLUMNS } from '../host-sim/trace';
 import { program, readExample } from './helpers';
+import { PLANT_PRESETS } from '../host-sim/plants';
 
 /** Trace rows (every tick) of one run step. */
 function stepRows(result: ReturnType<typeof dryRun>, stepIndex: number) {
@@ -99,6 +100,13 @@ test('the short examples complete on the simulated press', () => {
     const result = dryRun(readExample(name), { seed: 1, traceEveryTicks: 0 });
     assert.is(result.report?.result, 'completed', name);
     assert.is(result.overruns, 0, name);
+  }
+});
+
+test('a slow converter is not stale: the three-layer example completes on every converter preset', () => {
+  for (const name of ['hx711-10sps', 'hx711-80sps', 'ads1220-20sps', 'ads1220-2000sps']) {
+    const result = dryRun(readExample('li6ps5cl-three-layer'), { seed: 1, traceEveryTicks: 0, plant: PLANT_PRESETS[name] });
+    assert.is(result.report?.result, 'completed', `${name}: ${JSON.stringify(result.report?.fault)}`);
   }
 });
 

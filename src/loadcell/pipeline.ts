@@ -24,18 +24,25 @@ export class LoadCellPipeline {
   samplesThisTick = 0;
   fault: number = SensorFault.none;
   private readonly saturationCounts: number;
+  /** A slow converter (HX711 at 10 SPS) gets three of its periods before a reading is stale. */
+  private readonly staleLimitMs: number;
+  /** Time of the first update: until the first sample arrives, staleness counts from here. */
+  private firstUpdateMs = NaN;
 
   constructor(
     private readonly adc: LoadCellAdc,
     public calibration: LoadCellCalibration,
     public dieAreaMm2: number,
     /** A reading older than this is stale. */
-    private readonly staleAfterMs: number,
+    staleAfterMs: number,
   ) {
     this.saturationCounts = adc.fullScaleCounts;
+    const threePeriodsMs = 3000 / adc.sampleRateSps;
+    this.staleLimitMs = staleAfterMs > threePeriodsMs ? staleAfterMs : threePeriodsMs;
   }
 
   update(nowMs: number): void {
+    if (this.firstUpdateMs !== this.firstUpdateMs) this.firstUpdateMs = nowMs;
     const adc = this.adc;
     let sum = 0;
     let n = 0;
@@ -55,7 +62,7 @@ export class LoadCellPipeline {
     }
     if (adc.error !== 0) this.fault = SensorFault.adcError;
     else if (saturated) this.fault = SensorFault.saturated;
-    else if (nowMs - this.lastSampleMs > this.staleAfterMs) this.fault = SensorFault.stale;
+    else if (nowMs - (this.lastSampleMs > this.firstUpdateMs ? this.lastSampleMs : this.firstUpdateMs) > this.staleLimitMs) this.fault = SensorFault.stale;
     else this.fault = SensorFault.none;
   }
 }
