@@ -57,12 +57,15 @@ export function defaultSimulatorOptions(seed: number, plant: Plant = DEFAULT_PLA
   };
 }
 
+/** The firmware configuration for a simulated load cell: calibrated exactly (tare = its offset). */
+function simulatedFirmwareConfig(sensor: SimulatorOptions['sensor']) {
+  return defaultFirmwareConfig({ tareCounts: sensor.offsetCounts, kNPerCount: 1 / (sensor.countsPerN * 1000) });
+}
+
 /** What the firmware on a simulated press validates programs against. */
 export function simulatedDeviceCapabilities(plant: Plant = DEFAULT_PLANT): DeviceCapabilities {
   const options = defaultSimulatorOptions(1, plant);
-  const sensor = options.sensor;
-  const config = defaultFirmwareConfig({ tareCounts: sensor.offsetCounts, kNPerCount: 1 / (sensor.countsPerN * 1000) });
-  return deviceCapabilities(simulatedPressLimits(options), config);
+  return deviceCapabilities(simulatedPressLimits(options), simulatedFirmwareConfig(options.sensor));
 }
 
 const START_DELAY_S = 0.5;
@@ -82,11 +85,7 @@ export function createDryRunSession(programJson: unknown, options: Partial<DryRu
     simOptions.dieDiameterMm = programDiameterMm;
   }
   const sim = new PressSimulator(simOptions);
-  const sensor = simOptions.sensor;
-  const firmware = new PressFirmware(
-    sim.board,
-    defaultFirmwareConfig({ tareCounts: sensor.offsetCounts, kNPerCount: 1 / (sensor.countsPerN * 1000) }),
-  );
+  const firmware = new PressFirmware(sim.board, simulatedFirmwareConfig(simOptions.sensor));
   const selection = firmware.selectProgram(programJson);
   return { sim, firmware, errors: selection.errors };
 }

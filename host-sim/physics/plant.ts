@@ -98,7 +98,7 @@ export class PressPlant {
     const leak = pr.leakCoefM3PerSPerPa * p;
     if (!(leak > 0)) return Infinity;
     const forceRateNPerS = (pr.ramAreaM2 * leak) / this.oilComplianceM3PerPa(p);
-    const imbalance = p * pr.ramAreaM2 - pr.returnSpringN - this.forceN;
+    const imbalance = this.sealImbalanceN();
     // The leak lowers the oil force: the ram breaks loose backwards at −F_s.
     const margin = imbalance + pr.sealBreakawayN;
     return margin > 0 ? margin / forceRateNPerS : 0;
@@ -184,6 +184,11 @@ export class PressPlant {
     return (sum * Math.PI) / pr.pumpPistons;
   }
 
+  /** Force across the seal of a stuck ram: oil force less the return spring and the load, N. */
+  private sealImbalanceN(): number {
+    return this.oilPressurePa * this.press.ramAreaM2 - this.press.returnSpringN - this.forceN;
+  }
+
   /**
    * A stuck ram breaks loose when the force across the seal exceeds the breakaway force.
    * It jumps to the kinetic balance F = p·A − F_ret − s·F_c; the oil volume it sweeps
@@ -192,14 +197,13 @@ export class PressPlant {
   private breakLoose(springCompliance: number): void {
     const pr = this.press;
     const area = pr.ramAreaM2;
-    const oilForce = this.oilPressurePa * area - pr.returnSpringN;
-    const imbalance = oilForce - this.forceN;
+    const imbalance = this.sealImbalanceN();
     let direction = 0;
     if (imbalance > pr.sealBreakawayN) direction = 1;
     else if (-imbalance > pr.sealBreakawayN && this.forceN > 0) direction = -1;
     if (direction === 0) return;
     const oilCompliance = this.oilComplianceM3PerPa(this.oilPressurePa);
-    const jumpN = (oilForce - direction * pr.sealFrictionN - this.forceN) / (1 + (area * area * springCompliance) / oilCompliance);
+    const jumpN = (imbalance - direction * pr.sealFrictionN) / (1 + (area * area * springCompliance) / oilCompliance);
     const dx = springCompliance * jumpN;
     this.forceN += jumpN;
     this.ramTravelM += dx;

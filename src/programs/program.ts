@@ -23,8 +23,8 @@ interface Labelled {
   label?: string;
 }
 
-export interface RampStep extends Labelled {
-  type: 'ramp';
+/** The fields of a ramp and of a release: a target, a rate and an arrival band. */
+interface MoveFields extends Labelled {
   to_MPa?: number;
   to_kN?: number;
   rate_MPa_s?: number;
@@ -32,6 +32,10 @@ export interface RampStep extends Labelled {
   /** Arrival tolerance: the step ends when the measured pressure is within the band of the target. */
   band_MPa?: number;
   band_kN?: number;
+}
+
+export interface RampStep extends MoveFields {
+  type: 'ramp';
 }
 
 export interface HoldStep extends Labelled {
@@ -42,14 +46,8 @@ export interface HoldStep extends Labelled {
   mode: 'dynamic' | 'static';
 }
 
-export interface ReleaseStep extends Labelled {
+export interface ReleaseStep extends MoveFields {
   type: 'release';
-  to_MPa?: number;
-  to_kN?: number;
-  rate_MPa_s?: number;
-  rate_kN_s?: number;
-  band_MPa?: number;
-  band_kN?: number;
 }
 
 export interface PromptStep extends Labelled {

@@ -4,7 +4,8 @@ import type { DeviceCapabilities, Program } from '../../src/programs/program';
 import { formatValidationError, validateProgram } from '../../src/programs/validate';
 import { SeededRandom } from '../../host-sim/physics/rng';
 
-const DEVICE: DeviceCapabilities = { maxForceKN: 100, maxRateMPaPerS: 50, maxSteps: 64, maxRunSteps: 256, panelPromptChars: 80, programSlotBytes: 8192 };
+/** The device both XS comparisons validate against. */
+export const DEVICE: DeviceCapabilities = { maxForceKN: 100, maxRateMPaPerS: 50, maxSteps: 64, maxRunSteps: 256, panelPromptChars: 80, programSlotBytes: 8192 };
 
 function hex(bytes: Uint8Array): string {
   let text = '';

@@ -3,31 +3,18 @@ import { validateProgram, formatValidationError } from '../../src/programs/valid
 import { detExp, detLn } from '../../host-sim/physics/detmath';
 import { SeededRandom } from '../../host-sim/physics/rng';
 import { parseJson } from '../../src/json/parse-json';
-import { decodeProgram, encodeProgram } from '../../src/programs/codec';
-import type { DeviceCapabilities } from '../../src/programs/program';
-
-const DEVICE: DeviceCapabilities = { maxForceKN: 100, maxRateMPaPerS: 50, maxSteps: 64, maxRunSteps: 256, panelPromptChars: 80, programSlotBytes: 8192 };
-
-function hex(bytes: Uint8Array): string {
-  let text = '';
-  for (let i = 0; i < bytes.length; i++) text += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
-  return text;
-}
+import { DEVICE } from './programs-summary';
 
 /**
  * What the XS suite compares between engines. Runs unchanged in Node and, bundled, in XS:
- * the dry run of a program, the validator's messages for a bad program, the program's flash
- * encoding and its decoding, the JSON parser's verdict on broken text, and raw samples of
- * the deterministic maths and noise the simulator is built on.
+ * the dry run of a program, the validator's messages for a bad program, and raw samples of
+ * the deterministic maths and noise the simulator is built on. (The program pipeline —
+ * parser, validator, flash codec — has its own comparison: programs-summary.ts.)
  */
 export function engineSummary(programText: string, seed: number) {
   const parsed = parseJson(programText);
   if (!parsed.ok) throw new Error(`example does not parse: ${parsed.message}`);
   const run = dryRun(parsed.value, { seed, traceEveryTicks: 0 });
-  const valid = validateProgram(parsed.value, DEVICE);
-  const encoded = valid.ok ? encodeProgram(valid.program) : new Uint8Array(0);
-  const decoded = decodeProgram(encoded);
-  const broken = parseJson(programText.replace('"ramp"', '"ramp" "hold"'));
   const bad = validateProgram(
     { format: 'press-program/1', name: 'x y', die: { diameter_mm: 10, max_pressure_MPa: 740 }, steps: [{ type: 'ramp', to_MPa: 800, rate_MPa_s: 0 }] },
     DEVICE,
@@ -45,9 +32,6 @@ export function engineSummary(programText: string, seed: number) {
     simTimeS: run.simTimeS,
     overruns: run.overruns,
     validatorMessages: bad.errors.map(formatValidationError),
-    programHex: hex(encoded),
-    decodedJson: decoded.ok ? JSON.stringify(decoded.program) : decoded.error,
-    brokenJson: broken.ok ? 'parsed' : `${broken.line}:${broken.column} ${broken.message}`,
     maths,
   };
 }
