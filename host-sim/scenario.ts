@@ -1,4 +1,5 @@
 import { PressFirmware, defaultFirmwareConfig, deviceCapabilities } from '../src/firmware';
+import type { FirmwareConfig } from '../src/firmware';
 import type { DeviceCapabilities } from '../src/programs/program';
 import type { RunReport } from '../src/runner/report';
 import { RunState } from '../src/runner/run-state';
@@ -23,6 +24,10 @@ export interface DryRunOptions {
   maxSimTimeS: number;
   /** Record a trace row every N control ticks (0: no trace). */
   traceEveryTicks: number;
+  /** Firmware settings to change from the simulated board's defaults (loop rate, control law). */
+  firmware: Partial<FirmwareConfig>;
+  /** Called after every control tick (benchmarks collect their figures here). */
+  onTick: (session: DryRunSession) => void;
 }
 
 export interface LayerReport {
@@ -85,7 +90,7 @@ export function createDryRunSession(programJson: unknown, options: Partial<DryRu
     simOptions.dieDiameterMm = programDiameterMm;
   }
   const sim = new PressSimulator(simOptions);
-  const firmware = new PressFirmware(sim.board, simulatedFirmwareConfig(simOptions.sensor));
+  const firmware = new PressFirmware(sim.board, { ...simulatedFirmwareConfig(simOptions.sensor), ...options.firmware });
   const selection = firmware.selectProgram(programJson);
   return { sim, firmware, errors: selection.errors };
 }
@@ -126,6 +131,7 @@ export function runSession(session: DryRunSession, options: Partial<DryRunOption
   }
 
   const traceEvery = options.traceEveryTicks ?? 1;
+  const onTick = options.onTick;
   const trace = traceEvery > 0 ? new Trace() : null;
   const row = new Float64Array(10);
   const maxSimUs = (options.maxSimTimeS ?? expectedDurationS(session) * 2 + 3600) * 1e6;
@@ -139,6 +145,7 @@ export function runSession(session: DryRunSession, options: Partial<DryRunOption
       started = true;
     }
     if (!sim.step()) continue;
+    if (onTick !== undefined) onTick(session);
     if (trace !== null && firmware.timing.ticks % traceEvery === 0) {
       const seq = firmware.sequencer;
       row[0] = sim.timeS;

@@ -8,6 +8,8 @@ import { SetpointTrajectory } from './control/trajectory';
 import type { ControllerTuning } from './control/controller';
 import { DEFAULT_TUNING, PressureController } from './control/controller';
 import { LoopTiming } from './control/loop-timing';
+import { OnOffController } from './control/on-off';
+import type { ControlLawName, PressureLaw } from './control/pressure-law';
 import type { CompiledProgram } from './programs/compile';
 import { compileProgram } from './programs/compile';
 import type { DeviceCapabilities } from './programs/program';
@@ -25,6 +27,8 @@ export interface FirmwareConfig {
   loopRateHz: number;
   calibration: LoadCellCalibration;
   tuning: ControllerTuning;
+  /** The control law: 'pi' (the press's own) or 'on-off' (the commercial baseline, for comparison). */
+  controlLaw: ControlLawName;
   /** Longest gap between load-cell samples before the reading counts as stale, ms. */
   staleAfterMs: number;
   /** Actuator leases last this many loop periods. */
@@ -42,6 +46,7 @@ export function defaultFirmwareConfig(calibration: LoadCellCalibration): Firmwar
     loopRateHz: 100,
     calibration,
     tuning: DEFAULT_TUNING,
+    controlLaw: 'pi',
     staleAfterMs: 250,
     leasePeriods: 3,
     panelEveryTicks: 10,
@@ -76,7 +81,7 @@ export class PressFirmware {
   readonly loadCell: LoadCellPipeline;
   readonly sequencer = new Sequencer();
   readonly trajectory = new SetpointTrajectory(1.0, 0.2);
-  readonly controller: PressureController;
+  readonly controller: PressureLaw;
   readonly safety: SafetySupervisor;
   readonly timing: LoopTiming;
   readonly periodMs: number;
@@ -111,7 +116,7 @@ export class PressFirmware {
     this.leaseMs = this.periodMs * config.leasePeriods;
     this.capabilities = deviceCapabilities(board.limits, config);
     this.loadCell = new LoadCellPipeline(board.loadCell, config.calibration, 1, config.staleAfterMs);
-    this.controller = new PressureController(config.tuning);
+    this.controller = config.controlLaw === 'on-off' ? new OnOffController() : new PressureController(config.tuning);
     this.safety = new SafetySupervisor(board.limits.maxForceKN);
     this.timing = new LoopTiming(this.periodMs);
   }
@@ -199,11 +204,11 @@ export class PressFirmware {
     const controller = this.controller;
     const trajectory = this.trajectory;
     let demand = seq.demand;
-    if (demand === Demand.staticHold) demand = this.staticHoldDemand(pressure);
+    if (demand === Demand.staticHold) demand = this.config.controlLaw === 'on-off' ? Demand.track : this.staticHoldDemand(pressure);
     if (demand === Demand.track) {
       if (this.lastDemand !== Demand.track) trajectory.reset(pressure);
       trajectory.update(seq.targetMPa, seq.rateMPaPerS, dtS);
-      controller.track(trajectory.setpointMPa, trajectory.rateMPaPerS, pressure, dtS);
+      controller.track(seq.targetMPa, seq.bandMPa, trajectory.setpointMPa, trajectory.rateMPaPerS, pressure, dtS);
     } else if (demand === Demand.dump) {
       trajectory.reset(pressure);
       controller.dump(pressure, dtS);

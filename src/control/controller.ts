@@ -1,3 +1,5 @@
+import type { PressureLaw } from './pressure-law';
+
 /**
  * Pressure controller in "rate space". The law asks for a pressure rate,
  *   wantedRate = feedForwardRate + kp·error + ki·∫error        (MPa/s),
@@ -44,7 +46,7 @@ const RATE_WINDOW = 5;
 /** Below this command the actuator is treated as idle by the estimator. */
 const MIN_ESTIMATION_LEVEL = 0.02;
 
-export class PressureController {
+export class PressureController implements PressureLaw {
   pumpLevel = 0;
   releaseLevel = 0;
   integralMPaS = 0;
@@ -84,7 +86,7 @@ export class PressureController {
   }
 
   /** Track a setpoint: feed-forward rate plus PI with conditional integration (anti-windup). */
-  track(setpointMPa: number, feedForwardRateMPaPerS: number, pressureMPa: number, dtS: number): void {
+  track(_targetMPa: number, _bandMPa: number, setpointMPa: number, feedForwardRateMPaPerS: number, pressureMPa: number, dtS: number): void {
     this.observe(pressureMPa, dtS);
     const t = this.tuning;
     const error = setpointMPa - pressureMPa;

@@ -1,0 +1,250 @@
+import type { CompiledProgram } from '../src/programs/compile';
+import { HoldMode, StepKind } from '../src/programs/compile';
+import type { DryRunSession } from './scenario';
+
+/**
+ * Control-quality figures of a dry run, judged on the true die pressure (what the sample
+ * feels, which the simulator knows and the firmware does not), sampled at every control tick.
+ * Definitions (docs/benchmarks.md, "Control quality"):
+ * - overshoot: highest pressure over a ramp and the holds that follow it at the same
+ *   target (or a maintain step approached from below), minus the target;
+ * - settle: time from the start of a hold until |P − target| stays within the tolerance
+ *   (0.5 % of the target for dynamic holds, the step's band for static ones);
+ * - hold error p99: 99th percentile of |P − target| over the hold after settling;
+ * - ramp tracking: largest |P − setpoint| over a ramp, the setpoint being the firmware's
+ *   trajectory (the programmed rate, slowing over the last stretch);
+ * - ramp rate: mean rate between 10 % and 90 % of the ramp, against the programmed rate;
+ * - maintain: share of the time within ±1 % of the target from arrival on;
+ * - pump duty: mean pump speed over the run.
+ */
+export interface StepFigures {
+  index: number;
+  type: string;
+  targetMPa: number;
+  /** Ramps (with their holds) and maintain steps approached from below. */
+  overshootMPa: number | null;
+  settleS: number | null;
+  holdP99MPa: number | null;
+  holdToleranceMPa: number | null;
+  rampTrackMaxMPa: number | null;
+  rampRatePct: number | null;
+  maintainInBandPct: number | null;
+  maintainP99MPa: number | null;
+  maintainPumpStartsPerH: number | null;
+  /** A release to a level above zero: how far it went below, over the release and the next step (a maintain: until it arrives). */
+  releaseUndershootMPa: number | null;
+}
+
+export interface RunFigures {
+  result: string;
+  simTimeS: number;
+  steps: StepFigures[];
+  pumpDutyPct: number;
+}
+
+/** Upper end and resolution of the maintain error histogram, as fractions of the target. */
+const MAINTAIN_HISTOGRAM_TOP = 0.2;
+const MAINTAIN_HISTOGRAM_BIN = 0.0001;
+/** Maintain steps are judged against ±1 % of the target. */
+export const MAINTAIN_TOLERANCE = 0.01;
+/** Dynamic holds are judged against 0.5 % of the target (ISO 7500-1 class 0.5). */
+export const HOLD_TOLERANCE = 0.005;
+
+interface StepAccumulator {
+  peakMPa: number;
+  minMPa: number;
+  startS: number;
+  /** Hold: time and |error| of every tick. */
+  holdTimes: number[];
+  holdErrors: number[];
+  rampTrackMaxMPa: number;
+  rampStartMPa: number;
+  /** Ramp: first times the pressure passed 10 % and 90 % of the way. */
+  rampT10: number;
+  rampT90: number;
+  maintainTicks: number;
+  maintainInBand: number;
+  maintainHistogram: Uint32Array | null;
+  maintainArrivedS: number;
+  /** Maintain: lowest pressure before arrival (the end of the release into it). */
+  approachMinMPa: number;
+  pumpStarts: number;
+}
+
+export class ControlMetrics {
+  private readonly program: CompiledProgram;
+  private readonly steps: StepAccumulator[] = [];
+  private lastStep = -1;
+  private pumpSum = 0;
+  private ticks = 0;
+  private pumpWasOn = false;
+
+  constructor(session: DryRunSession) {
+    this.program = session.firmware.program as CompiledProgram;
+    for (let i = 0; i < this.program.stepCount; i++) {
+      this.steps.push({
+        peakMPa: -Infinity,
+        minMPa: Infinity,
+        startS: NaN,
+        holdTimes: [],
+        holdErrors: [],
+        rampTrackMaxMPa: 0,
+        rampStartMPa: NaN,
+        rampT10: NaN,
+        rampT90: NaN,
+        maintainTicks: 0,
+        maintainInBand: 0,
+        maintainHistogram: null,
+        maintainArrivedS: NaN,
+        approachMinMPa: Infinity,
+        pumpStarts: 0,
+      });
+    }
+  }
+
+  /** Feed after every control tick (DryRunOptions.onTick). */
+  sample(session: DryRunSession): void {
+    const { sim, firmware } = session;
+    const seq = firmware.sequencer;
+    const pump = sim.pump.appliedLevel;
+    this.pumpSum += pump;
+    this.ticks++;
+    const pumpOn = pump > 0;
+    const startedPump = pumpOn && !this.pumpWasOn;
+    this.pumpWasOn = pumpOn;
+    if (!seq.active) return;
+    const i = seq.stepIndex;
+    const p = this.program;
+    const acc = this.steps[i];
+    const timeS = sim.timeS;
+    const pressure = sim.plant.diePressureMPa;
+    const target = p.targetMPa[i];
+    if (i !== this.lastStep) {
+      this.lastStep = i;
+      acc.startS = timeS;
+      acc.rampStartMPa = pressure;
+    }
+    if (pressure > acc.peakMPa) acc.peakMPa = pressure;
+    if (pressure < acc.minMPa) acc.minMPa = pressure;
+    const error = pressure > target ? pressure - target : target - pressure;
+    switch (p.kind[i]) {
+      case StepKind.ramp: {
+        const track = Math.abs(pressure - firmware.trajectory.setpointMPa);
+        if (track > acc.rampTrackMaxMPa) acc.rampTrackMaxMPa = track;
+        const fraction = (pressure - acc.rampStartMPa) / (target - acc.rampStartMPa);
+        if (fraction >= 0.1 && acc.rampT10 !== acc.rampT10) acc.rampT10 = timeS;
+        if (fraction >= 0.9 && acc.rampT90 !== acc.rampT90) acc.rampT90 = timeS;
+        break;
+      }
+      case StepKind.hold:
+        acc.holdTimes.push(timeS - acc.startS);
+        acc.holdErrors.push(error);
+        break;
+      case StepKind.maintain:
+        if (seq.arrivedMs < 0) {
+          if (pressure < acc.approachMinMPa) acc.approachMinMPa = pressure;
+          break;
+        }
+        if (acc.maintainHistogram === null) {
+          acc.maintainHistogram = new Uint32Array(Math.round(MAINTAIN_HISTOGRAM_TOP / MAINTAIN_HISTOGRAM_BIN) + 1);
+          acc.maintainArrivedS = timeS;
+        }
+        acc.maintainTicks++;
+        if (error <= MAINTAIN_TOLERANCE * target) acc.maintainInBand++;
+        {
+          const bin = Math.floor(error / target / MAINTAIN_HISTOGRAM_BIN);
+          acc.maintainHistogram[bin < acc.maintainHistogram.length ? bin : acc.maintainHistogram.length - 1]++;
+        }
+        if (startedPump) acc.pumpStarts++;
+        break;
+    }
+  }
+
+  figures(result: string, simTimeS: number): RunFigures {
+    const p = this.program;
+    const steps: StepFigures[] = [];
+    for (let i = 0; i < p.stepCount; i++) {
+      const acc = this.steps[i];
+      if (acc.startS !== acc.startS) break;
+      const kind = p.kind[i];
+      const target = p.targetMPa[i];
+      const figures: StepFigures = {
+        index: i,
+        type: p.typeNames[i],
+        targetMPa: target,
+        overshootMPa: null,
+        settleS: null,
+        holdP99MPa: null,
+        holdToleranceMPa: null,
+        rampTrackMaxMPa: null,
+        rampRatePct: null,
+        maintainInBandPct: null,
+        maintainP99MPa: null,
+        maintainPumpStartsPerH: null,
+        releaseUndershootMPa: null,
+      };
+      if (kind === StepKind.ramp) {
+        let peak = acc.peakMPa;
+        for (let j = i + 1; j < p.stepCount && p.kind[j] === StepKind.hold && this.steps[j].startS === this.steps[j].startS; j++) {
+          if (this.steps[j].peakMPa > peak) peak = this.steps[j].peakMPa;
+        }
+        figures.overshootMPa = Math.max(0, peak - target);
+        figures.rampTrackMaxMPa = acc.rampTrackMaxMPa;
+        if (acc.rampT90 === acc.rampT90 && acc.rampT90 > acc.rampT10) {
+          const rate = (0.8 * (target - acc.rampStartMPa)) / (acc.rampT90 - acc.rampT10);
+          figures.rampRatePct = (100 * rate) / p.rateMPaPerS[i];
+        }
+      } else if (kind === StepKind.hold) {
+        const tolerance = p.holdMode[i] === HoldMode.static ? Math.max(p.bandMPa[i], HOLD_TOLERANCE * target) : HOLD_TOLERANCE * target;
+        figures.holdToleranceMPa = tolerance;
+        const errors = acc.holdErrors;
+        let lastOut = -1;
+        for (let k = 0; k < errors.length; k++) if (errors[k] > tolerance) lastOut = k;
+        const settledAt = lastOut + 1;
+        figures.settleS = settledAt >= errors.length ? Infinity : settledAt === 0 ? 0 : acc.holdTimes[settledAt];
+        figures.holdP99MPa = percentile(errors.slice(settledAt), 0.99);
+      } else if (kind === StepKind.maintain) {
+        if (acc.maintainTicks > 0) {
+          figures.maintainInBandPct = (100 * acc.maintainInBand) / acc.maintainTicks;
+          figures.maintainP99MPa = histogramPercentile(acc.maintainHistogram as Uint32Array, acc.maintainTicks, 0.99) * MAINTAIN_HISTOGRAM_BIN * target;
+          const hours = (this.stepEndS(i, simTimeS) - acc.maintainArrivedS) / 3600;
+          figures.maintainPumpStartsPerH = hours > 0 ? acc.pumpStarts / hours : 0;
+        }
+        const before = i > 0 ? this.steps[i - 1] : null;
+        if (i === 0 || (before !== null && p.kind[i - 1] !== StepKind.release)) {
+          figures.overshootMPa = Math.max(0, acc.peakMPa - target);
+        }
+      } else if (kind === StepKind.release && target > 0.5) {
+        let low = acc.minMPa;
+        const next = i + 1 < p.stepCount ? this.steps[i + 1] : null;
+        const nextLow = next === null ? Infinity : p.kind[i + 1] === StepKind.maintain ? next.approachMinMPa : next.minMPa;
+        if (nextLow < low) low = nextLow;
+        figures.releaseUndershootMPa = Math.max(0, target - low);
+      }
+      steps.push(figures);
+    }
+    return { result, simTimeS, steps, pumpDutyPct: this.ticks > 0 ? (100 * this.pumpSum) / this.ticks : 0 };
+  }
+
+  private stepEndS(i: number, simTimeS: number): number {
+    const next = i + 1 < this.steps.length ? this.steps[i + 1].startS : NaN;
+    return next === next ? next : simTimeS;
+  }
+}
+
+function percentile(values: number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
+
+/** Upper edge (in bins) of the bin holding the q-quantile. */
+function histogramPercentile(histogram: Uint32Array, count: number, q: number): number {
+  const rank = Math.ceil(q * count);
+  let seen = 0;
+  for (let bin = 0; bin < histogram.length; bin++) {
+    seen += histogram[bin];
+    if (seen >= rank) return bin + 1;
+  }
+  return histogram.length;
+}

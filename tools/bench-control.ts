@@ -1,0 +1,275 @@
+// npm run bench:control — control quality over the matrix of plant presets × example
+// programs, for the press's own control law ('pi') and the commercial on/off baseline
+// ('on-off'), in the same run. Figures are taken on the true die pressure of the simulator.
+//
+//   npm run bench:control -- [--quick] [--plants a,b] [--programs x,y] [--laws pi,on-off]
+//                            [--jobs N] [--json FILE] [--seed N]
+//
+// --quick caps maintain steps at 10 min and leaves out the two 72 h creep runs (for tuning).
+// The full run takes about half an hour on two cores; docs/benchmarks.md has its table.
+import { fork } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ControlMetrics, HOLD_TOLERANCE, MAINTAIN_TOLERANCE } from '../host-sim/control-metrics';
+import type { RunFigures, StepFigures } from '../host-sim/control-metrics';
+import { createDryRunSession, runSession } from '../host-sim/scenario';
+import type { DryRunSession } from '../host-sim/scenario';
+import { PLANT_PRESETS } from '../host-sim/plants';
+import type { ControlLawName } from '../src/control/pressure-law';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Job {
+  plant: string;
+  program: string;
+  law: ControlLawName;
+  seed: number;
+  quick: boolean;
+}
+
+interface JobResult extends Job {
+  figures: RunFigures | null;
+  error: string | null;
+  wallS: number;
+}
+
+/** The two long runs of the targets: 72 h at 5 and at 50 MPa on lithium foil, which creeps. */
+const CREEP_PROGRAMS: Record<string, { plant: string; atMPa: number }> = {
+  'creep-72h-5MPa': { plant: 'soft-sample', atMPa: 5 },
+  'creep-72h-50MPa': { plant: 'soft-sample', atMPa: 50 },
+};
+
+function creepProgram(atMPa: number) {
+  return {
+    format: 'press-program/1',
+    name: `maintain ${atMPa} MPa for 72 h on lithium`,
+    die: { diameter_mm: 10, max_pressure_MPa: 500 },
+    steps: [
+      { type: 'maintain', at_MPa: atMPa, duration_s: 72 * 3600, band_MPa: atMPa * MAINTAIN_TOLERANCE, rate_MPa_s: 0.25, log_interval_s: 60 },
+      { type: 'release', to_MPa: 0, rate_MPa_s: 1 },
+    ],
+  };
+}
+
+function exampleNames(): string[] {
+  return readdirSync(path.join(root, 'examples'))
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => name.slice(0, -5))
+    .sort();
+}
+
+/** Quick runs: maintain steps cut to 10 minutes. */
+const QUICK_MAINTAIN_S = 600;
+
+function programFor(job: Job): unknown {
+  const creep = CREEP_PROGRAMS[job.program];
+  const json = creep !== undefined ? creepProgram(creep.atMPa) : JSON.parse(readFileSync(path.join(root, 'examples', `${job.program}.json`), 'utf8'));
+  if (job.quick) {
+    for (const step of json.steps) if (step.type === 'maintain' && step.duration_s > QUICK_MAINTAIN_S) step.duration_s = QUICK_MAINTAIN_S;
+  }
+  return json;
+}
+
+function runJob(job: Job): JobResult {
+  const started = performance.now();
+  try {
+    const session = createDryRunSession(programFor(job), { seed: job.seed, plant: PLANT_PRESETS[job.plant], firmware: { controlLaw: job.law } });
+    if (session.errors.length > 0) throw new Error(session.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+    const metrics = new ControlMetrics(session);
+    const result = runSession(session, { seed: job.seed, traceEveryTicks: 0, onTick: (s: DryRunSession) => metrics.sample(s) });
+    return { ...job, figures: metrics.figures(result.report?.result ?? 'invalid', result.simTimeS), error: null, wallS: (performance.now() - started) / 1000 };
+  } catch (error) {
+    return { ...job, figures: null, error: String(error), wallS: (performance.now() - started) / 1000 };
+  }
+}
+
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const seed = Number(option('--seed') ?? 1);
+  const plants = option('--plants')?.split(',') ?? Object.keys(PLANT_PRESETS).filter((name) => name !== 'ads1220-330sps');
+  for (const plant of plants) if (PLANT_PRESETS[plant] === undefined) throw new Error(`--plants: no preset named ${plant}`);
+  const programs = option('--programs')?.split(',') ?? exampleNames();
+  const laws = (option('--laws')?.split(',') ?? ['pi', 'on-off']) as ControlLawName[];
+  const jobs: Job[] = [];
+  for (const plant of plants) for (const program of programs) for (const law of laws) jobs.push({ plant, program, law, seed, quick });
+  if (!quick && option('--programs') === undefined) {
+    for (const [program, spec] of Object.entries(CREEP_PROGRAMS)) for (const law of laws) jobs.push({ plant: spec.plant, program, law, seed, quick });
+  }
+  // Longest first, so the pool ends together.
+  const weight = (job: Job) => (CREEP_PROGRAMS[job.program] ? 3 : 0) + (/na-s|stack-pressure/.test(job.program) ? 2 : /llzo/.test(job.program) ? 1 : 0);
+  jobs.sort((a, b) => weight(b) - weight(a));
+
+  const jobCount = Number(option('--jobs') ?? Math.max(1, os.availableParallelism()));
+  const started = performance.now();
+  const results = await runPool(jobs, jobCount);
+  const wallS = (performance.now() - started) / 1000;
+
+  const order = (r: JobResult) => `${plants.indexOf(r.plant) >= 0 ? String(plants.indexOf(r.plant)).padStart(3, '0') : '999'} ${r.program} ${r.law}`;
+  results.sort((a, b) => order(a).localeCompare(order(b)));
+  printTable(results);
+  printSummary(results, wallS, jobCount);
+  const jsonPath = option('--json');
+  if (jsonPath !== undefined) writeFileSync(jsonPath, JSON.stringify(results, null, 1));
+}
+
+function runPool(jobs: Job[], size: number): Promise<JobResult[]> {
+  return new Promise((resolve, reject) => {
+    const results: JobResult[] = [];
+    let next = 0;
+    let running = 0;
+    const self = fileURLToPath(import.meta.url);
+    for (let w = 0; w < Math.min(size, jobs.length); w++) {
+      const child = fork(self, ['--worker'], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const give = () => {
+        if (next < jobs.length) {
+          running++;
+          child.send(jobs[next++]);
+        } else {
+          child.disconnect();
+        }
+      };
+      child.on('message', (result: JobResult) => {
+        running--;
+        results.push(result);
+        process.stderr.write(`  ${results.length}/${jobs.length} ${result.plant} × ${result.program} × ${result.law}: ${result.wallS.toFixed(1)} s\n`);
+        give();
+        if (results.length === jobs.length) resolve(results);
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        if (code !== 0 && results.length < jobs.length) reject(new Error(`bench worker exited with ${code}`));
+      });
+      give();
+    }
+    if (jobs.length === 0) resolve(results);
+  });
+}
+
+/** Allowed overshoot: 0.5 % of the target, at least 0.5 MPa. */
+const overshootAllowanceMPa = (targetMPa: number) => Math.max(0.005 * targetMPa, 0.5);
+/** Ramp tracking: within 1 % of the target. */
+const RAMP_TRACK_TOLERANCE = 0.01;
+const SETTLE_LIMIT_S = 2;
+
+interface Verdicts {
+  overshoot: string;
+  holdP99: string;
+  settle: string;
+  rampTrack: string;
+  rampRate: string;
+  maintain: string;
+  releaseUndershoot: string;
+  failures: string[];
+}
+
+/** Worst case of each figure over the run's steps, as text, with the limit it broke (if any). */
+function verdicts(figures: RunFigures): Verdicts {
+  const failures: string[] = [];
+  let overshoot = -Infinity;
+  let holdP99 = -Infinity;
+  let settle = -Infinity;
+  let rampTrack = -Infinity;
+  let rampRate = Infinity;
+  let maintain = Infinity;
+  let undershoot = -Infinity;
+  let overshootText = '–';
+  let holdText = '–';
+  let settleText = '–';
+  let trackText = '–';
+  let rateText = '–';
+  let maintainText = '–';
+  let undershootText = '–';
+  const fail = (step: StepFigures, what: string) => failures.push(`${what} (step ${step.index + 1}, ${step.targetMPa} MPa)`);
+  for (const step of figures.steps) {
+    const target = step.targetMPa;
+    if (step.overshootMPa !== null) {
+      const ratio = step.overshootMPa / overshootAllowanceMPa(target);
+      if (ratio > overshoot) {
+        overshoot = ratio;
+        overshootText = `${step.overshootMPa.toFixed(2)} (${((100 * step.overshootMPa) / target).toFixed(2)} %)`;
+      }
+      if (ratio > 1) fail(step, 'overshoot');
+    }
+    if (step.holdP99MPa !== null && step.holdToleranceMPa !== null) {
+      const ratio = step.holdP99MPa / step.holdToleranceMPa;
+      if (ratio > holdP99 || Number.isNaN(ratio)) {
+        holdP99 = ratio;
+        holdText = Number.isNaN(step.holdP99MPa) ? 'never settled' : `${((100 * step.holdP99MPa) / target).toFixed(3)} %`;
+      }
+      if (!(ratio <= 1)) fail(step, 'hold p99');
+    }
+    if (step.settleS !== null) {
+      if (step.settleS > settle) {
+        settle = step.settleS;
+        settleText = Number.isFinite(step.settleS) ? step.settleS.toFixed(2) : 'never';
+      }
+      if (step.settleS > SETTLE_LIMIT_S) fail(step, 'settle');
+    }
+    if (step.rampTrackMaxMPa !== null) {
+      const ratio = step.rampTrackMaxMPa / target;
+      if (ratio > rampTrack) {
+        rampTrack = ratio;
+        trackText = `${(100 * ratio).toFixed(2)} %`;
+      }
+      if (ratio > RAMP_TRACK_TOLERANCE) fail(step, 'ramp tracking');
+    }
+    if (step.rampRatePct !== null && step.rampRatePct < rampRate) {
+      rampRate = step.rampRatePct;
+      rateText = `${step.rampRatePct.toFixed(0)} %`;
+    }
+    if (step.maintainInBandPct !== null) {
+      if (step.maintainInBandPct < maintain) {
+        maintain = step.maintainInBandPct;
+        maintainText = `${step.maintainInBandPct.toFixed(2)} %`;
+      }
+      if (step.maintainInBandPct < 99.9) fail(step, 'maintain ±1 %');
+    }
+    if (step.releaseUndershootMPa !== null && step.releaseUndershootMPa > undershoot) {
+      undershoot = step.releaseUndershootMPa;
+      undershootText = step.releaseUndershootMPa.toFixed(2);
+    }
+  }
+  if (figures.result !== 'completed') failures.push(`run ${figures.result}`);
+  return { overshoot: overshootText, holdP99: holdText, settle: settleText, rampTrack: trackText, rampRate: rateText, maintain: maintainText, releaseUndershoot: undershootText, failures };
+}
+
+function printTable(results: JobResult[]): void {
+  console.log(`\n| plant | program | law | overshoot MPa | hold p99 | settle s | ramp track | ramp rate | maintain ±1 % | release under MPa | pump duty | result |`);
+  console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|`);
+  for (const r of results) {
+    if (r.figures === null) {
+      console.log(`| ${r.plant} | ${r.program} | ${r.law} | error: ${r.error} |||||||||`);
+      continue;
+    }
+    const v = verdicts(r.figures);
+    const result = v.failures.length === 0 ? 'ok' : `**${v.failures.join('; ')}**`;
+    console.log(`| ${r.plant} | ${r.program} | ${r.law} | ${v.overshoot} | ${v.holdP99} | ${v.settle} | ${v.rampTrack} | ${v.rampRate} | ${v.maintain} | ${v.releaseUndershoot} | ${r.figures.pumpDutyPct.toFixed(1)} % | ${result} |`);
+  }
+}
+
+function printSummary(results: JobResult[], wallS: number, jobs: number): void {
+  console.log('');
+  for (const law of [...new Set(results.map((r) => r.law))]) {
+    const mine = results.filter((r) => r.law === law);
+    const passing = mine.filter((r) => r.figures !== null && verdicts(r.figures).failures.length === 0).length;
+    console.log(`bench-control ${law}: ${passing}/${mine.length} runs meet every target`);
+  }
+  console.log(`bench-control: ${results.length} runs, ${wallS.toFixed(0)} s wall on ${jobs} workers (tolerances: overshoot 0.5 % ≥ 0.5 MPa, hold p99 ${HOLD_TOLERANCE * 100} %, settle ${SETTLE_LIMIT_S} s, ramp tracking ${RAMP_TRACK_TOLERANCE * 100} %, maintain ±${MAINTAIN_TOLERANCE * 100} % for 99.9 %)`);
+}
+
+// A worker runs the jobs it is sent, one at a time; the parent hands them out.
+if (process.argv.includes('--worker')) {
+  process.on('message', (job: Job) => {
+    (process as unknown as { send: (m: unknown) => void }).send(runJob(job));
+  });
+} else {
+  await main();
+}
