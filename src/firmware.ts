@@ -22,6 +22,14 @@ import { buildRunReport } from './runner/report';
 import { SafetySupervisor } from './safety/supervisor';
 import { faultName } from './safety/faults';
 
+/**
+ * The setpoint may lead the measured pressure by this fraction of the target (at least the
+ * minimum): less than the 1 % ramp-tracking budget, more than the loop's own lag at the
+ * programmed rate.
+ */
+const GOVERNOR_LEAD_FRACTION = 0.004;
+const GOVERNOR_MIN_LEAD_MPA = 0.2;
+
 export interface FirmwareConfig {
   /** Control loop rate, 50–1000 Hz. */
   loopRateHz: number;
@@ -207,8 +215,10 @@ export class PressFirmware {
     if (demand === Demand.staticHold) demand = this.config.controlLaw === 'on-off' ? Demand.track : this.staticHoldDemand(pressure);
     if (demand === Demand.track) {
       if (this.lastDemand !== Demand.track) trajectory.reset(pressure);
-      trajectory.update(seq.targetMPa, seq.rateMPaPerS, dtS);
-      controller.track(seq.targetMPa, seq.bandMPa, trajectory.setpointMPa, trajectory.rateMPaPerS, pressure, dtS);
+      const target = seq.targetMPa;
+      const leadMPa = GOVERNOR_LEAD_FRACTION * (target > 0 ? target : -target);
+      trajectory.update(target, seq.rateMPaPerS, dtS, pressure, leadMPa > GOVERNOR_MIN_LEAD_MPA ? leadMPa : GOVERNOR_MIN_LEAD_MPA);
+      controller.track(seq.targetMPa, seq.bandMPa, trajectory.setpointMPa, trajectory.rateMPaPerS, pressure, dtS, trajectory.governed);
     } else if (demand === Demand.dump) {
       trajectory.reset(pressure);
       controller.dump(pressure, dtS);

@@ -26,6 +26,8 @@ export interface ControllerTuning {
   actuatorLagS: number;
   /** Per-tick weight of a new gain observation (0..1). */
   estimatorWeight: number;
+  /** The same, when the observed pump gain is above the estimate. */
+  estimatorRiseWeight: number;
 }
 
 export const DEFAULT_TUNING: ControllerTuning = {
@@ -39,6 +41,7 @@ export const DEFAULT_TUNING: ControllerTuning = {
   maxReleaseGain: 500,
   actuatorLagS: 0.05,
   estimatorWeight: 0.05,
+  estimatorRiseWeight: 0.3,
 };
 
 /** Window of the pressure-rate estimate, in ticks. */
@@ -86,11 +89,15 @@ export class PressureController implements PressureLaw {
   }
 
   /** Track a setpoint: feed-forward rate plus PI with conditional integration (anti-windup). */
-  track(_targetMPa: number, _bandMPa: number, setpointMPa: number, feedForwardRateMPaPerS: number, pressureMPa: number, dtS: number): void {
+  track(_targetMPa: number, _bandMPa: number, setpointMPa: number, feedForwardRateMPaPerS: number, pressureMPa: number, dtS: number, governed: boolean): void {
     this.observe(pressureMPa, dtS);
     const t = this.tuning;
     const error = setpointMPa - pressureMPa;
-    const candidateIntegral = this.integralMPaS + error * dtS;
+    let candidateIntegral = this.integralMPaS + error * dtS;
+    // While the setpoint waits for the press, the integral may unwind but not grow.
+    if (governed && (candidateIntegral > 0 ? candidateIntegral : -candidateIntegral) > (this.integralMPaS > 0 ? this.integralMPaS : -this.integralMPaS)) {
+      candidateIntegral = this.integralMPaS;
+    }
     const wanted = feedForwardRateMPaPerS + t.kpPerS * error + t.kiPerS2 * candidateIntegral;
     if (this.allocate(wanted, pressureMPa) && wanted * error > 0) {
       // The actuator is saturated in the direction of the error: keep the integral (anti-windup).
@@ -164,7 +171,9 @@ export class PressureController implements PressureLaw {
 
     if (pumpMean > MIN_ESTIMATION_LEVEL && releaseMean < MIN_ESTIMATION_LEVEL * 0.1 && this.measuredRateMPaPerS > 0) {
       const observed = this.measuredRateMPaPerS / pumpMean;
-      this.pumpGain = clamp(this.pumpGain + (observed - this.pumpGain) * t.estimatorWeight, t.minPumpGain, t.maxPumpGain);
+      // A stiffer plant than estimated is the dangerous surprise (overshoot): learn it fast.
+      const weight = observed > this.pumpGain ? t.estimatorRiseWeight : t.estimatorWeight;
+      this.pumpGain = clamp(this.pumpGain + (observed - this.pumpGain) * weight, t.minPumpGain, t.maxPumpGain);
     } else if (releaseMean > MIN_ESTIMATION_LEVEL && pumpMean < MIN_ESTIMATION_LEVEL * 0.1 && this.measuredRateMPaPerS < 0 && pressureMPa > 1) {
       const observed = -this.measuredRateMPaPerS / (releaseMean * Math.sqrt(pressureMPa));
       this.releaseGain = clamp(this.releaseGain + (observed - this.releaseGain) * t.estimatorWeight, t.minReleaseGain, t.maxReleaseGain);

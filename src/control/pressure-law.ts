@@ -11,8 +11,12 @@ export interface PressureLaw {
   reset(): void;
   /** Forget what belongs to the previous step (its integral). */
   resetIntegral(): void;
-  /** Drive toward targetMPa; the trajectory's setpoint and its rate are the way there. */
-  track(targetMPa: number, bandMPa: number, setpointMPa: number, feedForwardRateMPaPerS: number, pressureMPa: number, dtS: number): void;
+  /**
+   * Drive toward targetMPa; the trajectory's setpoint and its rate are the way there.
+   * `governed`: the setpoint is being held back because the press cannot follow, so an
+   * integral must not grow.
+   */
+  track(targetMPa: number, bandMPa: number, setpointMPa: number, feedForwardRateMPaPerS: number, pressureMPa: number, dtS: number, governed: boolean): void;
   /** Pump off, release closed. */
   idle(pressureMPa: number, dtS: number): void;
   /** Pump off, release fully open. */
