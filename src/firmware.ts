@@ -8,6 +8,8 @@ import { SetpointTrajectory } from './control/trajectory';
 import type { ControllerTuning } from './control/controller';
 import { DEFAULT_TUNING, PressureController } from './control/controller';
 import { LoopTiming } from './control/loop-timing';
+import { Correction, StaticHold } from './control/static-hold';
+import { StepKind } from './programs/compile';
 import { OnOffController } from './control/on-off';
 import type { ControlLawName, PressureLaw } from './control/pressure-law';
 import type { CompiledProgram } from './programs/compile';
@@ -29,6 +31,10 @@ import { faultName } from './safety/faults';
  */
 const GOVERNOR_LEAD_FRACTION = 0.004;
 const GOVERNOR_MIN_LEAD_MPA = 0.2;
+/** A maintain step starts a correction when the pressure has drifted this fraction of its band. */
+const MAINTAIN_TRIGGER_FRACTION = 0.5;
+/** Averaging time of the pressure that static-hold decisions are made on, s. */
+const HOLD_FILTER_S = 0.5;
 
 export interface FirmwareConfig {
   /** Control loop rate, 50–1000 Hz. */
@@ -111,8 +117,9 @@ export class PressFirmware {
   private previousContinue = false;
   private previousStart = false;
   private previousStop = false;
-  /** Static hold: true while topping up / bleeding back toward the target. */
-  private staticCorrecting = false;
+  readonly staticHold = new StaticHold();
+  /** The measured pressure averaged over HOLD_FILTER_S, for static-hold decisions. */
+  private holdPressureMPa = 0;
   private lastDemand: number = Demand.dump;
   private lastStepIndex = -1;
 
@@ -206,13 +213,15 @@ export class PressFirmware {
     if (seq.stepIndex !== this.lastStepIndex) {
       this.lastStepIndex = seq.stepIndex;
       this.controller.resetIntegral();
-      this.staticCorrecting = false;
+      this.staticHold.reset();
     }
 
     const controller = this.controller;
     const trajectory = this.trajectory;
+    const holdWeight = dtS / (HOLD_FILTER_S + dtS);
+    this.holdPressureMPa += (pressure - this.holdPressureMPa) * holdWeight;
     let demand = seq.demand;
-    if (demand === Demand.staticHold) demand = this.config.controlLaw === 'on-off' ? Demand.track : this.staticHoldDemand(pressure);
+    if (demand === Demand.staticHold) demand = this.config.controlLaw === 'on-off' ? Demand.track : this.staticHoldDemand();
     if (demand === Demand.track) {
       if (this.lastDemand !== Demand.track) trajectory.reset(pressure);
       const target = seq.targetMPa;
@@ -230,6 +239,11 @@ export class PressFirmware {
 
     let pumpLevel = controller.pumpLevel;
     let releaseLevel = controller.releaseLevel;
+    // A static correction moves one way only: a top-up never bleeds, a bleed never pumps.
+    if (seq.demand === Demand.staticHold && demand === Demand.track) {
+      if (this.staticHold.correction === Correction.up) releaseLevel = 0;
+      else pumpLevel = 0;
+    }
     if (this.safety.check(nowMs, pressure, cell.forceKN, cell.fault, board.inputs.estop)) {
       pumpLevel = 0;
       releaseLevel = 1;
@@ -241,17 +255,23 @@ export class PressFirmware {
     if (this.timing.ticks % this.config.panelEveryTicks === 0) this.refreshPanel(nowMs, pressure);
   }
 
-  /** Static hold: nothing moves inside the band; leaving it starts a correction back to the target. */
-  private staticHoldDemand(pressureMPa: number): number {
+  /**
+   * Static hold: nothing moves near the target. A hold step corrects when the pressure
+   * leaves its band; a maintain step, whose band is the tolerance it must keep for days,
+   * corrects at half the band so a correction lands before the edge is reached. The
+   * decisions use the pressure averaged over HOLD_FILTER_S: at a few MPa the trigger is a
+   * few newtons, about the converter's noise.
+   */
+  private staticHoldDemand(): number {
     const seq = this.sequencer;
-    const error = pressureMPa - seq.targetMPa;
-    if (this.staticCorrecting) {
-      const arrived = error > -0.1 * seq.bandMPa && error < 0.1 * seq.bandMPa;
-      if (arrived) this.staticCorrecting = false;
-    } else if (error > seq.bandMPa || error < -seq.bandMPa) {
-      this.staticCorrecting = true;
-    }
-    return this.staticCorrecting ? Demand.track : Demand.idle;
+    const program = seq.program;
+    const isMaintain = program !== null && program.kind[seq.stepIndex] === StepKind.maintain;
+    const trigger = isMaintain ? MAINTAIN_TRIGGER_FRACTION * seq.bandMPa : seq.bandMPa;
+    const hold = this.staticHold;
+    const before = hold.correction;
+    const correcting = hold.update(this.holdPressureMPa, seq.targetMPa, seq.bandMPa, trigger);
+    if (correcting && before === Correction.none) this.controller.resetIntegral();
+    return correcting ? Demand.track : Demand.idle;
   }
 
   private readButtons(nowMs: number, pressureMPa: number): void {
