@@ -221,7 +221,7 @@ export class PressFirmware {
     const holdWeight = dtS / (HOLD_FILTER_S + dtS);
     this.holdPressureMPa += (pressure - this.holdPressureMPa) * holdWeight;
     let demand = seq.demand;
-    if (demand === Demand.staticHold) demand = this.config.controlLaw === 'on-off' ? Demand.track : this.staticHoldDemand();
+    if (demand === Demand.staticHold) demand = this.config.controlLaw === 'on-off' ? Demand.track : this.staticHoldDemand(nowMs);
     if (demand === Demand.track) {
       if (this.lastDemand !== Demand.track) trajectory.reset(pressure);
       const target = seq.targetMPa;
@@ -262,14 +262,14 @@ export class PressFirmware {
    * decisions use the pressure averaged over HOLD_FILTER_S: at a few MPa the trigger is a
    * few newtons, about the converter's noise.
    */
-  private staticHoldDemand(): number {
+  private staticHoldDemand(nowMs: number): number {
     const seq = this.sequencer;
     const program = seq.program;
     const isMaintain = program !== null && program.kind[seq.stepIndex] === StepKind.maintain;
     const trigger = isMaintain ? MAINTAIN_TRIGGER_FRACTION * seq.bandMPa : seq.bandMPa;
     const hold = this.staticHold;
     const before = hold.correction;
-    const correcting = hold.update(this.holdPressureMPa, seq.targetMPa, seq.bandMPa, trigger);
+    const correcting = hold.update(nowMs, this.holdPressureMPa, seq.targetMPa, seq.bandMPa, trigger, isMaintain);
     if (correcting && before === Correction.none) this.controller.resetIntegral();
     return correcting ? Demand.track : Demand.idle;
   }
