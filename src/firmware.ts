@@ -29,8 +29,8 @@ import { faultName } from './safety/faults';
  * minimum): less than the 1 % ramp-tracking budget, more than the loop's own lag at the
  * programmed rate.
  */
-const GOVERNOR_LEAD_FRACTION = 0.004;
-const GOVERNOR_MIN_LEAD_MPA = 0.2;
+const GOVERNOR_LEAD_FRACTION = 0.006;
+const GOVERNOR_MIN_LEAD_MPA = 0.25;
 /** A maintain step starts a correction when the pressure has drifted this fraction of its band. */
 const MAINTAIN_TRIGGER_FRACTION = 0.5;
 /** Averaging time of the pressure that static-hold decisions are made on, s. */
@@ -120,6 +120,8 @@ export class PressFirmware {
   readonly staticHold = new StaticHold();
   /** The measured pressure averaged over HOLD_FILTER_S, for static-hold decisions. */
   private holdPressureMPa = 0;
+  /** dP/dt of the averaged pressure, itself averaged over HOLD_FILTER_S: MPa/s, for "ready". */
+  settledRateMPaPerS = 0;
   private lastDemand: number = Demand.dump;
   private lastStepIndex = -1;
 
@@ -207,19 +209,22 @@ export class PressFirmware {
     cell.update(nowMs);
     const pressure = cell.pressureMPa;
 
+    const holdWeight = dtS / (HOLD_FILTER_S + dtS);
+    const previousHold = this.holdPressureMPa;
+    this.holdPressureMPa += (pressure - previousHold) * holdWeight;
+    this.settledRateMPaPerS += ((this.holdPressureMPa - previousHold) / dtS - this.settledRateMPaPerS) * holdWeight;
+
     this.readButtons(nowMs, pressure);
     const seq = this.sequencer;
-    seq.update(nowMs, pressure);
+    seq.update(nowMs, pressure, this.settledRateMPaPerS);
     if (seq.stepIndex !== this.lastStepIndex) {
       this.lastStepIndex = seq.stepIndex;
       this.controller.resetIntegral();
-      this.staticHold.reset();
+      this.staticHold.reset(true);
     }
 
     const controller = this.controller;
     const trajectory = this.trajectory;
-    const holdWeight = dtS / (HOLD_FILTER_S + dtS);
-    this.holdPressureMPa += (pressure - this.holdPressureMPa) * holdWeight;
     let demand = seq.demand;
     if (demand === Demand.staticHold) demand = this.config.controlLaw === 'on-off' ? Demand.track : this.staticHoldDemand(nowMs);
     if (demand === Demand.track) {
@@ -227,6 +232,7 @@ export class PressFirmware {
       const target = seq.targetMPa;
       const leadMPa = GOVERNOR_LEAD_FRACTION * (target > 0 ? target : -target);
       trajectory.update(target, seq.rateMPaPerS, dtS, pressure, leadMPa > GOVERNOR_MIN_LEAD_MPA ? leadMPa : GOVERNOR_MIN_LEAD_MPA);
+      if (controller instanceof PressureController) controller.programmedRateMPaPerS = seq.rateMPaPerS;
       controller.track(seq.targetMPa, seq.bandMPa, trajectory.setpointMPa, trajectory.rateMPaPerS, pressure, dtS, trajectory.governed);
     } else if (demand === Demand.dump) {
       trajectory.reset(pressure);

@@ -48,6 +48,11 @@ export const DEFAULT_TUNING: ControllerTuning = {
 const RATE_WINDOW = 5;
 /** Below this command the actuator is treated as idle by the estimator. */
 const MIN_ESTIMATION_LEVEL = 0.02;
+/** Time constant of the gain search while the setpoint is governed, s. */
+const GAIN_SEARCH_TIME_S = 1;
+/** Contact approach: the stiffest plant may rise at this multiple of the programmed rate (at least the minimum). */
+const CONTACT_RATE_FACTOR = 2;
+const MIN_CONTACT_RATE_MPA_PER_S = 1;
 
 export class PressureController implements PressureLaw {
   pumpLevel = 0;
@@ -57,6 +62,15 @@ export class PressureController implements PressureLaw {
   releaseGain: number;
   /** Measured dP/dt over the estimation window, MPa/s. */
   measuredRateMPaPerS = 0;
+  /**
+   * The step's programmed rate, MPa/s (set by the firmware each tick). While the setpoint
+   * waits for a press that is not yet in contact, the pump is held to a speed at which the
+   * stiffest plant seen so far would rise at twice this rate: contact then arrives as a
+   * ramp, not a jump.
+   */
+  programmedRateMPaPerS = 0;
+  /** Highest pump gain learnt in this run (the plant at its stiffest), MPa/s per unit. */
+  stiffestPumpGain = 0;
 
   private readonly pressureHistory = new Float64Array(RATE_WINDOW + 1);
   private readonly pumpModelHistory = new Float64Array(RATE_WINDOW + 1);
@@ -86,6 +100,7 @@ export class PressureController implements PressureLaw {
     this.historyCount = 0;
     this.pumpGain = this.tuning.initialPumpGain;
     this.releaseGain = this.tuning.initialReleaseGain;
+    this.stiffestPumpGain = 0;
   }
 
   /** Track a setpoint: feed-forward rate plus PI with conditional integration (anti-windup). */
@@ -99,7 +114,14 @@ export class PressureController implements PressureLaw {
       candidateIntegral = this.integralMPaS;
     }
     const wanted = feedForwardRateMPaPerS + t.kpPerS * error + t.kiPerS2 * candidateIntegral;
-    if (this.allocate(wanted, pressureMPa) && wanted * error > 0) {
+    if (governed) this.searchGain(wanted, dtS);
+    const saturated = this.allocate(wanted, pressureMPa);
+    if (governed && this.stiffestPumpGain > 0) {
+      const rate = this.programmedRateMPaPerS > MIN_CONTACT_RATE_MPA_PER_S ? this.programmedRateMPaPerS : MIN_CONTACT_RATE_MPA_PER_S;
+      const cap = (CONTACT_RATE_FACTOR * rate) / this.stiffestPumpGain;
+      if (this.pumpLevel > cap) this.pumpLevel = cap;
+    }
+    if (saturated && wanted * error > 0) {
       // The actuator is saturated in the direction of the error: keep the integral (anti-windup).
       this.allocate(feedForwardRateMPaPerS + t.kpPerS * error + t.kiPerS2 * this.integralMPaS, pressureMPa);
     } else {
@@ -120,6 +142,21 @@ export class PressureController implements PressureLaw {
     this.pumpLevel = 0;
     this.releaseLevel = 1;
     this.integralMPaS = 0;
+  }
+
+  /**
+   * The setpoint is waiting for a press that does not follow: the actuator gain in use is
+   * too high (a command too small to move anything, and too small to learn from). Lower it
+   * steadily — the estimator raises it again within a few ticks once the press responds.
+   */
+  private searchGain(wantedRateMPaPerS: number, dtS: number): void {
+    const t = this.tuning;
+    const factor = 1 - dtS / GAIN_SEARCH_TIME_S;
+    if (wantedRateMPaPerS > 0 && this.measuredRateMPaPerS < 0.5 * wantedRateMPaPerS) {
+      this.pumpGain = clamp(this.pumpGain * factor, t.minPumpGain, t.maxPumpGain);
+    } else if (wantedRateMPaPerS < 0 && this.measuredRateMPaPerS > 0.5 * wantedRateMPaPerS) {
+      this.releaseGain = clamp(this.releaseGain * factor, t.minReleaseGain, t.maxReleaseGain);
+    }
   }
 
   /** Sets the outputs for a wanted rate; returns true when the actuator it chose is saturated. */
@@ -174,6 +211,7 @@ export class PressureController implements PressureLaw {
       // A stiffer plant than estimated is the dangerous surprise (overshoot): learn it fast.
       const weight = observed > this.pumpGain ? t.estimatorRiseWeight : t.estimatorWeight;
       this.pumpGain = clamp(this.pumpGain + (observed - this.pumpGain) * weight, t.minPumpGain, t.maxPumpGain);
+      if (this.pumpGain > this.stiffestPumpGain) this.stiffestPumpGain = this.pumpGain;
     } else if (releaseMean > MIN_ESTIMATION_LEVEL && pumpMean < MIN_ESTIMATION_LEVEL * 0.1 && this.measuredRateMPaPerS < 0 && pressureMPa > 1) {
       const observed = -this.measuredRateMPaPerS / (releaseMean * Math.sqrt(pressureMPa));
       this.releaseGain = clamp(this.releaseGain + (observed - this.releaseGain) * t.estimatorWeight, t.minReleaseGain, t.maxReleaseGain);

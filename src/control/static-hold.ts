@@ -36,10 +36,14 @@ export class StaticHold {
   /** The jump the last landing measured, MPa (NaN before). */
   lastJumpMPa = NaN;
   private triggerUsedMPa = 0;
+  /** The step has just begun: finish the approach to the target before going hands-off. */
+  private approaching = false;
   private landingDirection: number = Correction.none;
   private landingAtMs = 0;
 
-  reset(): void {
+  /** A new step: `approach` starts it with a correction onto the target if it is not there. */
+  reset(approach = false): void {
+    this.approaching = approach;
     this.correction = Correction.none;
     this.corrections = 0;
     this.upTriggerMPa = NaN;
@@ -67,6 +71,12 @@ export class StaticHold {
         this.correction = Correction.none;
       }
       return this.correction !== Correction.none;
+    }
+    if (this.approaching) {
+      this.approaching = false;
+      if (error < -arrived) this.start(Correction.up, -error);
+      else if (error > arrived) this.start(Correction.down, error);
+      if (this.correction !== Correction.none) return true;
     }
     const up = adaptive && this.upTriggerMPa === this.upTriggerMPa ? this.upTriggerMPa : triggerMPa;
     const down = adaptive && this.downTriggerMPa === this.downTriggerMPa ? this.downTriggerMPa : triggerMPa;

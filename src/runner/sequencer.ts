@@ -5,6 +5,14 @@ import { StepStats } from './step-stats';
 
 /** Rate used to settle the setpoint onto a hold or prompt level, MPa/s. */
 const HOLD_SETTLE_RATE_MPA_PER_S = 5;
+/**
+ * A hold's time counts from "ready": the pressure in the band and settled, |dP/dt| below
+ * this fraction of the target per second (at least the minimum) — or from this long after
+ * the hold began, whichever comes first, so a press that never settles still moves on.
+ */
+const READY_RATE_FRACTION_PER_S = 0.002;
+const READY_MIN_RATE_MPA_PER_S = 0.02;
+const READY_TIMEOUT_MS = 10_000;
 /** A release to this pressure or less ends with the release valve wide open. */
 const ZERO_LEVEL_MPA = 0.5;
 
@@ -19,7 +27,10 @@ export class Sequencer {
   stats: StepStats | null = null;
   stepIndex = -1;
   stepStartMs = 0;
-  /** Maintain steps: when the pressure first entered the band (-1 before); their time counts from here. */
+  /**
+   * Hold steps: when the press became ready (in band and settled); maintain steps: when the
+   * pressure first entered the band. -1 before; the step's time counts from here.
+   */
   arrivedMs = -1;
   runStartMs = 0;
   runEndMs = 0;
@@ -71,8 +82,8 @@ export class Sequencer {
     else this.state = RunState.fault;
   }
 
-  /** Called every tick with the measured pressure; sets demand, target, rate. */
-  update(nowMs: number, pressureMPa: number): void {
+  /** Called every tick with the measured pressure and its settled rate; sets demand, target, rate. */
+  update(nowMs: number, pressureMPa: number, settledRateMPaPerS: number): void {
     if (pressureMPa > this.peakMPa && this.active) this.peakMPa = pressureMPa;
     const program = this.program;
     if (program === null || !this.active) {
@@ -95,7 +106,13 @@ export class Sequencer {
       case StepKind.hold:
         this.demand = program.holdMode[i] === HoldMode.static ? Demand.staticHold : Demand.track;
         this.rateMPaPerS = HOLD_SETTLE_RATE_MPA_PER_S;
-        if (elapsedS >= program.durationS[i]) this.advance(nowMs, pressureMPa);
+        if (this.arrivedMs < 0) {
+          const error = pressureMPa > target ? pressureMPa - target : target - pressureMPa;
+          const rate = settledRateMPaPerS > 0 ? settledRateMPaPerS : -settledRateMPaPerS;
+          const rateLimit = READY_RATE_FRACTION_PER_S * target > READY_MIN_RATE_MPA_PER_S ? READY_RATE_FRACTION_PER_S * target : READY_MIN_RATE_MPA_PER_S;
+          if ((error <= this.bandMPa && rate <= rateLimit) || nowMs - this.stepStartMs >= READY_TIMEOUT_MS) this.arrivedMs = nowMs;
+        }
+        if (this.arrivedMs >= 0 && (nowMs - this.arrivedMs) / 1000 >= program.durationS[i]) this.advance(nowMs, pressureMPa);
         break;
       case StepKind.release:
         this.demand = Demand.track;
@@ -137,8 +154,8 @@ export class Sequencer {
     const kind = program.kind[this.stepIndex];
     const duration = program.durationS[this.stepIndex];
     let left: number;
-    if (kind === StepKind.hold || kind === StepKind.wait) left = duration - (nowMs - this.stepStartMs) / 1000;
-    else if (kind === StepKind.maintain) left = this.arrivedMs < 0 ? duration : duration - (nowMs - this.arrivedMs) / 1000;
+    if (kind === StepKind.wait) left = duration - (nowMs - this.stepStartMs) / 1000;
+    else if (kind === StepKind.hold || kind === StepKind.maintain) left = this.arrivedMs < 0 ? duration : duration - (nowMs - this.arrivedMs) / 1000;
     else return NaN;
     return left > 0 ? left : 0;
   }
