@@ -52,6 +52,9 @@ const MIN_ESTIMATION_LEVEL = 0.02;
 const GAIN_SEARCH_TIME_S = 1;
 /** Contact approach: the stiffest plant may rise at this multiple of the programmed rate (at least the minimum). */
 const CONTACT_RATE_FACTOR = 2;
+/** Dead band of a hold at its target: this fraction of the target (at least the minimum). */
+const HOLD_DEADBAND_FRACTION = 0.0015;
+const MIN_HOLD_DEADBAND_MPA = 0.02;
 const MIN_CONTACT_RATE_MPA_PER_S = 1;
 
 export class PressureController implements PressureLaw {
@@ -104,10 +107,20 @@ export class PressureController implements PressureLaw {
   }
 
   /** Track a setpoint: feed-forward rate plus PI with conditional integration (anti-windup). */
-  track(_targetMPa: number, _bandMPa: number, setpointMPa: number, feedForwardRateMPaPerS: number, pressureMPa: number, dtS: number, governed: boolean): void {
+  track(targetMPa: number, _bandMPa: number, setpointMPa: number, feedForwardRateMPaPerS: number, pressureMPa: number, dtS: number, governed: boolean): void {
     this.observe(pressureMPa, dtS);
     const t = this.tuning;
     const error = setpointMPa - pressureMPa;
+    // Holding at the target: inside the dead band nothing moves and the integral rests, so a
+    // ram held by seal friction is not walked up and down through its stick-slip jumps.
+    if (setpointMPa === targetMPa && feedForwardRateMPaPerS === 0) {
+      const deadbandMPa = HOLD_DEADBAND_FRACTION * targetMPa > MIN_HOLD_DEADBAND_MPA ? HOLD_DEADBAND_FRACTION * targetMPa : MIN_HOLD_DEADBAND_MPA;
+      if (error < deadbandMPa && error > -deadbandMPa) {
+        this.pumpLevel = 0;
+        this.releaseLevel = 0;
+        return;
+      }
+    }
     let candidateIntegral = this.integralMPaS + error * dtS;
     // While the setpoint waits for the press, the integral may unwind but not grow.
     if (governed && (candidateIntegral > 0 ? candidateIntegral : -candidateIntegral) > (this.integralMPaS > 0 ? this.integralMPaS : -this.integralMPaS)) {
@@ -189,22 +202,23 @@ export class PressureController implements PressureLaw {
     this.pressureHistory[i] = pressureMPa;
     this.pumpModelHistory[i] = this.pumpModel;
     this.releaseModelHistory[i] = this.releaseModel;
-    this.historyIndex = i === RATE_WINDOW ? 0 : i + 1;
-    if (this.historyCount <= RATE_WINDOW) {
+    const window = RATE_WINDOW;
+    this.historyIndex = i === window ? 0 : i + 1;
+    if (this.historyCount <= window) {
       this.historyCount++;
       return;
     }
     // The oldest entry is the one the index now points at.
     const oldest = this.historyIndex;
-    this.measuredRateMPaPerS = (pressureMPa - this.pressureHistory[oldest]) / (RATE_WINDOW * dtS);
+    this.measuredRateMPaPerS = (pressureMPa - this.pressureHistory[oldest]) / (window * dtS);
     let pumpMean = 0;
     let releaseMean = 0;
-    for (let k = 0; k <= RATE_WINDOW; k++) {
+    for (let k = 0; k <= window; k++) {
       pumpMean += this.pumpModelHistory[k];
       releaseMean += this.releaseModelHistory[k];
     }
-    pumpMean /= RATE_WINDOW + 1;
-    releaseMean /= RATE_WINDOW + 1;
+    pumpMean /= window + 1;
+    releaseMean /= window + 1;
 
     if (pumpMean > MIN_ESTIMATION_LEVEL && releaseMean < MIN_ESTIMATION_LEVEL * 0.1 && this.measuredRateMPaPerS > 0) {
       const observed = this.measuredRateMPaPerS / pumpMean;
