@@ -2,7 +2,12 @@
  * Measures the real period of the fixed-rate loop. A tick that comes later than 1.5 periods
  * after the previous one is an overrun (Moddable's timer catches up missed ticks back to
  * back after a stall, so a late tick is followed by early ones: both show in the jitter).
+ * |period − nominal| goes into a fixed histogram (0.05 ms bins up to 50 ms) so the log and
+ * the protocol can read percentiles without the tick allocating anything.
  */
+const JITTER_BIN_MS = 0.05;
+const JITTER_BINS = 1000;
+
 export class LoopTiming {
   ticks = 0;
   overruns = 0;
@@ -13,6 +18,9 @@ export class LoopTiming {
   /** Largest |period − nominal| seen, ms. */
   maxJitterMs = 0;
   private jitterSumMs = 0;
+  /** Periods measured since start-up or the last resetStatistics(). */
+  private jitterCount = 0;
+  private readonly jitterHistogram = new Uint32Array(JITTER_BINS + 1);
 
   constructor(readonly nominalPeriodMs: number) {}
 
@@ -31,6 +39,9 @@ export class LoopTiming {
     const jitter = period > this.nominalPeriodMs ? period - this.nominalPeriodMs : this.nominalPeriodMs - period;
     if (jitter > this.maxJitterMs) this.maxJitterMs = jitter;
     this.jitterSumMs += jitter;
+    this.jitterCount++;
+    const bin = Math.floor(jitter / JITTER_BIN_MS);
+    this.jitterHistogram[bin < JITTER_BINS ? bin : JITTER_BINS]++;
     if (period > 1.5 * this.nominalPeriodMs) this.overruns++;
     // A catch-up tick right after a stall would give dt ≈ 0; the controller needs a sane dt.
     const clamped = period < 0.25 * this.nominalPeriodMs ? 0.25 * this.nominalPeriodMs : period > 4 * this.nominalPeriodMs ? 4 * this.nominalPeriodMs : period;
@@ -38,6 +49,29 @@ export class LoopTiming {
   }
 
   get meanJitterMs(): number {
-    return this.ticks > 1 ? this.jitterSumMs / (this.ticks - 1) : 0;
+    return this.jitterCount > 0 ? this.jitterSumMs / this.jitterCount : 0;
+  }
+
+  /** Upper edge of the histogram bin holding the q-quantile of |period − nominal|, ms (not for the tick: it scans). */
+  jitterPercentileMs(q: number): number {
+    const count = this.jitterCount;
+    if (count === 0) return 0;
+    const rank = Math.ceil(q * count);
+    let seen = 0;
+    for (let bin = 0; bin <= JITTER_BINS; bin++) {
+      seen += this.jitterHistogram[bin];
+      if (seen >= rank) return bin === JITTER_BINS ? this.maxJitterMs : (bin + 1) * JITTER_BIN_MS;
+    }
+    return this.maxJitterMs;
+  }
+
+  /** Clears the statistics (the protocol's "reset statistics"); the tick count goes on. */
+  resetStatistics(): void {
+    this.overruns = 0;
+    this.maxPeriodMs = 0;
+    this.maxJitterMs = 0;
+    this.jitterSumMs = 0;
+    this.jitterCount = 0;
+    this.jitterHistogram.fill(0);
   }
 }
