@@ -8,6 +8,8 @@ import { runInXs, extractJson, repoRoot, xsnapBinary } from '../../tools/xs-run'
 import { engineSummary } from './scenario-summary';
 import { programsSummary } from './programs-summary';
 import { compareJson } from './compare';
+import { measureXsHeap, steadyScenarios } from '../../tools/xs-heap';
+import type { HeapMeasurement } from '../../tools/xs-heap';
 
 const TOLERANCE = 1e-9;
 const EXAMPLE = 'li6ps5cl-three-layer';
@@ -82,6 +84,47 @@ for (const seed of [1, 7]) {
         (comparison.mismatches.length > 0 ? `\n  ${comparison.mismatches.slice(0, 10).join('\n  ')}` : ''),
     );
   }
+}
+
+// Heap (docs/xs-heap.md): in steady state the firmware tick allocates no heap slot and the
+// machine's heap does not grow, measured in an xsnap-worker from the engine's own counters;
+// and the same measurement catches a tick made to allocate (a dropped object: per-tick slot
+// count) or to grow a kept string (chunks only: snapshot size). Four workers, two at a time.
+try {
+  const started = Date.now();
+  const HEAP_TICKS = 10_000;
+  const CONTROL_TICKS = 500;
+  const [maintain, hold] = steadyScenarios(20_000 + HEAP_TICKS);
+  const base = { settleTicks: 500, maxWarmupTicks: 20_000 };
+  const [onMaintain, onHold] = await Promise.all([
+    measureXsHeap({ ...base, programText: maintain.programText, ticks: HEAP_TICKS }),
+    measureXsHeap({ ...base, programText: hold.programText, ticks: HEAP_TICKS }),
+  ]);
+  const [garbage, leak] = await Promise.all([
+    measureXsHeap({ ...base, programText: maintain.programText, ticks: CONTROL_TICKS, fault: 'object-garbage' }),
+    measureXsHeap({ ...base, programText: maintain.programText, ticks: CONTROL_TICKS, fault: 'string-leak' }),
+  ]);
+  const wallS = (Date.now() - started) / 1000;
+  const growth = (m: HeapMeasurement) => ({ slots: m.after.liveSlots - m.before.liveSlots, bytes: m.after.snapshotBytes - m.before.snapshotBytes });
+  for (const [name, m] of [['maintain', onMaintain], ['hold', onHold]] as const) {
+    const g = growth(m);
+    const counted = m.exactTicks >= m.ticks * 0.99 && m.workerMeter.steadyTicks === m.ticks && m.crankOverheadAgreeing === m.crankOverheadSamples;
+    check(
+      `heap: ${m.ticks} steady ticks (${name}) allocate nothing, heap does not grow`,
+      counted && m.tickSlotsTotal === 0 && m.ticksThatAllocated === 0 && g.slots === 0 && g.bytes === 0,
+      `${m.tickSlotsTotal} slots allocated by ${m.exactTicks} ticks counted exactly (${m.collectedTicks} left out, a collection in their crank; ${m.workerMeter.steadyTicks} steady; worker overhead ${m.crankOverheadSlots} slots/crank, ${m.crankOverheadAgreeing}/${m.crankOverheadSamples} agree); ` +
+        `after full collections: live slots ${m.before.liveSlots} -> ${m.after.liveSlots}, snapshot ${m.before.snapshotBytes} -> ${m.after.snapshotBytes} bytes (warm-up ${m.warmupTicks} ticks)`,
+    );
+  }
+  const g = growth(leak);
+  check(
+    'heap: the measurement catches an allocating tick',
+    garbage.tickSlotsTotal >= garbage.exactTicks && garbage.exactTicks > 0 && leak.tickSlotsTotal === 0 && g.bytes > 0,
+    `a tick that drops a new object: ${garbage.tickSlotsTotal} slots over ${garbage.exactTicks} ticks; a tick that grows a kept string by one character: ${leak.tickSlotsTotal} slots but the snapshot grew ${g.bytes} bytes over ${leak.ticks} ticks; ` +
+      `all heap checks in ${wallS.toFixed(1)} s`,
+  );
+} catch (error) {
+  check('heap: steady ticks allocate nothing, heap does not grow', false, error instanceof Error ? error.message : String(error));
 }
 
 // The harness itself must be able to fail: a deliberately different seed must not compare equal.
