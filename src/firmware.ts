@@ -132,7 +132,7 @@ export class PressFirmware {
     this.periodMs = 1000 / config.loopRateHz;
     this.leaseMs = this.periodMs * config.leasePeriods;
     this.capabilities = deviceCapabilities(board.limits, config);
-    this.loadCell = new LoadCellPipeline(board.loadCell, config.calibration, 1, config.staleAfterMs);
+    this.loadCell = new LoadCellPipeline(board.loadCell, config.calibration, 1, config.staleAfterMs, { capacityKN: board.limits.loadCellCapacityKN });
     this.controller = config.controlLaw === 'on-off' ? new OnOffController() : new PressureController(config.tuning);
     this.safety = new SafetySupervisor(board.limits.maxForceKN);
     this.timing = new LoopTiming(this.periodMs);

@@ -33,7 +33,8 @@ test('holds stay on target: p99 of |error| ≤ 0.5 % of the target', () => {
   assert.is(holds.length, 3);
   for (const hold of holds) {
     assert.ok(hold.hold_error_p99_MPa! <= 0.005 * hold.target_MPa!, `step ${hold.index}: p99 ${hold.hold_error_p99_MPa} MPa`);
-    assert.ok(Math.abs(hold.reached_MPa! - hold.target_MPa!) < 0.1, `mean ${hold.reached_MPa}`);
+    // The mean sits within the hold's dead band (0.15 % of the target) of the target.
+    assert.ok(Math.abs(hold.reached_MPa! - hold.target_MPa!) <= 0.0015 * hold.target_MPa!, `mean ${hold.reached_MPa}`);
   }
 });
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { AdcError } from '../hal/loadcell-adc';
 import { SimLoadCellAdc } from '../host-sim/hal/sim-loadcell-adc';
 import type { LoadCellSensorParams } from '../host-sim/hal/sim-loadcell-adc';
-import { ADS1220_330SPS_50KN, SENSOR_PRESETS } from '../host-sim/physics/sensors';
+import { ADS1220_330SPS_50KN, SENSOR_PRESETS, TYPICAL_NONLINEARITY_FS } from '../host-sim/physics/sensors';
 import { SeededRandom } from '../host-sim/physics/rng';
 
 const PRESET_NAMES = ['hx711-10sps', 'hx711-80sps', 'ads1220-20sps', 'ads1220-330sps', 'ads1220-1000sps', 'ads1220-2000sps'];
@@ -17,9 +17,9 @@ function adcFor(name: string, seed = 1, overrides: Partial<LoadCellSensorParams>
   return new SimLoadCellAdc({ ...SENSOR_PRESETS[name], ...overrides }, new SeededRandom(seed));
 }
 
-/** The ideal converter: no noise, no drift, so every code is exact. */
+/** The ideal converter on an ideal cell: no noise, no drift, no non-linearity, so every code is exact. */
 function quietAdcFor(name: string, overrides: Partial<LoadCellSensorParams> = {}): SimLoadCellAdc {
-  return adcFor(name, 1, { noiseRmsN: 0, driftNPerHour: 0, ...overrides });
+  return adcFor(name, 1, { noiseRmsN: 0, driftNPerHour: 0, nonlinearityFS: 0, ...overrides });
 }
 
 /**
@@ -192,6 +192,29 @@ test('the cell is flat beyond its safe overload; the ADC clips at full scale and
   assert.is(noisy.error, AdcError.saturated);
 });
 
+test('non-linearity: the cell bows from its end-point line by nonlinearityFS · capacity at mid-scale', () => {
+  const p = SENSOR_PRESETS['ads1220-330sps'];
+  // The presets are cells whose bow the calibration removed; the typical uncorrected one is 0.03 % FS.
+  for (const name of PRESET_NAMES) assert.is(SENSOR_PRESETS[name].nonlinearityFS, 0, name);
+  assert.is(TYPICAL_NONLINEARITY_FS, 0.0003);
+  const readN = (forceN: number, nonlinearityFS: number) => {
+    const adc = quietAdcFor('ads1220-330sps', { nonlinearityFS });
+    return (run(adc, 0, 0.05e6, 1000, () => forceN).pop()!.counts - p.offsetCounts) / p.countsPerN;
+  };
+  const quantumN = 0.5 / p.countsPerN;
+  // Zero and capacity sit on the end-point line; mid-scale is 15 N (0.03 % of 50 kN) above it.
+  assert.ok(Math.abs(readN(0, 0.0003)) <= quantumN);
+  assert.ok(Math.abs(readN(50000, 0.0003) - 50000) <= quantumN);
+  assert.ok(Math.abs(readN(25000, 0.0003) - 25015) <= quantumN, `${readN(25000, 0.0003)} N at 25 kN`);
+  assert.ok(Math.abs(readN(10000, 0.0003) - 10009.6) <= quantumN, `${readN(10000, 0.0003)} N at 10 kN`);
+  assert.ok(Math.abs(readN(25000, -0.0005) - 24975) <= quantumN, 'a negative bow reads low');
+  assert.ok(Math.abs(readN(25000, 0) - 25000) <= quantumN);
+  // Beyond the safe overload the cell stays flat, bow included.
+  assert.is(readN(100000, 0.0003), readN(75000, 0.0003));
+  assert.throws(() => quietAdcFor('ads1220-330sps', { nonlinearityFS: 0.2 }), /nonlinearityFS must be within ±0.1/);
+  assert.throws(() => quietAdcFor('ads1220-330sps', { nonlinearityFS: NaN }), /nonlinearityFS/);
+});
+
 test('zero drift over 10 simulated hours stays inside its documented bound and is not zero', () => {
   for (const seed of [1, 2, 3]) {
     const adc = adcFor('hx711-10sps', seed);
@@ -270,6 +293,23 @@ test('stick(): conversions keep arriving at the sample rate, all carrying the la
   const free = adcFor('hx711-80sps', 4);
   const freeAfter = run(free, 0, 2.5e6, 1000, ramp);
   assert.ok(freeAfter[freeAfter.length - 1].counts - last > 10000 * free.params.countsPerN);
+});
+
+test('glitch(): exactly one conversion is off, by the amount given, then the codes are clean again', () => {
+  const adc = quietAdcFor('ads1220-330sps');
+  const p = adc.params;
+  const level = p.offsetCounts + Math.round(20000 * p.countsPerN);
+  const before = run(adc, 0, 0.1e6, 1000, () => 20000);
+  assert.is(before[before.length - 1].counts, level);
+  adc.glitch(1 << 18);
+  const after = run(adc, 0.1e6, 0.2e6, 1000, () => 20000);
+  assert.is(after[0].counts, level + (1 << 18));
+  assert.ok(after.slice(1).every((s) => s.counts === level), 'one conversion only');
+  assert.is(adc.error, AdcError.none);
+  adc.glitch(-(1 << 24));
+  run(adc, 0.2e6, 0.21e6, 1000, () => 20000);
+  assert.is(adc.error, AdcError.saturated, 'a glitch past full scale clips');
+  assert.throws(() => adc.glitch(0.5), /whole number/);
 });
 
 test('setNoiseFactor(20) multiplies the measured noise by 20', () => {

@@ -67,7 +67,8 @@ for (const plantName of PLANTS) {
     const b = fast.report!.steps;
     assert.is(b.length, a.length);
     for (let i = 0; i < a.length; i++) {
-      assert.ok(Math.abs(a[i].duration_s! - b[i].duration_s!) <= 0.1, `step ${i}: ${a[i].duration_s} vs ${b[i].duration_s} s`);
+      // Steps end on the measured pressure crossing a level: a tick or two either way, 1 % of a long step.
+      assert.ok(Math.abs(a[i].duration_s! - b[i].duration_s!) <= Math.max(0.1, 0.01 * a[i].duration_s!), `step ${i}: ${a[i].duration_s} vs ${b[i].duration_s} s`);
       assert.ok(Math.abs(a[i].reached_MPa! - b[i].reached_MPa!) <= 0.05, `step ${i}: reached ${a[i].reached_MPa} vs ${b[i].reached_MPa}`);
       // A step that starts from a maintained level starts anywhere in the band (0.5 MPa).
       assert.ok(Math.abs(a[i].peak_MPa! - b[i].peak_MPa!) <= 0.5, `step ${i}: peak ${a[i].peak_MPa} vs ${b[i].peak_MPa}`);

@@ -15,6 +15,13 @@ export interface LoadCellSensorParams {
   capacityN: number;
   /** Force beyond which the cell's output no longer grows (safe overload), N. [est: catalogue-typical 150 % of capacity] */
   safeOverloadN: number;
+  /**
+   * Non-linearity: the cell's output bows away from its end-point line (through 0 and
+   * capacityN) as a parabola whose largest deviation, at mid-scale, is this fraction of
+   * capacityN (positive: reads high). [est: catalogue-typical 0.02–0.05 % FS for a
+   * strain-gauge cell]
+   */
+  nonlinearityFS: number;
   /** Conversions per second. [pub: TI SBAS501 / HX711 datasheet rate settings] */
   sampleRateSps: number;
   /**
@@ -60,10 +67,12 @@ const FIFO_MASK = FIFO_SIZE - 1;
  * drains, as the DRDY interrupt handler does on the board; when the reader falls behind the
  * oldest entry is lost.
  *
- * The cell itself is flat beyond ±safeOverloadN. A clipped code sets the sticky
+ * The cell itself is flat beyond ±safeOverloadN, and bows from its end-point line by
+ * 4·nonlinearityFS·F·(1 − F/capacityN) (largest at mid-scale). A clipped code sets the sticky
  * AdcError.saturated when it is read out. Faults: disconnect() (DRDY never falls again;
  * after three missed conversions the sticky AdcError.timeout), stick() (conversions keep
- * coming with the last code), setNoiseFactor(k) (k × the noise, e.g. a loose connector).
+ * coming with the last code), setNoiseFactor(k) (k × the noise, e.g. a loose connector),
+ * glitch(deltaCounts) (the next conversion read out is off by deltaCounts, once).
  *
  * Zero drift: a bounded random walk of straight segments. Every DRIFT_SEGMENT_US a new slope
  * is drawn uniformly from ±driftNPerHour; at ±driftLimitN the drift stops and the slope turns
@@ -90,6 +99,7 @@ export class SimLoadCellAdc implements LoadCellAdc {
   /** Counts of the latest conversion that reached the FIFO (what a stuck converter repeats). */
   private lastDeliveredCounts: number;
   private missedConversions = 0;
+  private glitchCounts = 0;
 
   /** Index of the conversion in progress (its window ends at conversionIndex · T). */
   private conversionIndex = 1;
@@ -117,6 +127,9 @@ export class SimLoadCellAdc implements LoadCellAdc {
   constructor(readonly params: LoadCellSensorParams, private readonly random: SeededRandom) {
     if (!(params.sampleRateSps > 0)) throw new RangeError(`sampleRateSps must be > 0, got ${params.sampleRateSps}`);
     if (!(params.latencyUs >= 0)) throw new RangeError(`latencyUs must be ≥ 0, got ${params.latencyUs}`);
+    // Beyond ±10 % FS the parabola would fold back inside the cell's range: no strain-gauge cell.
+    if (!(Math.abs(params.nonlinearityFS) <= 0.1)) throw new RangeError(`nonlinearityFS must be within ±0.1 (10 % FS), got ${params.nonlinearityFS}`);
+    if (!(params.capacityN > 0)) throw new RangeError(`capacityN must be > 0, got ${params.capacityN}`);
     this.sampleRateSps = params.sampleRateSps;
     this.fullScaleCounts = params.fullScaleCounts;
     this.periodUs = 1e6 / params.sampleRateSps;
@@ -151,7 +164,8 @@ export class SimLoadCellAdc implements LoadCellAdc {
    */
   integrate(forceN: number, dtUs: number, nowUs: number): void {
     const p = this.params;
-    const cellN = forceN > p.safeOverloadN ? p.safeOverloadN : forceN < -p.safeOverloadN ? -p.safeOverloadN : forceN;
+    const clippedN = forceN > p.safeOverloadN ? p.safeOverloadN : forceN < -p.safeOverloadN ? -p.safeOverloadN : forceN;
+    const cellN = clippedN + 4 * p.nonlinearityFS * clippedN * (1 - clippedN / p.capacityN);
     let t = nowUs - dtUs;
     while (this.nextConversionEndUs <= nowUs) {
       const endUs = this.nextConversionEndUs;
@@ -202,6 +216,15 @@ export class SimLoadCellAdc implements LoadCellAdc {
     this.stuckCounts = this.lastDeliveredCounts;
   }
 
+  /**
+   * Fault: the next conversion read out is off by deltaCounts, once: an interference spike on
+   * the bridge wiring, or a bit flipped on the SPI line (±2^k counts). Clips like any code.
+   */
+  glitch(deltaCounts: number): void {
+    if (!Number.isInteger(deltaCounts)) throw new RangeError(`glitch: deltaCounts must be a whole number, got ${deltaCounts}`);
+    this.glitchCounts = deltaCounts;
+  }
+
   /** Fault: multiplies the noise by k ≥ 0 (e.g. 20 for a loose connector; 1 restores it). */
   setNoiseFactor(k: number): void {
     if (!(k >= 0) || k === Infinity) throw new RangeError(`noise factor must be finite and ≥ 0, got ${k}`);
@@ -233,7 +256,7 @@ export class SimLoadCellAdc implements LoadCellAdc {
   private deliver(nowUs: number): void {
     const size = this.pendingCounts.length;
     while (this.pendingLength > 0 && this.pendingAvailableUs[this.pendingHead] <= nowUs) {
-      const counts = this.stuckFlag ? this.stuckCounts : this.pendingCounts[this.pendingHead];
+      let counts = this.stuckFlag ? this.stuckCounts : this.pendingCounts[this.pendingHead];
       const availableUs = this.pendingAvailableUs[this.pendingHead];
       this.pendingHead = (this.pendingHead + 1) % size;
       this.pendingLength--;
@@ -241,6 +264,12 @@ export class SimLoadCellAdc implements LoadCellAdc {
         this.missedConversions++;
         if (this.missedConversions >= MISSED_CONVERSIONS_FOR_TIMEOUT) this.latch(AdcError.timeout);
         continue;
+      }
+      if (this.glitchCounts !== 0) {
+        counts += this.glitchCounts;
+        this.glitchCounts = 0;
+        if (counts > this.fullScaleCounts) counts = this.fullScaleCounts;
+        else if (counts < -this.fullScaleCounts) counts = -this.fullScaleCounts;
       }
       if (counts >= this.fullScaleCounts || counts <= -this.fullScaleCounts) this.latch(AdcError.saturated);
       this.lastDeliveredCounts = counts;

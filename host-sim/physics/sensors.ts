@@ -28,6 +28,13 @@ import type { LoadCellSensorParams } from '../hal/sim-loadcell-adc';
  *   1.5·√(2000/330) = 3.7 N [est]. The SBAS501 gain-128 noise table itself could not be
  *   read here; replace these with its figures when checked.
  *
+ * Non-linearity: a strain-gauge cell bows 0.02–0.05 % FS from its end-point line [est:
+ *   catalogue-typical]; TYPICAL_NONLINEARITY_FS = 0.03 % FS is 15 N at 25 kN on this cell.
+ *   The presets use 0: the dry runs model a cell whose bow the firmware's calibration has
+ *   already removed (the simulated firmware is calibrated on the exact line). A plant file
+ *   or a test sets nonlinearityFS to model an uncorrected cell. The converter's own integral
+ *   non-linearity is not modelled (ppm of its range, below the cell's [est]).
+ *
  * Latency (window end → DRDY), the reported value being the mean over one conversion period
  *   HX711: settles in 4 conversion periods (400 ms at 10 SPS, 50 ms at 80 SPS) [pub: HX711
  *   datasheet]; a filter 4 periods long has a group delay of 2 periods, a one-period window
@@ -43,6 +50,8 @@ const CAPACITY_N = 50000;
 const SAFE_OVERLOAD_N = 1.5 * CAPACITY_N;
 const DRIFT_N_PER_HOUR = 0.00025 * CAPACITY_N;
 const DRIFT_LIMIT_N = 0.001 * CAPACITY_N;
+/** A catalogue-typical strain-gauge cell's bow: 0.03 % FS at mid-scale [est]. */
+export const TYPICAL_NONLINEARITY_FS = 0.0003;
 const FULL_SCALE_COUNTS = 8388607;
 /** ADS1220, gain 128, ratiometric: 0.002·128·2^23 counts at 50 kN. */
 const ADS1220_COUNTS_PER_N = (0.002 * 128 * 8388608) / CAPACITY_N;
@@ -59,6 +68,7 @@ function hx711(rateSps: number, noiseRmsN: number, describe: string): LoadCellSe
     describe,
     capacityN: CAPACITY_N,
     safeOverloadN: SAFE_OVERLOAD_N,
+    nonlinearityFS: 0,
     sampleRateSps: rateSps,
     latencyUs: 1.5 * (1e6 / rateSps),
     offsetCounts: HX711_OFFSET_COUNTS,
@@ -76,6 +86,7 @@ function ads1220(rateSps: number, noiseRmsN: number, describe: string): LoadCell
     describe,
     capacityN: CAPACITY_N,
     safeOverloadN: SAFE_OVERLOAD_N,
+    nonlinearityFS: 0,
     sampleRateSps: rateSps,
     latencyUs: ADS1220_LATENCY_US,
     offsetCounts: ADS1220_OFFSET_COUNTS,

@@ -6,6 +6,9 @@ export const FaultCode = {
   sensorAdcError: 201,
   sensorStale: 202,
   sensorSaturated: 203,
+  sensorStuck: 204,
+  sensorOutOfRange: 205,
+  sensorSlope: 206,
   emergencyStop: 301,
 } as const;
 
@@ -16,6 +19,9 @@ const MESSAGES: Record<number, string> = {
   201: 'load-cell ADC reported an error: pump stopped, load released',
   202: 'no fresh load-cell reading: pump stopped, load released',
   203: 'load-cell reading saturated: pump stopped, load released',
+  204: 'load-cell reading frozen (identical raw counts, the converter or its bus is stuck): pump stopped, load released',
+  205: 'load-cell force outside its plausible range (below zero beyond drift, or past the safe overload): pump stopped, load released',
+  206: 'load-cell reading jumped faster than the press can change force (wiring or interference glitch): pump stopped, load released',
   301: 'emergency stop pressed',
 };
 
@@ -26,6 +32,9 @@ const NAMES: Record<number, string> = {
   201: 'SENSOR_ADC',
   202: 'SENSOR_STALE',
   203: 'SENSOR_SATURATED',
+  204: 'SENSOR_STUCK',
+  205: 'SENSOR_OUT_OF_RANGE',
+  206: 'SENSOR_SLOPE',
   301: 'ESTOP',
 };
 

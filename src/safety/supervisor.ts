@@ -1,4 +1,4 @@
-import { SensorFault } from '../loadcell/pipeline';
+import { SensorFault } from '../loadcell/sensor-fault';
 import { FaultCode } from './faults';
 
 /**
@@ -26,6 +26,9 @@ export class SafetySupervisor {
     else if (sensorFault === SensorFault.adcError) code = FaultCode.sensorAdcError;
     else if (sensorFault === SensorFault.stale) code = FaultCode.sensorStale;
     else if (sensorFault === SensorFault.saturated) code = FaultCode.sensorSaturated;
+    else if (sensorFault === SensorFault.stuck) code = FaultCode.sensorStuck;
+    else if (sensorFault === SensorFault.outOfRange) code = FaultCode.sensorOutOfRange;
+    else if (sensorFault === SensorFault.implausibleSlope) code = FaultCode.sensorSlope;
     else if (forceKN > this.maxForceKN) code = FaultCode.overForce;
     else if (pressureMPa > this.tripPressureMPa) code = FaultCode.overPressure;
     if (code === FaultCode.none) return false;
