@@ -3,7 +3,7 @@
 // ('on-off'), in the same run. Figures are taken on the true die pressure of the simulator.
 //
 //   npm run bench:control -- [--quick | --full-length] [--plants a,b] [--programs x,y] [--laws pi,on-off]
-//                            [--jobs N] [--json FILE] [--seed N]
+//                            [--jobs N] [--json FILE] [--seed N]      (or: --from-json FILE to re-print)
 //
 // In the matrix, maintain steps longer than an hour run for one hour (the examples hold for
 // 12 h to 72 h; every figure of a maintain step has settled into its pattern long before an
@@ -98,6 +98,14 @@ function option(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
+  const saved = option('--from-json');
+  if (saved !== undefined) {
+    // Re-print the tables of an earlier run (--json FILE) without running it again.
+    const results = JSON.parse(readFileSync(saved, 'utf8')) as JobResult[];
+    printTable(results);
+    printPlantSummary(results);
+    return;
+  }
   const quick = process.argv.includes('--quick');
   const maxMaintainS = quick ? QUICK_MAINTAIN_S : process.argv.includes('--full-length') ? Infinity : MATRIX_MAINTAIN_S;
   const seed = Number(option('--seed') ?? 1);
@@ -262,7 +270,30 @@ function printTable(results: JobResult[]): void {
   }
 }
 
+/** One row per plant: runs meeting every target, per law, and which targets the PI law missed. */
+function printPlantSummary(results: JobResult[]): void {
+  const plants = [...new Set(results.map((r) => r.plant))];
+  console.log(`\n| plant | PI: runs meeting every target | PI: targets missed (runs) | on/off: runs meeting every target |`);
+  console.log(`|---|---|---|---|`);
+  for (const plant of plants) {
+    const mine = results.filter((r) => r.plant === plant);
+    const count = (law: string) => {
+      const runs = mine.filter((r) => r.law === law);
+      const ok = runs.filter((r) => r.figures !== null && verdicts(r.figures).failures.length === 0).length;
+      return `${ok}/${runs.length}`;
+    };
+    const missed = new Map<string, number>();
+    for (const r of mine.filter((r) => r.law === 'pi')) {
+      const kinds = new Set((r.figures === null ? ['error'] : verdicts(r.figures).failures).map((f) => f.replace(/ \(step.*$/, '')));
+      for (const kind of kinds) missed.set(kind, (missed.get(kind) ?? 0) + 1);
+    }
+    const missedText = [...missed].map(([kind, n]) => `${kind} (${n})`).join(', ') || '–';
+    console.log(`| ${plant} | ${count('pi')} | ${missedText} | ${count('on-off')} |`);
+  }
+}
+
 function printSummary(results: JobResult[], wallS: number, jobs: number): void {
+  printPlantSummary(results);
   console.log('');
   for (const law of [...new Set(results.map((r) => r.law))]) {
     const mine = results.filter((r) => r.law === law);
