@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   const saved = option('--from-json');
   if (saved !== undefined) {
     // Re-print the tables of an earlier run (--json FILE) without running it again.
-    const results = JSON.parse(readFileSync(saved, 'utf8')) as JobResult[];
+    const results = JSON.parse(readFileSync(saved, 'utf8'), (_key, value) => (value === 'NaN' || value === 'Infinity' || value === '-Infinity' ? Number(value) : value)) as JobResult[];
     printTable(results);
     printPlantSummary(results);
     return;
@@ -132,7 +132,8 @@ async function main(): Promise<void> {
   printTable(results);
   printSummary(results, wallS, jobCount);
   const jsonPath = option('--json');
-  if (jsonPath !== undefined) writeFileSync(jsonPath, JSON.stringify(results, null, 1));
+  // NaN and Infinity (a hold that never settled) are kept as strings: JSON has no such numbers.
+  if (jsonPath !== undefined) writeFileSync(jsonPath, JSON.stringify(results, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 1));
 }
 
 function runPool(jobs: Job[], size: number): Promise<JobResult[]> {
