@@ -1,6 +1,7 @@
 import type { CompiledProgram } from '../src/programs/compile';
 import { HoldMode, StepKind } from '../src/programs/compile';
 import type { DryRunSession } from './scenario';
+import { quantileBin } from '../src/stats/histogram';
 
 /**
  * Control-quality figures of a dry run, judged on the true die pressure (what the sample
@@ -260,11 +261,6 @@ function percentile(values: number[], q: number): number {
 
 /** Upper edge (in bins) of the bin holding the q-quantile. */
 function histogramPercentile(histogram: Uint32Array, count: number, q: number): number {
-  const rank = Math.ceil(q * count);
-  let seen = 0;
-  for (let bin = 0; bin < histogram.length; bin++) {
-    seen += histogram[bin];
-    if (seen >= rank) return bin + 1;
-  }
-  return histogram.length;
+  const bin = quantileBin(histogram, count, q, histogram.length - 1);
+  return bin < 0 ? histogram.length : bin + 1;
 }

@@ -1,3 +1,5 @@
+import { quantileBin } from '../stats/histogram';
+
 /**
  * Measures the real period of the fixed-rate loop. A tick that comes later than 1.5 periods
  * after the previous one is an overrun (Moddable's timer catches up missed ticks back to
@@ -54,15 +56,9 @@ export class LoopTiming {
 
   /** Upper edge of the histogram bin holding the q-quantile of |period − nominal|, ms (not for the tick: it scans). */
   jitterPercentileMs(q: number): number {
-    const count = this.jitterCount;
-    if (count === 0) return 0;
-    const rank = Math.ceil(q * count);
-    let seen = 0;
-    for (let bin = 0; bin <= JITTER_BINS; bin++) {
-      seen += this.jitterHistogram[bin];
-      if (seen >= rank) return bin === JITTER_BINS ? this.maxJitterMs : (bin + 1) * JITTER_BIN_MS;
-    }
-    return this.maxJitterMs;
+    if (this.jitterCount === 0) return 0;
+    const bin = quantileBin(this.jitterHistogram, this.jitterCount, q, JITTER_BINS);
+    return bin < 0 || bin === JITTER_BINS ? this.maxJitterMs : (bin + 1) * JITTER_BIN_MS;
   }
 
   /** Clears the statistics (the protocol's "reset statistics"); the tick count goes on. */

@@ -1,3 +1,5 @@
+import { quantileBin } from '../stats/histogram';
+
 /** Resolution and range of the per-step |error| histogram used for the p99 hold error. */
 const ERROR_BIN_MPA = 0.001;
 const ERROR_BINS = 8192;
@@ -82,16 +84,8 @@ export class StepStats {
     if (step < 0) return;
     this.active = -1;
     this.meanMPa[step] = this.samples > 0 ? this.sumMPa / this.samples : this.endMPa[step];
-    const rank = Math.ceil(this.samples * 0.99);
-    let seen = 0;
-    let p99 = 0;
-    for (let bin = 0; bin <= this.topBin; bin++) {
-      seen += this.histogram[bin];
-      if (seen >= rank && rank > 0) {
-        p99 = bin === ERROR_BINS ? Infinity : (bin + 1) * ERROR_BIN_MPA;
-        break;
-      }
-    }
+    const bin = quantileBin(this.histogram, this.samples, 0.99, this.topBin);
+    const p99 = bin < 0 ? 0 : bin === ERROR_BINS ? Infinity : (bin + 1) * ERROR_BIN_MPA;
     this.errorP99MPa[step] = this.tracksError ? p99 : NaN;
   }
 }
