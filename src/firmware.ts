@@ -232,8 +232,7 @@ export class PressFirmware {
       const target = seq.targetMPa;
       const leadMPa = GOVERNOR_LEAD_FRACTION * (target > 0 ? target : -target);
       trajectory.update(target, seq.rateMPaPerS, dtS, pressure, leadMPa > GOVERNOR_MIN_LEAD_MPA ? leadMPa : GOVERNOR_MIN_LEAD_MPA);
-      if (controller instanceof PressureController) controller.programmedRateMPaPerS = seq.rateMPaPerS;
-      controller.track(seq.targetMPa, seq.bandMPa, trajectory.setpointMPa, trajectory.rateMPaPerS, pressure, dtS, trajectory.governed);
+      controller.track(target, seq.bandMPa, seq.rateMPaPerS, trajectory.setpointMPa, trajectory.rateMPaPerS, pressure, dtS, trajectory.governed);
     } else if (demand === Demand.dump) {
       trajectory.reset(pressure);
       controller.dump(pressure, dtS);

@@ -108,17 +108,17 @@ test('static hold: one-way corrections, and the maintain trigger learns the stic
 
 test('on/off baseline: pump on below target − band, off at target; release above target + band', () => {
   const law = new OnOffController();
-  law.track(100, 1, 0, 0, 98.9, 0.01, false);
+  law.track(100, 1, 10, 0, 0, 98.9, 0.01, false);
   assert.is(law.pumpLevel, 1);
-  law.track(100, 1, 0, 0, 99.5, 0.01, false);
+  law.track(100, 1, 10, 0, 0, 99.5, 0.01, false);
   assert.is(law.pumpLevel, 1, 'keeps pumping inside the band until the target');
-  law.track(100, 1, 0, 0, 100, 0.01, false);
+  law.track(100, 1, 10, 0, 0, 100, 0.01, false);
   assert.is(law.pumpLevel, 0);
-  law.track(100, 1, 0, 0, 99.5, 0.01, false);
+  law.track(100, 1, 10, 0, 0, 99.5, 0.01, false);
   assert.is(law.pumpLevel, 0, 'stays off inside the band');
-  law.track(100, 1, 0, 0, 101.1, 0.01, false);
+  law.track(100, 1, 10, 0, 0, 101.1, 0.01, false);
   assert.is(law.releaseLevel, 1);
-  law.track(100, 1, 0, 0, 100, 0.01, false);
+  law.track(100, 1, 10, 0, 0, 100, 0.01, false);
   assert.is(law.releaseLevel, 0);
 });
 

@@ -65,13 +65,6 @@ export class PressureController implements PressureLaw {
   releaseGain: number;
   /** Measured dP/dt over the estimation window, MPa/s. */
   measuredRateMPaPerS = 0;
-  /**
-   * The step's programmed rate, MPa/s (set by the firmware each tick). While the setpoint
-   * waits for a press that is not yet in contact, the pump is held to a speed at which the
-   * stiffest plant seen so far would rise at twice this rate: contact then arrives as a
-   * ramp, not a jump.
-   */
-  programmedRateMPaPerS = 0;
   /** Highest pump gain learnt in this run (the plant at its stiffest), MPa/s per unit. */
   stiffestPumpGain = 0;
 
@@ -106,8 +99,13 @@ export class PressureController implements PressureLaw {
     this.stiffestPumpGain = 0;
   }
 
-  /** Track a setpoint: feed-forward rate plus PI with conditional integration (anti-windup). */
-  track(targetMPa: number, _bandMPa: number, setpointMPa: number, feedForwardRateMPaPerS: number, pressureMPa: number, dtS: number, governed: boolean): void {
+  /**
+   * Track a setpoint: feed-forward rate plus PI with conditional integration (anti-windup).
+   * While the setpoint waits for a press that is not yet in contact, the pump is held to a
+   * speed at which the stiffest plant seen so far would rise at twice the programmed rate:
+   * contact then arrives as a ramp, not a jump.
+   */
+  track(targetMPa: number, _bandMPa: number, programmedRateMPaPerS: number, setpointMPa: number, feedForwardRateMPaPerS: number, pressureMPa: number, dtS: number, governed: boolean): void {
     this.observe(pressureMPa, dtS);
     const t = this.tuning;
     const error = setpointMPa - pressureMPa;
@@ -130,7 +128,7 @@ export class PressureController implements PressureLaw {
     if (governed) this.searchGain(wanted, dtS);
     const saturated = this.allocate(wanted, pressureMPa);
     if (governed && this.stiffestPumpGain > 0) {
-      const rate = this.programmedRateMPaPerS > MIN_CONTACT_RATE_MPA_PER_S ? this.programmedRateMPaPerS : MIN_CONTACT_RATE_MPA_PER_S;
+      const rate = programmedRateMPaPerS > MIN_CONTACT_RATE_MPA_PER_S ? programmedRateMPaPerS : MIN_CONTACT_RATE_MPA_PER_S;
       const cap = (CONTACT_RATE_FACTOR * rate) / this.stiffestPumpGain;
       if (this.pumpLevel > cap) this.pumpLevel = cap;
     }
@@ -202,23 +200,22 @@ export class PressureController implements PressureLaw {
     this.pressureHistory[i] = pressureMPa;
     this.pumpModelHistory[i] = this.pumpModel;
     this.releaseModelHistory[i] = this.releaseModel;
-    const window = RATE_WINDOW;
-    this.historyIndex = i === window ? 0 : i + 1;
-    if (this.historyCount <= window) {
+    this.historyIndex = i === RATE_WINDOW ? 0 : i + 1;
+    if (this.historyCount <= RATE_WINDOW) {
       this.historyCount++;
       return;
     }
     // The oldest entry is the one the index now points at.
     const oldest = this.historyIndex;
-    this.measuredRateMPaPerS = (pressureMPa - this.pressureHistory[oldest]) / (window * dtS);
+    this.measuredRateMPaPerS = (pressureMPa - this.pressureHistory[oldest]) / (RATE_WINDOW * dtS);
     let pumpMean = 0;
     let releaseMean = 0;
-    for (let k = 0; k <= window; k++) {
+    for (let k = 0; k <= RATE_WINDOW; k++) {
       pumpMean += this.pumpModelHistory[k];
       releaseMean += this.releaseModelHistory[k];
     }
-    pumpMean /= window + 1;
-    releaseMean /= window + 1;
+    pumpMean /= RATE_WINDOW + 1;
+    releaseMean /= RATE_WINDOW + 1;
 
     if (pumpMean > MIN_ESTIMATION_LEVEL && releaseMean < MIN_ESTIMATION_LEVEL * 0.1 && this.measuredRateMPaPerS > 0) {
       const observed = this.measuredRateMPaPerS / pumpMean;

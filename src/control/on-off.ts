@@ -17,7 +17,7 @@ export class OnOffController implements PressureLaw {
 
   resetIntegral(): void {}
 
-  track(targetMPa: number, bandMPa: number, _setpointMPa: number, _feedForwardRateMPaPerS: number, pressureMPa: number, _dtS: number, _governed: boolean): void {
+  track(targetMPa: number, bandMPa: number, _programmedRateMPaPerS: number, _setpointMPa: number, _feedForwardRateMPaPerS: number, pressureMPa: number, _dtS: number, _governed: boolean): void {
     if (this.pumpLevel > 0) {
       if (pressureMPa >= targetMPa) this.pumpLevel = 0;
     } else if (pressureMPa < targetMPa - bandMPa) {

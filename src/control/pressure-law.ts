@@ -12,11 +12,11 @@ export interface PressureLaw {
   /** Forget what belongs to the previous step (its integral). */
   resetIntegral(): void;
   /**
-   * Drive toward targetMPa; the trajectory's setpoint and its rate are the way there.
-   * `governed`: the setpoint is being held back because the press cannot follow, so an
-   * integral must not grow.
+   * Drive toward targetMPa at the step's programmed rate; the trajectory's setpoint and its
+   * rate are the way there. `governed`: the setpoint is being held back because the press
+   * cannot follow, so an integral must not grow.
    */
-  track(targetMPa: number, bandMPa: number, setpointMPa: number, feedForwardRateMPaPerS: number, pressureMPa: number, dtS: number, governed: boolean): void;
+  track(targetMPa: number, bandMPa: number, programmedRateMPaPerS: number, setpointMPa: number, feedForwardRateMPaPerS: number, pressureMPa: number, dtS: number, governed: boolean): void;
   /** Pump off, release closed. */
   idle(pressureMPa: number, dtS: number): void;
   /** Pump off, release fully open. */
