@@ -1,27 +1,61 @@
 /** What the operator panel shows; the firmware fills one preallocated instance. */
 export interface PanelView {
+  /** Runner state as the protocol names it: IDLE, RUNNING, WAITING, PAUSED, COMPLETE, ABORTED, FAULT. */
   state: string;
+  /** Name of the selected program ('' when none). */
+  programName: string;
+  /** 1-based step number, 0 before the first step. */
   stepIndex: number;
   stepCount: number;
+  /** The step's label, or its type. */
   stepType: string;
   pressureMPa: number;
   targetMPa: number;
+  /** Seconds left in a timed step (hold, wait, maintain); NaN for steps without a duration. */
   stepTimeLeftS: number;
+  /** What the operator is asked to do: the program's prompt, or the instruction while paused, refused or faulted. */
   prompt: string;
+  /** The latched fault as "<code> <NAME>", '' when none. */
   lastFault: string;
 }
 
+/** Status LED and buzzer patterns, one per runner state. */
 export const StatusPattern = {
   idle: 0,
   running: 1,
   waiting: 2,
-  complete: 3,
-  fault: 4,
+  paused: 3,
+  complete: 4,
+  aborted: 5,
+  fault: 6,
 } as const;
+
+export interface StatusSignal {
+  /** LED on time and off time of one blink period, ms (off 0 = steady on, on 0 = dark). */
+  ledOnMs: number;
+  ledOffMs: number;
+  /** Buzzer: beeps when the state is entered (0 = silent), then one beep every repeatMs (0 = no repeat). */
+  beepsOnEntry: number;
+  beepRepeatMs: number;
+}
+
+/**
+ * What each pattern looks and sounds like. Board drivers and the simulator's terminal panel
+ * both read this table, so a pattern means the same on the bench and on the screen.
+ */
+export const STATUS_SIGNALS: readonly StatusSignal[] = [
+  /* idle     */ { ledOnMs: 0, ledOffMs: 1000, beepsOnEntry: 0, beepRepeatMs: 0 },
+  /* running  */ { ledOnMs: 1000, ledOffMs: 0, beepsOnEntry: 0, beepRepeatMs: 0 },
+  /* waiting  */ { ledOnMs: 500, ledOffMs: 500, beepsOnEntry: 2, beepRepeatMs: 30_000 },
+  /* paused   */ { ledOnMs: 250, ledOffMs: 750, beepsOnEntry: 1, beepRepeatMs: 10_000 },
+  /* complete */ { ledOnMs: 100, ledOffMs: 1900, beepsOnEntry: 3, beepRepeatMs: 0 },
+  /* aborted  */ { ledOnMs: 100, ledOffMs: 900, beepsOnEntry: 1, beepRepeatMs: 0 },
+  /* fault    */ { ledOnMs: 100, ledOffMs: 100, beepsOnEntry: 5, beepRepeatMs: 2_000 },
+];
 
 export interface OperatorPanel {
   /** Called at a low rate (not every tick) with the current view. */
   show(view: PanelView): void;
-  /** LED / buzzer pattern, one of StatusPattern. */
+  /** LED / buzzer pattern, one of StatusPattern; called with every refresh, acted on when it changes. */
   setStatus(pattern: number): void;
 }

@@ -1,6 +1,5 @@
 import type { Board, PressLimits } from '../hal/board';
 import type { PanelView } from '../hal/panel';
-import { StatusPattern } from '../hal/panel';
 import type { TickerHandle } from '../hal/clock';
 import type { LoadCellCalibration } from './loadcell/calibration';
 import { LoadCellPipeline } from './loadcell/pipeline';
@@ -102,6 +101,7 @@ export class PressFirmware {
   /** The view handed to the panel, reused every refresh. */
   readonly panelView: PanelView = {
     state: 'IDLE',
+    programName: '',
     stepIndex: 0,
     stepCount: 0,
     stepType: '',
@@ -297,6 +297,7 @@ export class PressFirmware {
     const seq = this.sequencer;
     const program = seq.program;
     view.state = RUN_STATE_NAMES[seq.state];
+    view.programName = program === null ? '' : program.name;
     view.stepIndex = seq.stepIndex + 1;
     view.stepCount = program === null ? 0 : program.stepCount;
     view.stepType = program === null || seq.stepIndex < 0 ? '' : program.labels[seq.stepIndex] || program.typeNames[seq.stepIndex];
@@ -307,22 +308,6 @@ export class PressFirmware {
     view.lastFault = faultName(this.safety.latchedFault);
     const panel = this.board.panel;
     panel.show(view);
-    panel.setStatus(statusPattern(seq.state));
-  }
-}
-
-function statusPattern(state: number): number {
-  switch (state) {
-    case RunState.running:
-      return StatusPattern.running;
-    case RunState.waiting:
-    case RunState.paused:
-      return StatusPattern.waiting;
-    case RunState.complete:
-      return StatusPattern.complete;
-    case RunState.fault:
-      return StatusPattern.fault;
-    default:
-      return StatusPattern.idle;
+    panel.setStatus(seq.state); // StatusPattern numbers follow RunState
   }
 }

@@ -1,23 +1,32 @@
 import type { OperatorPanel, PanelView } from '../../hal/panel';
 
-/** Keeps the last view the firmware showed, for the simulated operator and the terminal. */
+/** Keeps a copy of the last view the firmware showed, for the simulated operator and the terminal. */
 export class SimPanel implements OperatorPanel {
-  state = 'IDLE';
-  prompt = '';
-  stepIndex = 0;
-  stepCount = 0;
-  pressureMPa = 0;
-  targetMPa = 0;
+  readonly view: PanelView = {
+    state: 'IDLE',
+    programName: '',
+    stepIndex: 0,
+    stepCount: 0,
+    stepType: '',
+    pressureMPa: 0,
+    targetMPa: 0,
+    stepTimeLeftS: Number.NaN,
+    prompt: '',
+    lastFault: '',
+  };
   status = 0;
   refreshes = 0;
 
+  get state(): string {
+    return this.view.state;
+  }
+
+  get prompt(): string {
+    return this.view.prompt;
+  }
+
   show(view: PanelView): void {
-    this.state = view.state;
-    this.prompt = view.prompt;
-    this.stepIndex = view.stepIndex;
-    this.stepCount = view.stepCount;
-    this.pressureMPa = view.pressureMPa;
-    this.targetMPa = view.targetMPa;
+    Object.assign(this.view, view);
     this.refreshes++;
   }
 
