@@ -1,0 +1,390 @@
+import type { FlashPartition } from '../../hal/flash';
+import { crc32 } from '../bytes/crc32';
+
+/**
+ * Run journal: an append-only log of BOOT, RUN_START and RUN_END records over a ring of erase
+ * blocks, so the boot after a power loss finds the run left open (docs/storage.md, "Run journal").
+ *
+ * Commit rule: a record exists once its last byte (the CRC) is written and its magic, type,
+ * length and CRC all check; any other non-erased bytes are dirty space, stepped over on reading
+ * and never written again.
+ *
+ * Little-endian, 4-byte aligned, never across a block boundary:
+ *
+ *   magic "RJ" · type u8 · length u8 (whole record) · seq u32 · bootCount u32 · runId u32
+ *   BOOT       resetReason u16 · 0 u16                                               24 B
+ *   RUN_START  programHash u32 · startMs f64 · name length u8 · ASCII name · 0 pad    36..68 B
+ *   RUN_END    outcome u8 · 0 u8 · faultCode u16 · endMs f64 · peakMPa f32            36 B
+ *   CRC-32 u32 of every byte before it
+ *
+ * Every record carries the boot count and a run id (a BOOT: the last run begun); mount takes the
+ * largest of each, so neither counter goes back when the blocks of older records are erased.
+ */
+
+export const RunOutcome = { open: 0, completed: 1, aborted: 2, fault: 3, interrupted: 4 } as const;
+
+export interface JournalRun {
+  /** 1, 2, 3… across boots, never reused. */
+  runId: number;
+  /** Boot in which the run started. */
+  bootCount: number;
+  programName: string;
+  programHash: number;
+  /** Device uptime at the start, in that boot. */
+  startMs: number;
+  /** RunOutcome; open when no end record was found. */
+  outcome: number;
+  faultCode: number;
+  /** Uptime at the end; 0 for open and interrupted runs. */
+  endMs: number;
+  /** NaN for open and interrupted runs. */
+  peakMPa: number;
+}
+
+const MAGIC_0 = 0x52;
+const MAGIC_1 = 0x4a;
+const TYPE_BOOT = 1;
+const TYPE_RUN_START = 2;
+const TYPE_RUN_END = 3;
+const ALIGN_BYTES = 4;
+const HEADER_BYTES = 16;
+const CRC_BYTES = 4;
+const BOOT_BYTES = 24;
+const END_BYTES = 36;
+const NAME_LENGTH_AT = 28;
+const MAX_NAME_BYTES = 32;
+const MAX_START_BYTES = startBytes(MAX_NAME_BYTES);
+/** Erased room one more run (start + end) and the next boot need. */
+const RESERVE_BYTES = MAX_START_BYTES + END_BYTES + BOOT_BYTES;
+
+function startBytes(nameLength: number): number {
+  return alignUp(NAME_LENGTH_AT + 1 + nameLength) + CRC_BYTES;
+}
+
+function alignUp(offset: number): number {
+  return (offset + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
+}
+
+/** Length of the valid record at `at`, or 0 when there is none. */
+function recordLengthAt(block: Uint8Array, view: DataView, at: number): number {
+  if (block[at] !== MAGIC_0 || block[at + 1] !== MAGIC_1 || at + BOOT_BYTES > block.length) return 0;
+  const type = block[at + 2];
+  let expected = 0;
+  if (type === TYPE_BOOT) expected = BOOT_BYTES;
+  else if (type === TYPE_RUN_END) expected = END_BYTES;
+  else if (type === TYPE_RUN_START) {
+    const nameLength = block[at + NAME_LENGTH_AT];
+    if (nameLength >= 1 && nameLength <= MAX_NAME_BYTES) expected = startBytes(nameLength);
+  }
+  if (expected === 0 || block[at + 3] !== expected || at + expected > block.length) return 0;
+  return crc32(block, at, at + expected - CRC_BYTES) === view.getUint32(at + expected - CRC_BYTES, true) ? expected : 0;
+}
+
+/** Calls visit(at, type) for each valid record of a block in order, stepping over dirty bytes; returns the end of the last one, or -1. */
+function forEachRecord(block: Uint8Array, view: DataView, visit: (at: number, type: number) => void): number {
+  let lastEnd = -1;
+  let at = 0;
+  while (at < block.length) {
+    const length = recordLengthAt(block, view, at);
+    if (length === 0) {
+      at += ALIGN_BYTES;
+    } else {
+      visit(at, block[at + 2]);
+      at += length;
+      lastEnd = at;
+    }
+  }
+  return lastEnd;
+}
+
+function readName(block: Uint8Array, at: number): string {
+  let name = '';
+  const length = block[at + NAME_LENGTH_AT];
+  for (let i = 0; i < length; i++) name += String.fromCharCode(block[at + NAME_LENGTH_AT + 1 + i]);
+  return name;
+}
+
+function runFromStart(block: Uint8Array, view: DataView, at: number): JournalRun {
+  return {
+    runId: view.getUint32(at + 12, true),
+    bootCount: view.getUint32(at + 8, true),
+    programName: readName(block, at),
+    programHash: view.getUint32(at + 16, true),
+    startMs: view.getFloat64(at + 20, true),
+    outcome: RunOutcome.open,
+    faultCode: 0,
+    endMs: 0,
+    peakMPa: NaN,
+  };
+}
+
+export class RunJournal {
+  private readonly blockLength: number;
+  /** 1 for a block of the range known to be wholly erased. */
+  private readonly erased: Uint8Array;
+  private readonly scratch = new Uint8Array(MAX_START_BYTES);
+  private readonly scratchView = new DataView(this.scratch.buffer);
+  /** scratch.subarray(0, length), by length / 4: the write path allocates nothing. */
+  private readonly scratchByLength: Uint8Array[] = [];
+  private mounted = false;
+  private headBlock = 0;
+  private writeOffset = 0;
+  private nextSeq = 1;
+  private boots = 0;
+  private lastResetReason = 0;
+  private lastRunId = 0;
+  /** The newest run while it has no end record (0: none), and what recordBoot reports of it. */
+  private openRunId = 0;
+  private openBootCount = 0;
+  private openProgramName = '';
+  private openProgramHash = 0;
+  private openStartMs = 0;
+
+  constructor(private readonly flash: FlashPartition, private readonly firstBlock: number, private readonly blockCount: number) {
+    const partitionBlocks = Math.floor(flash.byteLength / flash.blockLength);
+    if (!(Number.isInteger(blockCount) && blockCount >= 2)) throw new RangeError(`run journal: blockCount ${blockCount} is not a whole number ≥ 2`);
+    if (!(Number.isInteger(firstBlock) && firstBlock >= 0 && firstBlock + blockCount <= partitionBlocks)) {
+      throw new RangeError(`run journal: blocks ${firstBlock}..${firstBlock + blockCount - 1} are outside the partition's blocks 0..${partitionBlocks - 1}`);
+    }
+    this.blockLength = flash.blockLength;
+    if (this.blockLength % ALIGN_BYTES !== 0 || this.blockLength < RESERVE_BYTES) {
+      throw new RangeError(`run journal: ${this.blockLength} B blocks are too small or not a multiple of ${ALIGN_BYTES} (at least ${RESERVE_BYTES} B)`);
+    }
+    this.erased = new Uint8Array(blockCount);
+    for (let length = ALIGN_BYTES; length <= MAX_START_BYTES; length += ALIGN_BYTES) this.scratchByLength[length / ALIGN_BYTES] = this.scratch.subarray(0, length);
+  }
+
+  get bootCount(): number {
+    return this.boots;
+  }
+
+  get resetReasonAtBoot(): number {
+    return this.lastResetReason;
+  }
+
+  /** Scans the blocks (boot time; may read a lot, may erase a block that is neither erased nor valid). */
+  mount(): void {
+    let newestSeq = 0;
+    let newestBlock = 0;
+    let newestBlockEnd = 0;
+    let bootSeq = 0;
+    let maxEndedRunId = 0;
+    let newestStart: JournalRun | null = null;
+    this.boots = 0;
+    this.lastResetReason = 0;
+    this.lastRunId = 0;
+    for (let i = 0; i < this.blockCount; i++) {
+      const block = this.flash.read(this.blockOffset(i), this.blockLength);
+      const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+      let dirtyEnd = block.length;
+      while (dirtyEnd > 0 && block[dirtyEnd - 1] === 0xff) dirtyEnd--;
+      this.erased[i] = dirtyEnd === 0 ? 1 : 0;
+      if (dirtyEnd === 0) continue;
+      let holdsNewest = false;
+      const lastEnd = forEachRecord(block, view, (at, type) => {
+        const seq = view.getUint32(at + 4, true);
+        const runId = view.getUint32(at + 12, true);
+        if (seq > newestSeq) {
+          newestSeq = seq;
+          holdsNewest = true;
+        }
+        this.boots = Math.max(this.boots, view.getUint32(at + 8, true));
+        this.lastRunId = Math.max(this.lastRunId, runId);
+        if (type === TYPE_BOOT && seq > bootSeq) {
+          bootSeq = seq;
+          this.lastResetReason = view.getUint16(at + HEADER_BYTES, true);
+        } else if (type === TYPE_RUN_START && (newestStart === null || runId > newestStart.runId)) {
+          newestStart = runFromStart(block, view, at);
+        } else if (type === TYPE_RUN_END) {
+          maxEndedRunId = Math.max(maxEndedRunId, runId);
+        }
+      });
+      if (lastEnd < 0) {
+        this.flash.eraseBlock(this.firstBlock + i);
+        this.erased[i] = 1;
+      } else if (holdsNewest) {
+        newestBlock = i;
+        // After the torn bytes of an interrupted write too: they are never written over.
+        newestBlockEnd = Math.max(lastEnd, alignUp(dirtyEnd));
+      }
+    }
+    this.headBlock = newestBlock;
+    this.writeOffset = newestBlockEnd;
+    this.nextSeq = newestSeq + 1;
+    this.openRunId = 0;
+    // Assignments inside the scan callback are invisible to narrowing.
+    const start = newestStart as JournalRun | null;
+    if (start !== null && start.runId > maxEndedRunId) {
+      this.openRunId = start.runId;
+      this.openBootCount = start.bootCount;
+      this.openProgramName = start.programName;
+      this.openProgramHash = start.programHash;
+      this.openStartMs = start.startMs;
+    }
+    this.mounted = true;
+  }
+
+  /**
+   * Writes a BOOT record (bootCount+1, the reset reason: a small integer). If the newest run has no end
+   * record, first writes an end record with outcome interrupted for it and returns that run (with outcome
+   * interrupted); else returns null. May erase (boot time).
+   */
+  recordBoot(resetReason: number): JournalRun | null {
+    this.checkMounted();
+    if (!(Number.isInteger(resetReason) && resetReason >= 0 && resetReason <= 0xffff)) throw new RangeError(`run journal: reset reason ${resetReason} is not a u16`);
+    if (this.needsErase) this.eraseAhead();
+    let interrupted: JournalRun | null = null;
+    if (this.openRunId !== 0) {
+      interrupted = {
+        runId: this.openRunId,
+        bootCount: this.openBootCount,
+        programName: this.openProgramName,
+        programHash: this.openProgramHash,
+        startMs: this.openStartMs,
+        outcome: RunOutcome.interrupted,
+        faultCode: 0,
+        endMs: 0,
+        peakMPa: NaN,
+      };
+      if (!this.appendEnd(this.openRunId, RunOutcome.interrupted, 0, 0, NaN)) throw new Error('run journal: no erased space after eraseAhead');
+    }
+    this.scratchView.setUint16(HEADER_BYTES, resetReason, true);
+    this.scratchView.setUint16(HEADER_BYTES + 2, 0, true);
+    if (!this.append(TYPE_BOOT, BOOT_BYTES, this.boots + 1, this.lastRunId)) throw new Error('run journal: no erased space after eraseAhead');
+    this.boots++;
+    this.lastResetReason = resetReason;
+    return interrupted;
+  }
+
+  /** Appends a run-start record; returns the new runId, or -1 when there is no erased space. Never erases. */
+  beginRun(programName: string, programHash: number, startMs: number): number {
+    this.checkMounted();
+    const nameLength = programName.length;
+    if (nameLength < 1 || nameLength > MAX_NAME_BYTES) throw new RangeError(`run journal: program name "${programName}" is not 1..${MAX_NAME_BYTES} characters`);
+    const length = startBytes(nameLength);
+    const bytes = this.scratch;
+    bytes.fill(0, HEADER_BYTES, length - CRC_BYTES);
+    this.scratchView.setUint32(HEADER_BYTES, programHash >>> 0, true);
+    this.scratchView.setFloat64(HEADER_BYTES + 4, startMs, true);
+    bytes[NAME_LENGTH_AT] = nameLength;
+    for (let i = 0; i < nameLength; i++) {
+      const code = programName.charCodeAt(i);
+      if (code < 0x21 || code > 0x7e) throw new RangeError(`run journal: program name "${programName}" is not printable ASCII`);
+      bytes[NAME_LENGTH_AT + 1 + i] = code;
+    }
+    const runId = this.lastRunId + 1;
+    if (!this.append(TYPE_RUN_START, length, this.boots, runId)) return -1;
+    this.lastRunId = runId;
+    this.openRunId = runId;
+    this.openBootCount = this.boots;
+    this.openProgramName = programName;
+    this.openProgramHash = programHash >>> 0;
+    this.openStartMs = startMs;
+    return runId;
+  }
+
+  /** Appends the end record of a run; false when no erased space or runId is no run of this journal. Never erases. */
+  endRun(runId: number, outcome: number, faultCode: number, endMs: number, peakMPa: number): boolean {
+    this.checkMounted();
+    if (!(Number.isInteger(outcome) && outcome >= RunOutcome.completed && outcome <= RunOutcome.interrupted)) throw new RangeError(`run journal: ${outcome} is not an end outcome`);
+    if (!(Number.isInteger(faultCode) && faultCode >= 0 && faultCode <= 0xffff)) throw new RangeError(`run journal: fault code ${faultCode} is not a u16`);
+    if (!(Number.isInteger(runId) && runId >= 1 && runId <= this.lastRunId)) return false;
+    return this.appendEnd(runId, outcome, faultCode, endMs, peakMPa);
+  }
+
+  /** True when the erased space left is less than what one more run (start + end record) needs plus one boot record. */
+  get needsErase(): boolean {
+    return this.blockLength - this.writeOffset < RESERVE_BYTES && this.erased[(this.headBlock + 1) % this.blockCount] === 0;
+  }
+
+  /** Erases the block holding the oldest records so the ring has room again; called outside the control loop. */
+  eraseAhead(): void {
+    this.checkMounted();
+    const next = (this.headBlock + 1) % this.blockCount;
+    if (this.erased[next] === 1) return;
+    this.flash.eraseBlock(this.firstBlock + next);
+    this.erased[next] = 1;
+  }
+
+  /** Newest first, at most `limit` runs whose start record is still in the journal (host and protocol use; may allocate). */
+  runs(limit: number): JournalRun[] {
+    const byId = new Map<number, JournalRun>();
+    const endSeqById = new Map<number, number>();
+    const ends: { seq: number; runId: number; outcome: number; faultCode: number; endMs: number; peakMPa: number }[] = [];
+    for (let i = 0; i < this.blockCount; i++) {
+      const block = this.flash.read(this.blockOffset(i), this.blockLength);
+      const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+      forEachRecord(block, view, (at, type) => {
+        if (type === TYPE_RUN_START) {
+          const run = runFromStart(block, view, at);
+          byId.set(run.runId, run);
+        } else if (type === TYPE_RUN_END) {
+          ends.push({
+            seq: view.getUint32(at + 4, true),
+            runId: view.getUint32(at + 12, true),
+            outcome: block[at + HEADER_BYTES],
+            faultCode: view.getUint16(at + HEADER_BYTES + 2, true),
+            endMs: view.getFloat64(at + HEADER_BYTES + 4, true),
+            peakMPa: view.getFloat32(at + HEADER_BYTES + 12, true),
+          });
+        }
+      });
+    }
+    for (const end of ends) {
+      const run = byId.get(end.runId);
+      if (run === undefined || end.seq < (endSeqById.get(end.runId) ?? 0)) continue;
+      endSeqById.set(end.runId, end.seq);
+      run.outcome = end.outcome;
+      run.faultCode = end.faultCode;
+      run.endMs = end.endMs;
+      run.peakMPa = end.peakMPa;
+    }
+    const ids = [...byId.keys()].sort((a, b) => b - a).slice(0, Math.max(0, limit));
+    return ids.map((id) => byId.get(id) as JournalRun);
+  }
+
+  private appendEnd(runId: number, outcome: number, faultCode: number, endMs: number, peakMPa: number): boolean {
+    const view = this.scratchView;
+    view.setUint8(HEADER_BYTES, outcome);
+    view.setUint8(HEADER_BYTES + 1, 0);
+    view.setUint16(HEADER_BYTES + 2, faultCode, true);
+    view.setFloat64(HEADER_BYTES + 4, endMs, true);
+    view.setFloat32(HEADER_BYTES + 12, peakMPa, true);
+    if (!this.append(TYPE_RUN_END, END_BYTES, this.boots, runId)) return false;
+    if (runId === this.openRunId) this.openRunId = 0;
+    return true;
+  }
+
+  /** Completes the header and CRC around the payload already in scratch and writes the record at the head. */
+  private append(type: number, length: number, bootCount: number, runId: number): boolean {
+    if (this.writeOffset + length > this.blockLength) {
+      const next = (this.headBlock + 1) % this.blockCount;
+      if (this.erased[next] === 0) return false;
+      this.headBlock = next;
+      this.writeOffset = 0;
+    }
+    const bytes = this.scratch;
+    const view = this.scratchView;
+    bytes[0] = MAGIC_0;
+    bytes[1] = MAGIC_1;
+    bytes[2] = type;
+    bytes[3] = length;
+    view.setUint32(4, this.nextSeq, true);
+    view.setUint32(8, bootCount, true);
+    view.setUint32(12, runId, true);
+    view.setUint32(length - CRC_BYTES, crc32(bytes, 0, length - CRC_BYTES), true);
+    this.erased[this.headBlock] = 0;
+    this.flash.write(this.blockOffset(this.headBlock) + this.writeOffset, this.scratchByLength[length / ALIGN_BYTES]);
+    this.writeOffset += length;
+    this.nextSeq++;
+    return true;
+  }
+
+  private blockOffset(index: number): number {
+    return (this.firstBlock + index) * this.blockLength;
+  }
+
+  private checkMounted(): void {
+    if (!this.mounted) throw new Error('run journal: call mount() first');
+  }
+}
