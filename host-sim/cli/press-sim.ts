@@ -2,7 +2,7 @@
  * press-sim: dry-runs a step program on the simulated press and writes the trace, a plot and
  * the run report; validates program files.
  *
- *   press-sim run <program.json> [--seed N] [--out DIR] [--json]
+ *   press-sim run <program.json> [--seed N] [--out DIR] [--json] [--speed N] [--panel | --no-panel]
  *   press-sim validate <program.json…> [--json]
  */
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
@@ -13,8 +13,9 @@ import type { ValidationError } from '../../src/programs/validate';
 import { compileProgram } from '../../src/programs/compile';
 import { encodeProgram } from '../../src/programs/codec';
 import { createDryRunSession, expectedDurationS, runSession, simulatedDeviceCapabilities } from '../scenario';
+import type { DryRunOptions, DryRunSession } from '../scenario';
 import { FAULT_KINDS } from '../simulator';
-import type { FaultKind, FaultSpec } from '../simulator';
+import type { FaultKind, FaultSpec, PressSimulator } from '../simulator';
 import { DEFAULT_PLANT, PLANT_PRESETS, plantFromJson, plantToJson } from '../plants';
 import type { Plant } from '../plants';
 import { formatProgramFileError, readProgramFile } from './program-file';
@@ -23,12 +24,14 @@ import { traceToCsv } from '../output/csv';
 import { traceToSvg } from '../output/svg';
 import { fixedOrDash, formatFixedWidthTable, formatStepTable } from '../output/step-table';
 import type { TableColumn } from '../output/step-table';
+import { PANEL_WIDTH_COLUMNS, panelRedrawText, renderPanel } from '../output/panel-tty';
 
 /** Rows of trace.csv a run writes at most when --trace-every is not given (≈ 60 MB of CSV). */
 const TRACE_ROW_BUDGET = 500_000;
 
 const SYNOPSIS = `Usage:
   press-sim run <program.json> [--plant P] [--fault KIND@TIME_S]... [--seed N] [--out DIR] [--json] [--trace-every N]
+                [--speed N] [--panel | --no-panel]
   press-sim validate <program.json>... [--plant P] [--json]
   press-sim plants [NAME] [--json]
   press-sim --help`;
@@ -47,6 +50,10 @@ simulated operator pressing Start and answering prompts) and reports how each st
   --trace-every N
               one trace row every N control ticks (default: every tick, or fewer so a long
               run writes at most ${TRACE_ROW_BUDGET} rows)
+  --speed N   simulated seconds per wall second (1: real time; default: as fast as possible)
+  --panel, --no-panel
+              show the operator panel live while the run goes (default: when stdout is a
+              terminal and --json is not given)
   Exit status: 0 when the run completed, 1 when the program is unreadable or invalid or
   the run did not complete (aborted, fault), 2 for usage errors.
 
@@ -74,6 +81,10 @@ interface RunArgs {
   faults: FaultSpec[];
   /** Trace row every N ticks; 0 picks N so the trace stays under TRACE_ROW_BUDGET rows. */
   traceEvery: number;
+  /** Simulated seconds per wall second; 0 runs as fast as possible. */
+  speed: number;
+  /** The live operator panel: 'auto' shows it when stdout is a terminal. */
+  panel: 'auto' | 'on' | 'off';
 }
 
 
@@ -99,7 +110,7 @@ function parseArgs(argv: string[]): Command {
   }
   if (command !== 'run') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 
-  const args: RunArgs = { file: '', seed: 1, outDir: 'out', json: false, plant: DEFAULT_PLANT.name, faults: [], traceEvery: 0 };
+  const args: RunArgs = { file: '', seed: 1, outDir: 'out', json: false, plant: DEFAULT_PLANT.name, faults: [], traceEvery: 0, speed: 0, panel: 'auto' };
   const files: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -129,6 +140,12 @@ function parseArgs(argv: string[]): Command {
       const text = value();
       if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--trace-every must be a whole number of ticks ≥ 1, got ${JSON.stringify(text)}`);
       args.traceEvery = Number(text);
+    } else if (name === '--speed') {
+      args.speed = parseSpeed(value());
+    } else if (name === '--panel' && inline === undefined) {
+      args.panel = 'on';
+    } else if (name === '--no-panel' && inline === undefined) {
+      args.panel = 'off';
     } else if (arg.startsWith('-') && arg !== '-') {
       throw new UsageError(`unknown option ${arg}`);
     } else {
@@ -138,7 +155,16 @@ function parseArgs(argv: string[]): Command {
   if (files.length === 0) throw new UsageError('run needs a program file');
   if (files.length > 1) throw new UsageError(`run takes one program file, got ${files.length}`);
   args.file = files[0];
+  if (args.json && args.panel === 'on') throw new UsageError('--panel cannot be combined with --json (stdout carries the JSON report only)');
   return { kind: 'run', args };
+}
+
+function parseSpeed(text: string): number {
+  const speed = Number(text);
+  if (!/^(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(text) || !Number.isFinite(speed) || speed <= 0) {
+    throw new UsageError(`--speed must be a positive number of simulated seconds per wall second, got ${JSON.stringify(text)}`);
+  }
+  return speed;
 }
 
 /** KIND@TIME_S, e.g. leak@120. */
@@ -191,9 +217,90 @@ function formatDuration(seconds: number): string {
   return seconds >= 10 ? seconds.toFixed(0) : seconds >= 0.1 ? seconds.toFixed(1) : seconds.toFixed(3);
 }
 
+/** Where the command's output goes; each call writes one line. */
 interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** stdout is a terminal: the run shows the live panel, in colour unless NO_COLOR is set. */
+  isTTY?: boolean;
+  /** The terminal's width; the panel is made narrower to fit. */
+  columns?: number;
+}
+
+/** Redraws at most this often, in wall time. */
+const PANEL_REDRAW_INTERVAL_MS = 100;
+/** A paced run sleeps only when this far ahead of the wall clock, so a fast --speed does not sleep every tick. */
+const PACE_MIN_SLEEP_MS = 2;
+
+/**
+ * The operator panel redrawn in place on stdout while the run goes. Follows the simulator's
+ * panel at each firmware refresh (for the LED's blink phase), draws at most every
+ * PANEL_REDRAW_INTERVAL_MS of wall time.
+ */
+class LivePanel {
+  private linesDrawn = 0;
+  private lastDrawMs = 0;
+  private seenRefreshes = -1;
+  private status = -1;
+  private statusSinceS = 0;
+
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly options: { color: boolean; width: number },
+  ) {}
+
+  onTick(sim: PressSimulator): void {
+    const panel = sim.panel;
+    if (panel.refreshes === this.seenRefreshes) return;
+    this.seenRefreshes = panel.refreshes;
+    if (panel.status !== this.status) {
+      this.status = panel.status;
+      this.statusSinceS = sim.timeS;
+    }
+    const nowMs = performance.now();
+    if (this.linesDrawn > 0 && nowMs - this.lastDrawMs < PANEL_REDRAW_INTERVAL_MS) return;
+    this.lastDrawMs = nowMs;
+    this.draw(sim);
+  }
+
+  draw(sim: PressSimulator): void {
+    const blinkPhaseMs = (sim.timeS - this.statusSinceS) * 1000;
+    const lines = renderPanel(sim.panel.view, sim.panel.status, sim.timeS, { ...this.options, blinkPhaseMs });
+    this.write(panelRedrawText(this.linesDrawn, lines));
+    this.linesDrawn = lines.length;
+  }
+}
+
+/**
+ * Holds a run back to `simSPerWallS` simulated seconds per wall second. runSession's loop is
+ * synchronous, so the pause is a blocking sleep (Atomics.wait) between ticks, not a busy loop.
+ */
+class Pacer {
+  private readonly startMs = performance.now();
+  private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
+  private pacedSimS = 0;
+
+  constructor(private readonly simSPerWallS: number) {}
+
+  onTick(simTimeS: number): void {
+    this.pacedSimS = simTimeS;
+    this.sleepUntil(simTimeS, PACE_MIN_SLEEP_MS);
+  }
+
+  /** Waits out what is left of the last tick's time; a stretch without ticks at the end (no power) is not paced. */
+  finish(): void {
+    this.sleepUntil(this.pacedSimS, 0);
+  }
+
+  private sleepUntil(simTimeS: number, minSleepMs: number): void {
+    const dueMs = this.startMs + (simTimeS * 1000) / this.simSPerWallS;
+    let aheadMs = dueMs - performance.now();
+    if (aheadMs <= minSleepMs) return;
+    while (aheadMs > 0) {
+      Atomics.wait(this.sleeper, 0, 0, aheadMs);
+      aheadMs = dueMs - performance.now();
+    }
+  }
 }
 
 function plantsCommand(name: string | null, json: boolean, io: Io): number {
@@ -269,7 +376,24 @@ function runCommand(args: RunArgs, io: Io): number {
   const session = createDryRunSession(program, { seed: args.seed, plant: plant.plant, faults: args.faults });
   const ticksExpected = expectedDurationS(session) * session.firmware.config.loopRateHz;
   const traceEvery = args.traceEvery > 0 ? args.traceEvery : Math.max(1, Math.ceil(ticksExpected / TRACE_ROW_BUDGET));
-  const result = runSession(session, { traceEveryTicks: traceEvery });
+  const showPanel = !args.json && (args.panel === 'on' || (args.panel === 'auto' && io.isTTY === true));
+  const livePanel = showPanel
+    ? new LivePanel(io.stdout, {
+        color: io.isTTY === true && (process.env.NO_COLOR ?? '') === '',
+        // A pseudo-terminal without a size reports 0 columns.
+        width: io.columns !== undefined && io.columns > 0 ? Math.min(PANEL_WIDTH_COLUMNS, io.columns) : PANEL_WIDTH_COLUMNS,
+      })
+    : null;
+  const pacer = args.speed > 0 ? new Pacer(args.speed) : null;
+  const runOptions: Partial<DryRunOptions> = { traceEveryTicks: traceEvery };
+  if (livePanel !== null || pacer !== null) {
+    runOptions.onTick = (s: DryRunSession) => {
+      pacer?.onTick(s.sim.timeS);
+      livePanel?.onTick(s.sim);
+    };
+  }
+  const result = runSession(session, runOptions);
+  pacer?.finish();
   const wallS = (performance.now() - wallStart) / 1000;
   if (!result.valid || result.report === null) {
     for (const error of result.errors) io.stderr(`${args.file}: ${formatValidationError(error)}`);
@@ -296,6 +420,10 @@ function runCommand(args: RunArgs, io: Io): number {
   if (args.json) {
     io.stdout(JSON.stringify(reportJson, null, 2));
   } else {
+    if (livePanel !== null) {
+      livePanel.draw(session.sim);
+      io.stdout('');
+    }
     io.stdout(formatStepTable(report));
     io.stdout('');
     io.stdout(formatFixedWidthTable(LAYER_COLUMNS, result.layers.map((layer, k) => ({ ...layer, n: k + 1 }))));
@@ -324,7 +452,10 @@ function runCommand(args: RunArgs, io: Io): number {
 }
 
 /** Runs the command line (without the node and script arguments); returns the exit code. */
-export function main(argv: string[], io: Io = { stdout: (t) => console.log(t), stderr: (t) => console.error(t) }): number {
+export function main(
+  argv: string[],
+  io: Io = { stdout: (t) => console.log(t), stderr: (t) => console.error(t), isTTY: process.stdout.isTTY === true, columns: process.stdout.columns },
+): number {
   let command: Command;
   try {
     command = parseArgs(argv);
