@@ -1,10 +1,11 @@
 import type { Clock, Ticker } from './clock';
 import type { LoadCellAdc } from './loadcell-adc';
-import type { Pump, ReleaseValve } from './actuators';
+import type { LeasedOutput, Pump, ReleaseValve } from './actuators';
 import type { OperatorInputs } from './inputs';
 import type { OperatorPanel } from './panel';
 import type { FlashPartition } from './flash';
 import type { SerialPort } from './serial';
+import type { SystemControl } from './system';
 
 /** Fixed facts of the machine a board drives. */
 export interface PressLimits {
@@ -27,10 +28,17 @@ export interface Board {
   readonly ticker: Ticker;
   readonly loadCell: LoadCellAdc;
   readonly pump: Pump;
+  /**
+   * The pump's power contactor (level 1 = power on), in series with the e-stop chain: the
+   * safety supervisor's own output, so a welded pump relay or a stuck motor driver can still
+   * be stopped. Leased like every output; its safe level is off.
+   */
+  readonly pumpPower: LeasedOutput;
   readonly releaseValve: ReleaseValve;
   readonly inputs: OperatorInputs;
   readonly panel: OperatorPanel;
   readonly flash: FlashPartition;
   readonly serial: SerialPort;
+  readonly system: SystemControl;
   readonly limits: PressLimits;
 }

@@ -1,4 +1,8 @@
-/** Operator and interlock inputs, already in logical sense (true = asserted). Debouncing is the driver's job. */
+/**
+ * Operator and interlock inputs, in logical sense (true = asserted), as the pins read now.
+ * The firmware samples them every tick and debounces them itself (src/operator/debounce.ts),
+ * so every board gets the same debounce and the simulator can test it with bouncing contacts.
+ */
 export interface OperatorInputs {
   /** Emergency stop pressed (the e-stop also cuts pump power in hardware). */
   readonly estop: boolean;

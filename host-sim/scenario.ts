@@ -62,9 +62,12 @@ export function defaultSimulatorOptions(seed: number, plant: Plant = DEFAULT_PLA
   };
 }
 
-/** The firmware configuration for a simulated load cell: calibrated exactly (tare = its offset). */
-function simulatedFirmwareConfig(sensor: SimulatorOptions['sensor']) {
-  return defaultFirmwareConfig({ tareCounts: sensor.offsetCounts, kNPerCount: 1 / (sensor.countsPerN * 1000) });
+/**
+ * The firmware configuration for a simulated load cell: calibrated exactly (tare = its
+ * offset), with the noise limit a calibration would set: 8× the cell's own noise.
+ */
+function simulatedFirmwareConfig(sensor: SimulatorOptions['sensor']): FirmwareConfig {
+  return { ...defaultFirmwareConfig({ tareCounts: sensor.offsetCounts, kNPerCount: 1 / (sensor.countsPerN * 1000) }), noiseLimitKN: (8 * sensor.noiseRmsN) / 1000 };
 }
 
 /** What the firmware on a simulated press validates programs against. */
@@ -77,6 +80,7 @@ const START_DELAY_S = 0.5;
 
 export interface DryRunSession {
   sim: PressSimulator;
+  /** The firmware running now: a new instance after every simulated reset or power cycle. */
   firmware: PressFirmware;
   errors: ValidationError[];
 }
@@ -90,9 +94,17 @@ export function createDryRunSession(programJson: unknown, options: Partial<DryRu
     simOptions.dieDiameterMm = programDiameterMm;
   }
   const sim = new PressSimulator(simOptions);
-  const firmware = new PressFirmware(sim.board, { ...simulatedFirmwareConfig(simOptions.sensor), ...options.firmware });
+  const config: FirmwareConfig = { ...simulatedFirmwareConfig(simOptions.sensor), ...options.firmware };
+  const firmware = new PressFirmware(sim.board, config);
   const selection = firmware.selectProgram(programJson);
-  return { sim, firmware, errors: selection.errors };
+  const session: DryRunSession = { sim, firmware, errors: selection.errors };
+  // The chip restarts: a fresh firmware boots on the same board and flash. Nothing is selected
+  // and nothing starts by itself.
+  sim.onReset = () => {
+    session.firmware = new PressFirmware(sim.board, config);
+    session.firmware.start();
+  };
+  return session;
 }
 
 /**
@@ -125,7 +137,7 @@ export function expectedDurationS(session: DryRunSession): number {
 
 /** Runs a session built by createDryRunSession to the end of its program. */
 export function runSession(session: DryRunSession, options: Partial<DryRunOptions> = {}): DryRunResult {
-  const { sim, firmware } = session;
+  const sim = session.sim;
   if (session.errors.length > 0) {
     return { valid: false, errors: session.errors, report: null, layers: [], simTimeS: 0, ticks: 0, overruns: 0, leaseExpiries: 0, trace: null };
   }
@@ -136,7 +148,9 @@ export function runSession(session: DryRunSession, options: Partial<DryRunOption
   const row = new Float64Array(10);
   const maxSimUs = (options.maxSimTimeS ?? expectedDurationS(session) * 2 + 3600) * 1e6;
   const tailUs = (options.tailS ?? 2) * 1e6;
-  firmware.start();
+  session.firmware.start();
+  // The report is the run's own firmware's, even when a simulated reset replaced it since.
+  const runFirmware = session.firmware;
   let endUs = -1;
   let started = false;
   while (sim.clock.nowUs < maxSimUs) {
@@ -146,13 +160,13 @@ export function runSession(session: DryRunSession, options: Partial<DryRunOption
     }
     if (!sim.step()) continue;
     if (onTick !== undefined) onTick(session);
-    if (trace !== null && firmware.timing.ticks % traceEvery === 0) {
-      const seq = firmware.sequencer;
+    if (trace !== null && session.firmware.timing.ticks % traceEvery === 0) {
+      const seq = session.firmware.sequencer;
       row[0] = sim.timeS;
       row[1] = sim.plant.forceN / 1000;
       row[2] = sim.plant.diePressureMPa;
-      row[3] = firmware.loadCell.pressureMPa;
-      row[4] = firmware.trajectory.setpointMPa;
+      row[3] = session.firmware.loadCell.pressureMPa;
+      row[4] = session.firmware.trajectory.setpointMPa;
       row[5] = seq.active ? seq.targetMPa : 0;
       row[6] = sim.pump.appliedLevel;
       row[7] = sim.releaseValve.appliedLevel;
@@ -160,11 +174,11 @@ export function runSession(session: DryRunSession, options: Partial<DryRunOption
       row[9] = seq.state;
       trace.push(row);
     }
-    const finished = started && sim.clock.nowUs > START_DELAY_S * 1e6 + 200_000 && !firmware.sequencer.active && firmware.sequencer.state !== RunState.idle;
+    const finished = started && sim.clock.nowUs > START_DELAY_S * 1e6 + 200_000 && !session.firmware.sequencer.active && session.firmware.sequencer.state !== RunState.idle;
     if (finished && endUs < 0) endUs = sim.clock.nowUs + tailUs;
     if (endUs >= 0 && sim.clock.nowUs >= endUs) break;
   }
-  firmware.stop();
+  session.firmware.stop();
 
   const layers: LayerReport[] = sim.layers.map((layer, i) => ({
     material: layer.material.name,
@@ -175,11 +189,11 @@ export function runSession(session: DryRunSession, options: Partial<DryRunOption
   return {
     valid: true,
     errors: [],
-    report: firmware.report(),
+    report: runFirmware.report(),
     layers,
     simTimeS: sim.timeS,
-    ticks: firmware.timing.ticks,
-    overruns: firmware.timing.overruns,
+    ticks: session.firmware.timing.ticks,
+    overruns: session.firmware.timing.overruns,
     leaseExpiries: sim.pump.leaseExpiries + sim.releaseValve.leaseExpiries,
     trace,
   };

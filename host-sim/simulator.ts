@@ -8,7 +8,9 @@ import { SeededRandom } from './physics/rng';
 import { VirtualClock, VirtualTicker } from './hal/virtual-time';
 import type { LoadCellSensorParams } from './hal/sim-loadcell-adc';
 import { SimLoadCellAdc } from './hal/sim-loadcell-adc';
-import { SimPump, SimReleaseValve } from './hal/sim-actuators';
+import { SimPump, SimPumpPower, SimReleaseValve } from './hal/sim-actuators';
+import { SimSystem } from './hal/sim-system';
+import { ResetReason } from '../hal/system';
 import { SimInputs } from './hal/sim-inputs';
 import { SimPanel } from './hal/sim-panel';
 import { SimFlash } from './hal/sim-flash';
@@ -57,6 +59,9 @@ export const FAULT_KINDS = [
   'release-stuck-closed',
   'leak',
   'power-loss',
+  'power-restore',
+  'loop-stall',
+  'firmware-hang',
   'estop',
   'guard-open',
   'serial-garbage',
@@ -72,6 +77,8 @@ export interface FaultSpec {
 const BURST_ORIFICE_FACTOR = 3;
 /** Noise factor of a loose load-cell connector [est]. */
 const LOOSE_CONNECTOR_NOISE_FACTOR = 20;
+/** A loop stall: no tick for this long, more than the outputs' leases and less than the watchdog, µs. */
+const LOOP_STALL_US = 200_000;
 /** Longest physics step taken while the plant is quiescent, µs. */
 const MAX_QUIESCENT_STEP_US = 10_000;
 
@@ -103,6 +110,8 @@ export class PressSimulator {
   readonly adc: SimLoadCellAdc;
   readonly pump: SimPump;
   readonly releaseValve: SimReleaseValve;
+  readonly pumpPower: SimPumpPower;
+  readonly system: SimSystem;
   readonly inputs = new SimInputs();
   readonly panel = new SimPanel();
   readonly flash = new SimFlash(64 * 4096);
@@ -122,6 +131,18 @@ export class PressSimulator {
   readonly injectedFaults: FaultSpec[] = [];
   /** Power is off: outputs de-energised, the firmware's ticker stopped. */
   powerLost = false;
+  /** The firmware's loop gets no ticks until then (µs): a stall (-1: none). */
+  stalledUntilUs = -1;
+  /** The firmware hangs: no ticks, the watchdog is not fed, until the chip resets. */
+  hung = false;
+  /** Resets of the controller so far (power restored, watchdog). */
+  resets = 0;
+  /**
+   * Called when the controller restarts (power back, watchdog): the owner of the firmware
+   * builds a fresh one on the same board, as the chip would boot. Without it the simulated
+   * controller stays dead.
+   */
+  onReset: ((reason: number) => void) | null = null;
 
   constructor(readonly options: SimulatorOptions) {
     this.random = new SeededRandom(options.seed);
@@ -133,17 +154,21 @@ export class PressSimulator {
     this.adc = new SimLoadCellAdc(options.sensor, this.random);
     this.pump = new SimPump(this.clock);
     this.releaseValve = new SimReleaseValve(this.clock);
+    this.pumpPower = new SimPumpPower(this.clock);
+    this.system = new SimSystem(this.clock);
     this.board = {
       name: `sim:${options.press.name}+${options.sensor.name}`,
       clock: this.clock,
       ticker: this.ticker,
       loadCell: this.adc,
       pump: this.pump,
+      pumpPower: this.pumpPower,
       releaseValve: this.releaseValve,
       inputs: this.inputs,
       panel: this.panel,
       flash: this.flash,
       serial: this.serial,
+      system: this.system,
       limits: simulatedPressLimits(options),
     };
   }
@@ -164,6 +189,9 @@ export class PressSimulator {
     this.injectDueFaults(now);
     this.pump.enforceLease();
     this.releaseValve.enforceLease();
+    this.pumpPower.enforceLease();
+    // The e-stop and the contactor are in the pump motor's power path: hardware, not software.
+    this.plant.pumpPowered = !this.powerLost && !this.inputs.estop && this.pumpPower.appliedLevel >= 0.5;
     const pumpLevel = this.powerLost ? 0 : this.pump.appliedLevel;
     // Without power the release valve (normally open) opens: the press unloads.
     const releaseLevel = this.powerLost ? 1 : this.releaseValve.appliedLevel;
@@ -175,13 +203,30 @@ export class PressSimulator {
       this.nextOperatorLookUs += OPERATOR_LOOK_US;
       this.operate();
     }
+    if (!this.powerLost && this.system.expired) this.reset(ResetReason.watchdog);
     if (this.ticker.nextDueUs() > this.clock.nowUs) return false;
-    if (this.powerLost) {
+    if (this.powerLost || this.hung || this.clock.nowUs < this.stalledUntilUs) {
       this.ticker.skipDue();
       return false;
     }
     this.ticker.fireDue();
     return true;
+  }
+
+  /**
+   * The controller restarts: its timers stop, its outputs drop to their safe levels as the
+   * pins reset, and onReset boots a new firmware on the same board (flash kept).
+   */
+  reset(reason: number): void {
+    this.resets++;
+    this.hung = false;
+    this.stalledUntilUs = -1;
+    this.ticker.cancelAll();
+    this.pump.safe();
+    this.releaseValve.safe();
+    this.pumpPower.safe();
+    this.system.restart(reason);
+    if (this.onReset !== null) this.onReset(reason);
   }
 
   /**
@@ -241,6 +286,21 @@ export class PressSimulator {
         break;
       case 'power-loss':
         this.powerLost = true;
+        this.ticker.cancelAll();
+        this.pump.safe();
+        this.releaseValve.safe();
+        this.pumpPower.safe();
+        break;
+      case 'power-restore':
+        if (!this.powerLost) break;
+        this.powerLost = false;
+        this.reset(ResetReason.powerOn);
+        break;
+      case 'loop-stall':
+        this.stalledUntilUs = this.clock.nowUs + LOOP_STALL_US;
+        break;
+      case 'firmware-hang':
+        this.hung = true;
         break;
       case 'estop':
         this.inputs.estop = true;

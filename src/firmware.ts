@@ -21,7 +21,13 @@ import { Demand, RUN_STATE_NAMES, RunState } from './runner/run-state';
 import type { RunReport } from './runner/report';
 import { buildRunReport } from './runner/report';
 import { SafetySupervisor } from './safety/supervisor';
-import { faultName } from './safety/faults';
+import { FaultCode, faultLabel, faultPrompt } from './safety/faults';
+import { EventCause, Refusal, refusalNotice } from './runner/run-events';
+import { Debounced } from './operator/debounce';
+import { ResetReason } from '../hal/system';
+import { RunJournal, RunOutcome } from './store/run-journal';
+import { crc32 } from './bytes/crc32';
+import { encodeProgram } from './programs/codec';
 
 /**
  * The setpoint may lead the measured pressure by this fraction of the target (at least the
@@ -34,6 +40,18 @@ const GOVERNOR_MIN_LEAD_MPA = 0.25;
 const MAINTAIN_TRIGGER_FRACTION = 0.5;
 /** Averaging time of the pressure that static-hold decisions are made on, s. */
 const HOLD_FILTER_S = 0.5;
+/** Debounce: buttons settle both ways in 20 ms; e-stop and guard act on the first open reading and settle 50 / 200 ms when closing. */
+const BUTTON_SETTLE_MS = 20;
+const ESTOP_RELEASE_SETTLE_MS = 50;
+const GUARD_CLOSE_SETTLE_MS = 200;
+/** Holding Stop this long clears a latched fault (a deliberate act, not the panic press that came with the fault). */
+const FAULT_RESET_HOLD_MS = 2000;
+/** How long a refused action's notice stays on the panel, ms. */
+const NOTICE_MS = 3000;
+/** Housekeeping (flash erase-ahead) runs this often, outside the control tick, ms. */
+const SERVICE_PERIOD_MS = 500;
+/** Output leases granted around a flash erase, which stalls the loop for tens of ms on the chip. */
+const ERASE_LEASE_MS = 250;
 
 export interface FirmwareConfig {
   /** Control loop rate, 50–1000 Hz. */
@@ -52,6 +70,11 @@ export interface FirmwareConfig {
   maxSteps: number;
   maxRunSteps: number;
   programSlotBytes: number;
+  /** Erase blocks of the flash partition that hold the run journal: [first, first + count). */
+  journalFirstBlock: number;
+  journalBlocks: number;
+  /** Load-cell noise above which the reading is not trusted, kN (undefined: the pipeline's default). */
+  noiseLimitKN?: number;
 }
 
 export function defaultFirmwareConfig(calibration: LoadCellCalibration): FirmwareConfig {
@@ -67,6 +90,8 @@ export function defaultFirmwareConfig(calibration: LoadCellCalibration): Firmwar
     maxSteps: 64,
     maxRunSteps: 256,
     programSlotBytes: 8192,
+    journalFirstBlock: 0,
+    journalBlocks: 4,
   };
 }
 
@@ -97,6 +122,7 @@ export class PressFirmware {
   readonly controller: PressureLaw;
   readonly safety: SafetySupervisor;
   readonly timing: LoopTiming;
+  readonly journal: RunJournal;
   readonly periodMs: number;
   /** The view handed to the panel, reused every refresh. */
   readonly panelView: PanelView = {
@@ -111,19 +137,38 @@ export class PressFirmware {
     prompt: '',
     lastFault: '',
   };
-
-  private tickerHandle: TickerHandle | null = null;
-  private readonly leaseMs: number;
-  private previousContinue = false;
-  private previousStart = false;
-  private previousStop = false;
+  /** Debounced inputs, read once per tick. */
+  readonly estop = new Debounced(0, ESTOP_RELEASE_SETTLE_MS);
+  readonly guardOpen = new Debounced(0, GUARD_CLOSE_SETTLE_MS);
+  readonly startButton = new Debounced(BUTTON_SETTLE_MS, BUTTON_SETTLE_MS);
+  readonly stopButton = new Debounced(BUTTON_SETTLE_MS, BUTTON_SETTLE_MS);
+  readonly continueButton = new Debounced(BUTTON_SETTLE_MS, BUTTON_SETTLE_MS);
   readonly staticHold = new StaticHold();
-  /** The measured pressure averaged over HOLD_FILTER_S, for static-hold decisions. */
-  private holdPressureMPa = 0;
   /** dP/dt of the averaged pressure, itself averaged over HOLD_FILTER_S: MPa/s, for "ready". */
   settledRateMPaPerS = 0;
+  /** CRC-32 of the selected program's stored form: the run record names the exact program run. */
+  programHash = 0;
+  /** Journal id of the current (or last) run; -1 when it could not be recorded. */
+  runId = -1;
+  /** The run that a power loss or reset left open, found at boot (null when none). */
+  interruptedRun: ReturnType<RunJournal['recordBoot']> = null;
+  booted = false;
+
+  private tickerHandle: TickerHandle | null = null;
+  private serviceHandle: TickerHandle | null = null;
+  private readonly leaseMs: number;
+  /** The measured pressure averaged over HOLD_FILTER_S, for static-hold decisions. */
+  private holdPressureMPa = 0;
   private lastDemand: number = Demand.dump;
   private lastStepIndex = -1;
+  /** Levels the outputs were driven at by the last tick: what the safety supervisor judges the hydraulics against. */
+  private drivenPumpLevel = 0;
+  private drivenReleaseLevel = 1;
+  private wasActive = false;
+  /** The Stop press that reset a fault must be let go before it can do anything else. */
+  private stopConsumed = false;
+  private notice = '';
+  private noticeUntilMs = 0;
 
   constructor(readonly board: Board, readonly config: FirmwareConfig) {
     if (!(config.loopRateHz >= 50 && config.loopRateHz <= 1000)) {
@@ -132,18 +177,21 @@ export class PressFirmware {
     this.periodMs = 1000 / config.loopRateHz;
     this.leaseMs = this.periodMs * config.leasePeriods;
     this.capabilities = deviceCapabilities(board.limits, config);
-    this.loadCell = new LoadCellPipeline(board.loadCell, config.calibration, 1, config.staleAfterMs, { capacityKN: board.limits.loadCellCapacityKN });
-    this.controller = config.controlLaw === 'on-off' ? new OnOffController() : new PressureController(config.tuning);
-    this.safety = new SafetySupervisor(board.limits.maxForceKN);
+    const capacityKN = board.limits.loadCellCapacityKN;
+    this.loadCell = new LoadCellPipeline(board.loadCell, config.calibration, 1, config.staleAfterMs, { capacityKN, noiseLimitKN: config.noiseLimitKN });
+    this.controller = config.controlLaw === 'on-off' ? new OnOffController() : new PressureController(config.tuning, config.loopRateHz);
+    this.safety = new SafetySupervisor(board.limits.maxForceKN, capacityKN, this.leaseMs);
     this.timing = new LoopTiming(this.periodMs);
+    this.journal = new RunJournal(board.flash, config.journalFirstBlock, config.journalBlocks);
   }
 
-  /** Validates and selects a program (JSON already parsed). Nothing changes when it is invalid. */
+  /** Validates and selects a program (JSON already parsed). Nothing changes when it is invalid or a run is in progress. */
   selectProgram(json: unknown): ValidationResult {
     const result = validateProgram(json, this.capabilities);
     if (result.ok && !this.sequencer.active) {
       const compiled = compileProgram(result.program, this.board.limits.maxForceKN);
-      this.sequencer.load(compiled);
+      this.programHash = crc32(encodeProgram(result.program));
+      this.sequencer.load(compiled, this.board.clock.nowMs());
       this.loadCell.dieAreaMm2 = compiled.dieAreaMm2;
       this.safety.tripPressureMPa = compiled.ceilingMPa;
     }
@@ -154,47 +202,118 @@ export class PressFirmware {
     return this.sequencer.program;
   }
 
-  /** Starts the fixed-rate loop on the board's ticker. */
+  /**
+   * Start-up, before the loop runs: reads the journal, records the boot, and when a run was
+   * left open by a power loss or reset, marks it interrupted and latches a fault so the
+   * operator sees it. Nothing moves and nothing resumes.
+   */
+  boot(): void {
+    if (this.booted) return;
+    this.booted = true;
+    const board = this.board;
+    board.pump.safe();
+    board.pumpPower.safe();
+    board.releaseValve.safe();
+    const nowMs = board.clock.nowMs();
+    const resetReason = board.system.resetReason;
+    const seq = this.sequencer;
+    seq.events.record(nowMs, EventCause.boot, seq.state, seq.state, -1, 0, resetReason);
+    this.journal.mount();
+    this.interruptedRun = this.journal.recordBoot(resetReason);
+    if (this.interruptedRun !== null) seq.events.record(nowMs, EventCause.interruptedRunFound, seq.state, seq.state, -1, 0, this.interruptedRun.runId % 65536);
+    if (resetReason === ResetReason.watchdog) this.latchFault(FaultCode.watchdogReset, nowMs, 0);
+    else if (this.interruptedRun !== null) this.latchFault(FaultCode.runInterrupted, nowMs, 0);
+  }
+
+  /** Boots if needed and starts the fixed-rate loop and the housekeeping timer on the board's ticker. */
   start(): void {
     if (this.tickerHandle !== null) return;
-    this.board.pump.safe();
-    this.board.releaseValve.safe();
+    this.boot();
     this.tickerHandle = this.board.ticker.repeat(this.periodMs, () => this.tick());
+    this.serviceHandle = this.board.ticker.repeat(SERVICE_PERIOD_MS, () => this.service());
   }
 
   stop(): void {
     if (this.tickerHandle === null) return;
     this.tickerHandle.cancel();
     this.tickerHandle = null;
+    (this.serviceHandle as TickerHandle).cancel();
+    this.serviceHandle = null;
     this.board.pump.safe();
+    this.board.pumpPower.safe();
     this.board.releaseValve.safe();
   }
 
-  /** Starts the selected program (the Start button does the same). */
-  startRun(): boolean {
-    if (this.safety.tripped || this.sequencer.program === null || this.sequencer.active) return false;
+  /**
+   * Housekeeping outside the control tick: erases the next journal block while no run is in
+   * progress. The erase stalls the loop, so the outputs get a lease long enough to cover it
+   * at their present levels, and the loop's timing restarts afterwards instead of reading
+   * the gap as a stall.
+   */
+  service(): void {
+    if (this.sequencer.active || this.sequencer.unloading || !this.journal.needsErase) return;
+    const board = this.board;
+    board.pump.command(0, ERASE_LEASE_MS);
+    board.releaseValve.command(this.drivenReleaseLevel, ERASE_LEASE_MS);
+    board.pumpPower.command(0, ERASE_LEASE_MS);
+    this.drivenPumpLevel = 0;
+    this.journal.eraseAhead();
+    this.timing.restart();
+  }
+
+  /** Starts the selected program. Returns 0, or the Refusal when it cannot start. */
+  startRun(cause: number = EventCause.startRemote): number {
+    const seq = this.sequencer;
+    const nowMs = this.board.clock.nowMs();
+    const pressure = this.loadCell.pressureMPa;
+    let refusal = 0;
+    if (this.estop.state) refusal = Refusal.estop;
+    else if (this.safety.tripped) refusal = Refusal.faultLatched;
+    else if (seq.program === null) refusal = Refusal.noProgram;
+    else if (seq.active) refusal = Refusal.busy;
+    else if (seq.unloading) refusal = Refusal.unloading;
+    else if (this.guardOpen.state) refusal = Refusal.guardOpen;
+    if (refusal !== 0) return this.refuse(refusal, nowMs, pressure);
     this.controller.reset();
-    this.trajectory.reset(this.loadCell.pressureMPa);
+    this.trajectory.reset(pressure);
     this.lastStepIndex = -1;
-    return this.sequencer.start(this.board.clock.nowMs(), this.loadCell.pressureMPa);
+    seq.start(nowMs, pressure, cause);
+    const program = seq.program as CompiledProgram;
+    this.runId = this.journal.beginRun(program.name, this.programHash, nowMs);
+    this.wasActive = true;
+    return 0;
   }
 
-  continueRun(): boolean {
-    return this.sequencer.continueRun(this.board.clock.nowMs(), this.loadCell.pressureMPa);
+  /** Answers a prompt, or resumes a paused run. Returns 0, or the Refusal. */
+  continueRun(cause: number = EventCause.continueRemote): number {
+    const seq = this.sequencer;
+    const nowMs = this.board.clock.nowMs();
+    const pressure = this.loadCell.pressureMPa;
+    if (seq.state !== RunState.waiting && seq.state !== RunState.paused) return this.refuse(Refusal.notWaiting, nowMs, pressure);
+    if (this.guardOpen.state) return this.refuse(Refusal.guardOpen, nowMs, pressure);
+    if (seq.state === RunState.paused) this.trajectory.reset(pressure);
+    seq.continueRun(nowMs, pressure, cause);
+    return 0;
   }
 
-  abortRun(): void {
-    this.sequencer.abort(this.board.clock.nowMs());
+  /** Stop: ends the run ABORTED and lets the load down at the program's release rate. */
+  abortRun(cause: number = EventCause.abortRemote): boolean {
+    return this.sequencer.abort(this.board.clock.nowMs(), this.loadCell.pressureMPa, cause);
   }
 
-  /** Clears a latched fault (explicit operator or protocol action). */
-  resetFault(): void {
+  /** Clears a latched fault (explicit operator or protocol action). Returns 0, or the Refusal. */
+  resetFault(cause: number = EventCause.faultResetRemote): number {
+    const nowMs = this.board.clock.nowMs();
+    const pressure = this.loadCell.pressureMPa;
+    if (!this.safety.tripped) return this.refuse(Refusal.noFault, nowMs, pressure);
+    if (this.estop.state || this.board.inputs.estop) return this.refuse(Refusal.estop, nowMs, pressure);
     this.safety.reset();
-    if (this.sequencer.state === RunState.fault) this.sequencer.state = RunState.idle;
+    this.sequencer.resetFault(nowMs, pressure, cause);
+    return 0;
   }
 
   report(): RunReport {
-    return buildRunReport(this.sequencer, this.safety.latchedFault, this.safety.faultTimeMs);
+    return buildRunReport(this.sequencer, this.safety.latchedFault, this.safety.faultTimeMs, this.programHash);
   }
 
   get stateName(): string {
@@ -214,7 +333,7 @@ export class PressFirmware {
     this.holdPressureMPa += (pressure - previousHold) * holdWeight;
     this.settledRateMPaPerS += ((this.holdPressureMPa - previousHold) / dtS - this.settledRateMPaPerS) * holdWeight;
 
-    this.readButtons(nowMs, pressure);
+    this.readInputs(nowMs, dtS * 1000, pressure);
     const seq = this.sequencer;
     seq.update(nowMs, pressure, this.settledRateMPaPerS);
     if (seq.stepIndex !== this.lastStepIndex) {
@@ -249,15 +368,55 @@ export class PressFirmware {
       if (this.staticHold.correction === Correction.up) releaseLevel = 0;
       else pumpLevel = 0;
     }
-    if (this.safety.check(nowMs, pressure, cell.forceKN, cell.fault, board.inputs.estop)) {
-      pumpLevel = 0;
-      releaseLevel = 1;
-      if (seq.state !== RunState.fault) seq.fault(nowMs);
-    }
-    board.pump.command(pumpLevel, this.leaseMs);
-    board.releaseValve.command(releaseLevel, this.leaseMs);
+    // Unloading after Stop lets the load down; nothing pumps.
+    if (seq.unloading) pumpLevel = 0;
 
+    const safety = this.safety;
+    const program = seq.program;
+    const stepLimitMPa = program !== null && seq.active ? program.limitMPa[seq.stepIndex] : Infinity;
+    if (safety.check(nowMs, this.timing.lastPeriodMs, pressure, cell.forceKN, cell.fault, this.estop.state, stepLimitMPa, seq.overdue(nowMs), this.drivenPumpLevel, this.drivenReleaseLevel)) {
+      if (seq.state !== RunState.fault) this.latchFault(safety.latchedFault, nowMs, pressure);
+      pumpLevel = 0;
+      if (!seq.unloading) releaseLevel = 1;
+    }
+    // The guard interlock: nothing pumps with the guard open, whatever the state.
+    const guardOpen = this.guardOpen.state;
+    if (guardOpen) pumpLevel = 0;
+    const state = seq.state;
+    const pumpPowered = (state === RunState.running || state === RunState.waiting) && !safety.tripped && !guardOpen;
+    board.pumpPower.command(pumpPowered ? 1 : 0, this.leaseMs);
+    board.pump.command(pumpPowered ? pumpLevel : 0, this.leaseMs);
+    board.releaseValve.command(releaseLevel, this.leaseMs);
+    this.drivenPumpLevel = pumpPowered ? pumpLevel : 0;
+    this.drivenReleaseLevel = releaseLevel;
+
+    const active = seq.active;
+    if (this.wasActive && !active) this.recordRunEnd(nowMs);
+    this.wasActive = active;
+
+    // Fed only by a tick that ran to its outputs on a fresh reading, or that is deliberately holding the safe state.
+    if (cell.samplesThisTick > 0 || safety.tripped) board.system.feedWatchdog();
     if (this.timing.ticks % this.config.panelEveryTicks === 0) this.refreshPanel(nowMs, pressure);
+  }
+
+  private latchFault(code: number, nowMs: number, pressureMPa: number): void {
+    this.safety.latch(code, nowMs);
+    this.sequencer.fault(nowMs, pressureMPa, code, this.safety.unloads);
+  }
+
+  private recordRunEnd(nowMs: number): void {
+    if (this.runId < 0) return;
+    const seq = this.sequencer;
+    const outcome = seq.state === RunState.complete ? RunOutcome.completed : seq.state === RunState.aborted ? RunOutcome.aborted : RunOutcome.fault;
+    this.journal.endRun(this.runId, outcome, this.safety.latchedFault, nowMs, seq.peakMPa);
+  }
+
+  private refuse(refusal: number, nowMs: number, pressureMPa: number): number {
+    const seq = this.sequencer;
+    seq.events.record(nowMs, EventCause.refused, seq.state, seq.state, seq.stepIndex, pressureMPa, refusal);
+    this.notice = refusalNotice(refusal);
+    this.noticeUntilMs = nowMs + NOTICE_MS;
+    return refusal;
   }
 
   /**
@@ -279,35 +438,63 @@ export class PressFirmware {
     return correcting ? Demand.track : Demand.idle;
   }
 
-  private readButtons(nowMs: number, pressureMPa: number): void {
+  /** Debounces the bench inputs and acts on their edges: e-stop, guard, Start, Stop (and its long press), Continue. */
+  private readInputs(nowMs: number, dtMs: number, pressureMPa: number): void {
     const inputs = this.board.inputs;
-    const start = inputs.startPressed;
-    const cont = inputs.continuePressed;
-    const stop = inputs.stopPressed;
-    if (start && !this.previousStart) this.startRun();
-    if (cont && !this.previousContinue) this.sequencer.continueRun(nowMs, pressureMPa);
-    if (stop && !this.previousStop) this.sequencer.abort(nowMs);
-    this.previousStart = start;
-    this.previousContinue = cont;
-    this.previousStop = stop;
+    const seq = this.sequencer;
+    this.estop.update(inputs.estop, dtMs);
+    const guard = this.guardOpen;
+    guard.update(!inputs.guardClosed, dtMs);
+    if (guard.changed) {
+      if (guard.state) {
+        if (!seq.pause(nowMs, pressureMPa, EventCause.guardOpened)) seq.events.record(nowMs, EventCause.guardOpened, seq.state, seq.state, seq.stepIndex, pressureMPa, 0);
+      } else {
+        seq.events.record(nowMs, EventCause.guardClosed, seq.state, seq.state, seq.stepIndex, pressureMPa, 0);
+      }
+    }
+    if (this.startButton.update(inputs.startPressed, dtMs) && this.startButton.changed) this.startRun(EventCause.startButton);
+    if (this.continueButton.update(inputs.continuePressed, dtMs) && this.continueButton.changed) this.continueRun(EventCause.continueButton);
+    const stop = this.stopButton;
+    stop.update(inputs.stopPressed, dtMs);
+    if (!stop.state) {
+      this.stopConsumed = false;
+    } else if (!this.stopConsumed) {
+      if (stop.changed && seq.active) {
+        seq.abort(nowMs, pressureMPa, EventCause.stopButton);
+        this.stopConsumed = true;
+      } else if (this.safety.tripped && stop.heldMs >= FAULT_RESET_HOLD_MS) {
+        this.resetFault(EventCause.faultResetButton);
+        this.stopConsumed = true;
+      }
+    }
   }
 
   private refreshPanel(nowMs: number, pressureMPa: number): void {
     const view = this.panelView;
     const seq = this.sequencer;
     const program = seq.program;
-    view.state = RUN_STATE_NAMES[seq.state];
+    const state = seq.state;
+    view.state = RUN_STATE_NAMES[state];
     view.programName = program === null ? '' : program.name;
     view.stepIndex = seq.stepIndex + 1;
     view.stepCount = program === null ? 0 : program.stepCount;
     view.stepType = program === null || seq.stepIndex < 0 ? '' : program.labels[seq.stepIndex] || program.typeNames[seq.stepIndex];
     view.pressureMPa = pressureMPa;
     view.targetMPa = seq.targetMPa;
-    view.stepTimeLeftS = seq.stepTimeLeftS(nowMs);
-    view.prompt = program !== null && seq.state === RunState.waiting ? program.prompts[seq.stepIndex] : '';
-    view.lastFault = faultName(this.safety.latchedFault);
+    view.stepTimeLeftS = state === RunState.paused ? seq.stepTimeLeftS(seq.pausedAtMs) : seq.stepTimeLeftS(nowMs);
+    const fault = this.safety.latchedFault;
+    if (nowMs < this.noticeUntilMs) view.prompt = this.notice;
+    else if (state === RunState.waiting && program !== null) view.prompt = program.prompts[seq.stepIndex];
+    else if (state === RunState.paused) view.prompt = PAUSED_PROMPT;
+    else if (fault !== FaultCode.none) view.prompt = faultPrompt(fault);
+    else if (seq.unloading) view.prompt = UNLOADING_PROMPT;
+    else view.prompt = '';
+    view.lastFault = faultLabel(fault);
     const panel = this.board.panel;
     panel.show(view);
-    panel.setStatus(seq.state); // StatusPattern numbers follow RunState
+    panel.setStatus(state); // StatusPattern numbers follow RunState
   }
 }
+
+const PAUSED_PROMPT = 'Guard open: close it, then Continue to resume or Stop to let the load down';
+const UNLOADING_PROMPT = 'Letting the load down';

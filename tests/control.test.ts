@@ -130,6 +130,9 @@ for (const loopRateHz of [50, 1000]) {
       { type: 'release', to_MPa: 0, rate_MPa_s: 20 },
     ]), { firmware: { loopRateHz } });
     assert.is(result.report?.result, 'completed');
+    // The ramp keeps its pace at every loop rate (a rate estimate over too few milliseconds once made it crawl).
+    const rampS = result.report!.steps[0].duration_s!;
+    assert.ok(rampS < 2.5 * (100 / 20), `ramp took ${rampS} s`);
     const timing = session.firmware.timing;
     assert.is(timing.nominalPeriodMs, 1000 / loopRateHz);
     assert.ok(result.ticks > loopRateHz * 10, String(result.ticks));

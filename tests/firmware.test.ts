@@ -4,6 +4,7 @@ import { createDryRunSession, dryRun, runSession } from '../host-sim/scenario';
 import type { DryRunSession } from '../host-sim/scenario';
 import { RunState } from '../src/runner/run-state';
 import { FaultCode } from '../src/safety/faults';
+import { Refusal } from '../src/runner/run-events';
 import { program } from './helpers';
 
 /** Steps the simulator until `until` is true or `maxS` of virtual time passes. */
@@ -17,7 +18,7 @@ function startedSession(steps?: unknown[], die?: { diameter_mm: number; max_pres
   assert.equal(session.errors, []);
   session.firmware.start();
   runUntil(session, () => session.sim.timeS > 0.2);
-  assert.ok(session.firmware.startRun());
+  assert.is(session.firmware.startRun(), 0);
   return session;
 }
 
@@ -70,9 +71,9 @@ test('over-pressure trips within one tick: pump off, release open, fault latched
   runUntil(session, () => false, 5);
   assert.ok(sim.plant.diePressureMPa < 1);
   assert.is(firmware.safety.latchedFault, FaultCode.overPressure);
-  assert.not.ok(firmware.startRun(), 'no new run while the fault is latched');
+  assert.is(firmware.startRun(), Refusal.faultLatched, 'no new run while the fault is latched');
   firmware.resetFault();
-  assert.ok(firmware.startRun());
+  assert.is(firmware.startRun(), 0);
 });
 
 test('e-stop faults the run and unloads the press', () => {

@@ -148,10 +148,16 @@ test('svg: an empty trace still renders', () => {
 
 const REPORT: RunReport = {
   program: 'demo',
+  program_hash: '0badf00d',
   result: 'completed',
   fault: null,
+  faults: [],
   peak_MPa: 300.04,
+  start_ms: 500,
+  end_ms: 213_000,
   run_time_s: 212.5,
+  events: [],
+  events_lost: 0,
   steps: [
     { index: 0, type: 'ramp', label: null, source: 'steps[0]', target_MPa: 300, reached_MPa: 298.5, peak_MPa: 298.5, overshoot_MPa: 0, hold_error_p99_MPa: null, duration_s: 30.89 },
     { index: 1, type: 'hold', label: 'separator', source: 'steps[1]', target_MPa: 300, reached_MPa: 299.99, peak_MPa: 300.04, overshoot_MPa: 0.04, hold_error_p99_MPa: 0.432, duration_s: 120 },

@@ -85,7 +85,10 @@ function runJob(job: Job): JobResult {
     if (session.errors.length > 0) throw new Error(session.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
     const metrics = new ControlMetrics(session);
     const result = runSession(session, { seed: job.seed, traceEveryTicks: 0, onTick: (s: DryRunSession) => metrics.sample(s) });
-    return { ...job, figures: metrics.figures(result.report?.result ?? 'invalid', result.simTimeS), error: null, wallS: (performance.now() - started) / 1000 };
+    const fault = result.report?.fault;
+    // A fault on a healthy press is a false trip of the safety supervisor: the table names it.
+    const outcome = fault ? `fault ${fault.code} ${fault.name} at ${fault.t_s.toFixed(1)} s` : (result.report?.result ?? 'invalid');
+    return { ...job, figures: metrics.figures(outcome, result.simTimeS), error: null, wallS: (performance.now() - started) / 1000 };
   } catch (error) {
     return { ...job, figures: null, error: String(error), wallS: (performance.now() - started) / 1000 };
   }
@@ -299,7 +302,8 @@ function printSummary(results: JobResult[], wallS: number, jobs: number): void {
   for (const law of [...new Set(results.map((r) => r.law))]) {
     const mine = results.filter((r) => r.law === law);
     const passing = mine.filter((r) => r.figures !== null && verdicts(r.figures).failures.length === 0).length;
-    console.log(`bench-control ${law}: ${passing}/${mine.length} runs meet every target`);
+    const faulted = mine.filter((r) => r.figures !== null && r.figures.result.startsWith('fault'));
+    console.log(`bench-control ${law}: ${passing}/${mine.length} runs meet every target; ${faulted.length} ended in a fault${faulted.length > 0 ? ` (${faulted.map((r) => `${r.plant} × ${r.program}: ${r.figures!.result}`).join('; ')})` : ''}`);
   }
   console.log(`bench-control: ${results.length} runs, ${wallS.toFixed(0)} s wall on ${jobs} workers (tolerances: overshoot 0.5 % ≥ 0.5 MPa, hold p99 ${HOLD_TOLERANCE * 100} %, settle ${SETTLE_LIMIT_S} s, ramp tracking ${RAMP_TRACK_TOLERANCE * 100} %, maintain ±${MAINTAIN_TOLERANCE * 100} % for 99.9 %)`);
 }

@@ -2,7 +2,7 @@ import type { Pump, ReleaseValve } from '../../hal/actuators';
 import type { VirtualClock } from './virtual-time';
 
 /** A leased output on virtual time: past its lease it drops to its safe level by itself. */
-class SimLeasedOutput {
+export class SimLeasedOutput {
   appliedLevel = 0;
   leaseExpiries = 0;
   private leaseEndUs = -1;
@@ -43,5 +43,12 @@ export class SimPump extends SimLeasedOutput implements Pump {
 export class SimReleaseValve extends SimLeasedOutput implements ReleaseValve {
   constructor(clock: VirtualClock, readonly fallbackLevel = 1, proportional = true) {
     super(clock, fallbackLevel, proportional);
+  }
+}
+
+/** The pump's power contactor: a relay, off unless leased on. */
+export class SimPumpPower extends SimLeasedOutput {
+  constructor(clock: VirtualClock) {
+    super(clock, 0, false);
   }
 }

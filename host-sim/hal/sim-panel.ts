@@ -25,8 +25,19 @@ export class SimPanel implements OperatorPanel {
     return this.view.prompt;
   }
 
+  /** Copies field by field: the firmware calls this from its tick, which must not allocate. */
   show(view: PanelView): void {
-    Object.assign(this.view, view);
+    const mine = this.view;
+    mine.state = view.state;
+    mine.programName = view.programName;
+    mine.stepIndex = view.stepIndex;
+    mine.stepCount = view.stepCount;
+    mine.stepType = view.stepType;
+    mine.pressureMPa = view.pressureMPa;
+    mine.targetMPa = view.targetMPa;
+    mine.stepTimeLeftS = view.stepTimeLeftS;
+    mine.prompt = view.prompt;
+    mine.lastFault = view.lastFault;
     this.refreshes++;
   }
 

@@ -35,6 +35,12 @@ export class VirtualTicker implements Ticker {
     };
   }
 
+  /** Stops every repeater (the chip resets or loses power). */
+  cancelAll(): void {
+    for (let i = 0; i < this.repeaters.length; i++) this.repeaters[i].active = false;
+    this.repeaters.length = 0;
+  }
+
   /** Earliest due time of any active repeater (Infinity when none). */
   nextDueUs(): number {
     let next = Infinity;

@@ -42,6 +42,8 @@ export class PressPlant {
   reliefVolumeM3 = 0;
   seatingLossM3 = 0;
 
+  /** The pump motor has power (its contactor closed, the e-stop chain intact). */
+  pumpPowered = true;
   // Faults injected by the simulator.
   pumpFailed = false;
   pumpStuckOn = false;
@@ -83,7 +85,7 @@ export class PressPlant {
 
   /** True when nothing drives the plant: pump stopped, valve shut, ram at rest. Slow dynamics only. */
   get quiescent(): boolean {
-    return this.pumpSpeed < 1e-6 && this.releaseOpening < 1e-6 && !this.pumpStuckOn && this.burstOrificeCoef === 0;
+    return this.pumpSpeed < 1e-6 && this.releaseOpening < 1e-6 && !(this.pumpStuckOn && this.pumpPowered) && this.burstOrificeCoef === 0;
   }
 
   /**
@@ -107,7 +109,8 @@ export class PressPlant {
   /** Advances the plant by dtS with the given actuator commands (0..1). */
   step(dtS: number, pumpCommand: number, releaseCommand: number): void {
     const pr = this.press;
-    const pumpTarget = this.pumpStuckOn ? 1 : pumpCommand;
+    // A stuck relay or driver runs the pump whatever the command, but not without power.
+    const pumpTarget = !this.pumpPowered ? 0 : this.pumpStuckOn ? 1 : pumpCommand;
     const releaseTarget = this.releaseStuckClosed ? 0 : releaseCommand;
     this.pumpSpeed += (pumpTarget - this.pumpSpeed) * (dtS / (pr.pumpTimeConstantS + dtS));
     this.releaseOpening += (releaseTarget - this.releaseOpening) * (dtS / (pr.releaseTimeConstantS + dtS));

@@ -44,8 +44,13 @@ export const DEFAULT_TUNING: ControllerTuning = {
   estimatorRiseWeight: 0.3,
 };
 
-/** Window of the pressure-rate estimate, in ticks. */
-const RATE_WINDOW = 5;
+/**
+ * Window of the pressure-rate estimate: this many ticks, or this long when more ticks. A
+ * window of a few milliseconds at a fast loop differentiates the converter's noise into a
+ * rate noise the asymmetric gain estimator reads as a stiffer plant, and the press crawls.
+ */
+const RATE_WINDOW_TICKS = 5;
+const RATE_WINDOW_S = 0.05;
 /** Below this command the actuator is treated as idle by the estimator. */
 const MIN_ESTIMATION_LEVEL = 0.02;
 /** Time constant of the gain search while the setpoint is governed, s. */
@@ -68,15 +73,25 @@ export class PressureController implements PressureLaw {
   /** Highest pump gain learnt in this run (the plant at its stiffest), MPa/s per unit. */
   stiffestPumpGain = 0;
 
-  private readonly pressureHistory = new Float64Array(RATE_WINDOW + 1);
-  private readonly pumpModelHistory = new Float64Array(RATE_WINDOW + 1);
-  private readonly releaseModelHistory = new Float64Array(RATE_WINDOW + 1);
+  /** Ticks in the rate window. */
+  readonly rateWindow: number;
+  private readonly pressureHistory: Float64Array;
+  private readonly pumpModelHistory: Float64Array;
+  private readonly releaseModelHistory: Float64Array;
   private historyIndex = 0;
   private historyCount = 0;
   private pumpModel = 0;
   private releaseModel = 0;
 
-  constructor(public tuning: ControllerTuning) {
+  constructor(
+    public tuning: ControllerTuning,
+    loopRateHz = 100,
+  ) {
+    const windowTicks = Math.round(RATE_WINDOW_S * loopRateHz);
+    this.rateWindow = windowTicks > RATE_WINDOW_TICKS ? windowTicks : RATE_WINDOW_TICKS;
+    this.pressureHistory = new Float64Array(this.rateWindow + 1);
+    this.pumpModelHistory = new Float64Array(this.rateWindow + 1);
+    this.releaseModelHistory = new Float64Array(this.rateWindow + 1);
     this.pumpGain = tuning.initialPumpGain;
     this.releaseGain = tuning.initialReleaseGain;
   }
@@ -200,22 +215,23 @@ export class PressureController implements PressureLaw {
     this.pressureHistory[i] = pressureMPa;
     this.pumpModelHistory[i] = this.pumpModel;
     this.releaseModelHistory[i] = this.releaseModel;
-    this.historyIndex = i === RATE_WINDOW ? 0 : i + 1;
-    if (this.historyCount <= RATE_WINDOW) {
+    const window = this.rateWindow;
+    this.historyIndex = i === window ? 0 : i + 1;
+    if (this.historyCount <= window) {
       this.historyCount++;
       return;
     }
     // The oldest entry is the one the index now points at.
     const oldest = this.historyIndex;
-    this.measuredRateMPaPerS = (pressureMPa - this.pressureHistory[oldest]) / (RATE_WINDOW * dtS);
+    this.measuredRateMPaPerS = (pressureMPa - this.pressureHistory[oldest]) / (window * dtS);
     let pumpMean = 0;
     let releaseMean = 0;
-    for (let k = 0; k <= RATE_WINDOW; k++) {
+    for (let k = 0; k <= window; k++) {
       pumpMean += this.pumpModelHistory[k];
       releaseMean += this.releaseModelHistory[k];
     }
-    pumpMean /= RATE_WINDOW + 1;
-    releaseMean /= RATE_WINDOW + 1;
+    pumpMean /= window + 1;
+    releaseMean /= window + 1;
 
     if (pumpMean > MIN_ESTIMATION_LEVEL && releaseMean < MIN_ESTIMATION_LEVEL * 0.1 && this.measuredRateMPaPerS > 0) {
       const observed = this.measuredRateMPaPerS / pumpMean;

@@ -61,6 +61,11 @@ export class LoopTiming {
     return bin < 0 || bin === JITTER_BINS ? this.maxJitterMs : (bin + 1) * JITTER_BIN_MS;
   }
 
+  /** Forgets the last tick's time: the next tick counts as the first (after a deliberate stall, e.g. a flash erase). */
+  restart(): void {
+    this.lastTickMs = NaN;
+  }
+
   /** Clears the statistics (the protocol's "reset statistics"); the tick count goes on. */
   resetStatistics(): void {
     this.overruns = 0;

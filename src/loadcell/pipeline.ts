@@ -102,6 +102,7 @@ export class LoadCellPipeline {
     else if (plausibility.stuck) this.fault = SensorFault.stuck;
     else if (jumped) this.fault = SensorFault.implausibleSlope;
     else if (!plausibility.inRange(this.forceKN)) this.fault = SensorFault.outOfRange;
+    else if (plausibility.noisy) this.fault = SensorFault.noisy;
     else this.fault = SensorFault.none;
   }
 }

@@ -22,6 +22,12 @@ export interface LoadCellPlausibilityConfig {
   stuckConversions: number;
   /** ...but never fewer than this long's worth at the sample rate, ms. Default 250. */
   stuckMinMs: number;
+  /**
+   * Noise (rms per conversion) above which the reading is not trusted, kN. Default 0.02 % of
+   * capacity, about 3× the noisiest healthy converter setting; a calibration that measured the
+   * cell's own noise should set 8× that.
+   */
+  noiseLimitKN: number;
 }
 
 const BELOW_ZERO_FRACTION = 0.02;
@@ -30,6 +36,19 @@ const RATE_CAPACITIES_PER_S = 2;
 const STEP_FRACTION = 0.05;
 const DEFAULT_STUCK_CONVERSIONS = 50;
 const DEFAULT_STUCK_MIN_MS = 250;
+const NOISE_LIMIT_FRACTION = 0.0002;
+/** The noise estimate averages over this many conversions, or one second's worth when more. */
+const NOISE_MIN_CONVERSIONS = 64;
+/**
+ * A conversion zig-zags when its two first differences have opposite signs and their product
+ * passes twice the square of the noise limit (the variance of a first difference of noise at
+ * the limit). The reading is noisy when more than NOISY_FRACTION of the window zig-zags:
+ * white noise at 2.5× the limit does so 50 % of the time, at 1.5× 36 %, at the limit 20 %,
+ * at an eighth of it never. A press only zig-zags that way through noise: a ramp, a
+ * stick-slip staircase or a glitch (a few conversions) do not, even seen by a 10 SPS converter.
+ */
+const ZIGZAG_VARIANCES = 2;
+const NOISY_FRACTION = 0.35;
 
 /**
  * Plausibility of the raw conversions and of the force: stuck (counts repeat exactly), out of
@@ -44,14 +63,21 @@ export class LoadCellPlausibility {
   stuckLimit = DEFAULT_STUCK_CONVERSIONS;
   /** Length of the current run of identical conversions (1 right after a change, 0 before the first). */
   sameCountsRun = 0;
+  noiseLimitKN = Infinity;
+  /** Fraction of recent conversions that zig-zagged beyond the noise limit (docs/load-cell.md). */
+  noisyFraction = 0;
   private lastCounts = 0;
   private lastTimeMs = 0;
+  private beforeLastCounts = 0;
+  private differences = 0;
+  private readonly noiseWeight: number;
 
   constructor(
     readonly sampleRateSps: number,
     config: Partial<LoadCellPlausibilityConfig> = {},
   ) {
     if (!(sampleRateSps > 0) || sampleRateSps === Infinity) throw new RangeError(`load-cell plausibility: sampleRateSps must be a finite number above 0, got ${sampleRateSps}`);
+    this.noiseWeight = 1 / (sampleRateSps > NOISE_MIN_CONVERSIONS ? sampleRateSps : NOISE_MIN_CONVERSIONS);
     this.configure(config);
   }
 
@@ -67,12 +93,15 @@ export class LoadCellPlausibility {
     const maxStepKN = config.maxStepKN ?? STEP_FRACTION * capacityKN;
     const stuckConversions = config.stuckConversions ?? DEFAULT_STUCK_CONVERSIONS;
     const stuckMinMs = config.stuckMinMs ?? DEFAULT_STUCK_MIN_MS;
+    const noiseLimitKN = config.noiseLimitKN ?? NOISE_LIMIT_FRACTION * capacityKN;
     if (!(safeOverloadKN >= capacityKN)) throw new RangeError(`load-cell plausibility: safeOverloadKN ${safeOverloadKN} is below capacityKN ${capacityKN}`);
     if (!(rangeLowKN < rangeHighKN)) throw new RangeError(`load-cell plausibility: rangeLowKN ${rangeLowKN} must be below rangeHighKN ${rangeHighKN}`);
     if (!(maxRateKNPerS > 0)) throw new RangeError(`load-cell plausibility: maxRateKNPerS must be above 0, got ${maxRateKNPerS}`);
     if (!(maxStepKN >= 0)) throw new RangeError(`load-cell plausibility: maxStepKN must be ≥ 0, got ${maxStepKN}`);
     if (!(Number.isInteger(stuckConversions) && stuckConversions >= 2)) throw new RangeError(`load-cell plausibility: stuckConversions must be a whole number ≥ 2, got ${stuckConversions}`);
     if (!(stuckMinMs >= 0) || stuckMinMs === Infinity) throw new RangeError(`load-cell plausibility: stuckMinMs must be finite and ≥ 0, got ${stuckMinMs}`);
+    if (!(noiseLimitKN > 0)) throw new RangeError(`load-cell plausibility: noiseLimitKN must be above 0, got ${noiseLimitKN}`);
+    this.noiseLimitKN = noiseLimitKN;
     this.rangeLowKN = rangeLowKN;
     this.rangeHighKN = rangeHighKN;
     this.maxRateKNPerS = maxRateKNPerS;
@@ -84,6 +113,8 @@ export class LoadCellPlausibility {
   /** Forgets the previous conversion (after the converter restarts). */
   reset(): void {
     this.sameCountsRun = 0;
+    this.differences = 0;
+    this.noisyFraction = 0;
   }
 
   /**
@@ -94,6 +125,16 @@ export class LoadCellPlausibility {
     const run = this.sameCountsRun;
     const previousCounts = this.lastCounts;
     const previousMs = this.lastTimeMs;
+    const kNPerCountAbs = kNPerCount < 0 ? -kNPerCount : kNPerCount;
+    if (run > 0) {
+      if (this.differences > 0) {
+        const limitCounts = this.noiseLimitKN / kNPerCountAbs;
+        const zigzag = (counts - previousCounts) * (previousCounts - this.beforeLastCounts) < -ZIGZAG_VARIANCES * limitCounts * limitCounts ? 1 : 0;
+        this.noisyFraction += (zigzag - this.noisyFraction) * this.noiseWeight;
+      }
+      this.differences++;
+    }
+    this.beforeLastCounts = previousCounts;
     this.lastCounts = counts;
     this.lastTimeMs = timeMs;
     if (run === 0) {
@@ -107,11 +148,16 @@ export class LoadCellPlausibility {
     this.sameCountsRun = 1;
     const deltaCounts = counts > previousCounts ? counts - previousCounts : previousCounts - counts;
     // NaN (an unlimited rate over Δt = 0) compares false: no fault.
-    return deltaCounts * (kNPerCount < 0 ? -kNPerCount : kNPerCount) > this.maxStepKN + this.maxRateKNPerS * (timeMs - previousMs) * 0.001;
+    return deltaCounts * kNPerCountAbs > this.maxStepKN + this.maxRateKNPerS * (timeMs - previousMs) * 0.001;
   }
 
   get stuck(): boolean {
     return this.sameCountsRun >= this.stuckLimit;
+  }
+
+  /** Most recent conversions are noisier than the limit (judged once the window has filled). */
+  get noisy(): boolean {
+    return this.differences * this.noiseWeight >= 1 && this.noisyFraction > NOISY_FRACTION;
   }
 
   inRange(forceKN: number): boolean {

@@ -10,4 +10,6 @@ export const SensorFault = {
   outOfRange: 5,
   /** Two consecutive conversions differ by more than the hydraulics can change the force. */
   implausibleSlope: 6,
+  /** The conversion-to-conversion noise is far above what the cell showed when calibrated. */
+  noisy: 7,
 } as const;

@@ -23,6 +23,20 @@ export function defaultRampBandMPa(targetMPa: number): number {
 
 /** Approach rate of a maintain step that names none: gentle, for soft metal layers. */
 export const DEFAULT_MAINTAIN_RATE_MPA_PER_S = 1;
+/** Release rate after Stop or a fault that unloads, when the program has no release step. */
+export const DEFAULT_UNLOAD_RATE_MPA_PER_S = 5;
+/**
+ * A step's hard trip level lies above the highest pressure it asks for (the target, or the
+ * level a release starts from) and its band by the largest of: three bands, 5 % of that
+ * pressure, 1 % of the ceiling (what a ram's seal friction can leave on the sample after a
+ * release), 2 MPa. Far outside anything the loop does while in control; reached only by a
+ * runaway the other checks have not named yet.
+ */
+const STEP_LIMIT_BANDS = 3;
+const STEP_LIMIT_FRACTION = 0.05;
+const STEP_LIMIT_CEILING_FRACTION = 0.01;
+const STEP_LIMIT_MIN_MPA = 2;
+
 /** Run-log interval of a maintain step that names none. */
 export const DEFAULT_LOG_INTERVAL_S = 10;
 
@@ -38,6 +52,10 @@ export interface CompiledProgram {
   readonly dieRatingMPa: number;
   /** Lowest of die rating and force limit, expressed as pressure on this die. */
   readonly ceilingMPa: number;
+  /** Rate of the controlled release after Stop or an unloading fault: the program's slowest release. */
+  readonly unloadRateMPaPerS: number;
+  /** Hard trip level of each step (STEP_LIMIT_*), never above the ceiling. */
+  readonly limitMPa: Float64Array;
   readonly kind: Uint8Array;
   /** Pressure the step drives to (ramp, release), holds (hold, maintain) or sits at (prompt, wait). */
   readonly targetMPa: Float64Array;
@@ -71,6 +89,8 @@ export function compileProgram(program: Program, deviceMaxForceKN: number): Comp
     dieAreaMm2: areaMm2,
     dieRatingMPa: die.max_pressure_MPa,
     ceilingMPa: Math.min(die.max_pressure_MPa, forceKNToPressureMPa(forceLimitKN, areaMm2)),
+    unloadRateMPaPerS: DEFAULT_UNLOAD_RATE_MPA_PER_S,
+    limitMPa: new Float64Array(n),
     kind: new Uint8Array(n),
     targetMPa: new Float64Array(n),
     rateMPaPerS: new Float64Array(n),
@@ -95,6 +115,7 @@ export function compileProgram(program: Program, deviceMaxForceKN: number): Comp
         for (let pass = 0; pass < step.count; pass++) emit(step.steps, `${stepPath}.steps`);
         return;
       }
+      const levelBeforeMPa = levelMPa;
       compiled.sourcePaths[i] = stepPath;
       compiled.typeNames[i] = step.type;
       compiled.labels[i] = step.label ?? '';
@@ -135,9 +156,14 @@ export function compileProgram(program: Program, deviceMaxForceKN: number): Comp
           compiled.rateMPaPerS[i] = step.rate_MPa_s !== undefined || step.rate_kN_s !== undefined ? mpa(step.rate_MPa_s, step.rate_kN_s) : DEFAULT_MAINTAIN_RATE_MPA_PER_S;
           break;
       }
+      const highestMPa = Math.max(levelBeforeMPa, compiled.targetMPa[i]);
+      const marginMPa = Math.max(STEP_LIMIT_BANDS * compiled.bandMPa[i], STEP_LIMIT_FRACTION * highestMPa, STEP_LIMIT_CEILING_FRACTION * compiled.ceilingMPa, STEP_LIMIT_MIN_MPA);
+      compiled.limitMPa[i] = Math.min(compiled.ceilingMPa, highestMPa + compiled.bandMPa[i] + marginMPa);
       i++;
     });
   };
   emit(program.steps, 'steps');
-  return compiled;
+  let slowestReleaseMPaPerS = Infinity;
+  for (let k = 0; k < n; k++) if (compiled.kind[k] === StepKind.release) slowestReleaseMPaPerS = Math.min(slowestReleaseMPaPerS, compiled.rateMPaPerS[k]);
+  return slowestReleaseMPaPerS === Infinity ? compiled : { ...compiled, unloadRateMPaPerS: slowestReleaseMPaPerS };
 }

@@ -2,7 +2,9 @@ import type { CompiledProgram } from '../programs/compile';
 import { StepKind } from '../programs/compile';
 import { faultMessage, faultName } from '../safety/faults';
 import type { Sequencer } from './sequencer';
-import { RunState } from './run-state';
+import { RUN_STATE_NAMES, RunState } from './run-state';
+import type { RunEvent } from './run-events';
+import { EVENT_CAUSE_NAMES, EventCause } from './run-events';
 
 export interface StepReport {
   index: number;
@@ -23,14 +25,35 @@ export interface StepReport {
   duration_s: number | null;
 }
 
+export interface FaultReport {
+  code: number;
+  name: string;
+  message: string;
+  /** Seconds from the start of the run. */
+  t_s: number;
+}
+
 export interface RunReport {
   program: string;
+  /** CRC-32 of the program's stored form, 8 hex digits: which exact program ran. */
+  program_hash: string;
   result: 'completed' | 'aborted' | 'fault' | 'not-finished';
-  fault: null | { code: number; name: string; message: string; t_s: number };
+  /** The fault that ended the run (the latched one). */
+  fault: null | FaultReport;
+  /** Every fault raised from the start of the run on, in order. */
+  faults: FaultReport[];
+  /** Highest pressure visited during the run. */
   peak_MPa: number;
+  /** Device uptime at the start and end of the run, ms (end null while it is still going). */
+  start_ms: number;
+  end_ms: number | null;
   /** Start to end of the run; null while it is still going. */
   run_time_s: number | null;
   steps: StepReport[];
+  /** Every transition and refused action from the start of the run on. */
+  events: RunEvent[];
+  /** Events of this run the ring overwrote before the report was made. */
+  events_lost: number;
 }
 
 const RESULT_NAMES: Record<number, RunReport['result']> = {
@@ -40,7 +63,7 @@ const RESULT_NAMES: Record<number, RunReport['result']> = {
 };
 
 /** Builds the run report from the sequencer's typed-array statistics (after the run, not per tick). */
-export function buildRunReport(sequencer: Sequencer, faultCode: number, faultTimeMs: number): RunReport {
+export function buildRunReport(sequencer: Sequencer, faultCode: number, faultTimeMs: number, programHash: number): RunReport {
   const program = sequencer.program as CompiledProgram;
   const stats = sequencer.stats;
   const steps: StepReport[] = [];
@@ -65,12 +88,29 @@ export function buildRunReport(sequencer: Sequencer, faultCode: number, faultTim
       duration_s: stats.endS[i] - stats.startS[i],
     });
   }
+  const events = sequencer.events;
+  const runEvents = events.list(sequencer.runFirstEvent, RUN_STATE_NAMES);
+  const faults: FaultReport[] = [];
+  for (let n = 0; n < runEvents.length; n++) {
+    if (runEvents[n].cause === EVENT_CAUSE_NAMES[EventCause.fault]) faults.push(faultReport(runEvents[n].detail, runEvents[n].t_ms, sequencer.runStartMs));
+  }
+  const lostBefore = events.count - events.capacity - sequencer.runFirstEvent;
   return {
     program: program.name,
-    result: RESULT_NAMES[sequencer.state] ?? 'not-finished',
-    fault: faultCode === 0 ? null : { code: faultCode, name: faultName(faultCode), message: faultMessage(faultCode), t_s: (faultTimeMs - sequencer.runStartMs) / 1000 },
+    program_hash: programHash.toString(16).padStart(8, '0'),
+    result: sequencer.active ? 'not-finished' : (RESULT_NAMES[sequencer.runResult] ?? 'not-finished'),
+    fault: faultCode === 0 ? null : faultReport(faultCode, faultTimeMs, sequencer.runStartMs),
+    faults,
     peak_MPa: sequencer.peakMPa,
+    start_ms: sequencer.runStartMs,
+    end_ms: sequencer.active ? null : sequencer.runEndMs,
     run_time_s: sequencer.active ? null : (sequencer.runEndMs - sequencer.runStartMs) / 1000,
     steps,
+    events: runEvents,
+    events_lost: lostBefore > 0 ? lostBefore : 0,
   };
+}
+
+function faultReport(code: number, timeMs: number, runStartMs: number): FaultReport {
+  return { code, name: faultName(code), message: faultMessage(code), t_s: (timeMs - runStartMs) / 1000 };
 }

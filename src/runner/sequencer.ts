@@ -1,6 +1,7 @@
 import type { CompiledProgram } from '../programs/compile';
 import { HoldMode, StepKind } from '../programs/compile';
 import { Demand, RunState } from './run-state';
+import { EventCause, RunEvents } from './run-events';
 import { StepStats } from './step-stats';
 
 /** Rate used to settle the setpoint onto a hold or prompt level, MPa/s. */
@@ -14,15 +15,43 @@ const READY_RATE_FRACTION_PER_S = 0.002;
 const READY_MIN_RATE_MPA_PER_S = 0.02;
 const READY_TIMEOUT_MS = 10_000;
 /** A release to this pressure or less ends with the release valve wide open. */
-const ZERO_LEVEL_MPA = 0.5;
+export const ZERO_LEVEL_MPA = 0.5;
+/**
+ * A ramp or a maintain step's approach that has not come one band closer to its target for
+ * this long has stalled (STEP_TIMEOUT). Progress, not total time, is judged: a press with
+ * sticky seals may crawl at a fifth of the programmed rate and still arrive.
+ */
+const STEP_STALL_MS = 60_000;
+/**
+ * A release to zero that has not come one band closer for this long ends: with the valve
+ * wide open, what is left is held by the ram's seal friction against its return spring, a
+ * few MPa the report shows as the step's end pressure. (A valve that does not open while the
+ * press is loaded is RELEASE_BLOCKED, long before.)
+ */
+const RELEASE_STALL_MS = 30_000;
+/** Events the ring keeps: enough for a run of maxRunSteps steps with its prompts and pauses. */
+const EVENT_CAPACITY = 1024;
 
 /**
  * Walks a compiled program step by step. Steps advance on measurement ("null pacing"): a
  * ramp ends when the measured pressure enters its band, a release when it falls to its
- * level, a hold when its time is up, a prompt when the operator presses Continue.
+ * level, a hold when its time is up, a prompt when the operator presses Continue. Every
+ * change of state or step is an event with its time and cause. After Stop, and after a
+ * fault that unloads, the load comes down at the program's release rate.
  */
 export class Sequencer {
   state: number = RunState.idle;
+  readonly events = new RunEvents(EVENT_CAPACITY);
+  /** Number of the first event of the current (or last) run. */
+  runFirstEvent = 0;
+  /** Letting the load down at unloadRateMPaPerS after Stop or an unloading fault. */
+  unloading = false;
+  /** The step must have come closer to its target by then (ms), or it has stalled; Infinity for steps without a deadline. */
+  deadlineMs = Infinity;
+  /** Closest the step has come to its target, MPa. */
+  private bestDistanceMPa = Infinity;
+  /** When the run was paused, ms. */
+  pausedAtMs = 0;
   program: CompiledProgram | null = null;
   stats: StepStats | null = null;
   stepIndex = -1;
@@ -34,6 +63,8 @@ export class Sequencer {
   arrivedMs = -1;
   runStartMs = 0;
   runEndMs = 0;
+  /** The state the last run ended in (COMPLETE, ABORTED, FAULT); idle while none has ended. */
+  runResult: number = RunState.idle;
   peakMPa = 0;
   /** This tick's demand on the controller. */
   demand: number = Demand.idle;
@@ -41,52 +72,113 @@ export class Sequencer {
   rateMPaPerS = 0;
   bandMPa = 0;
 
-  load(program: CompiledProgram): void {
+  /** Takes a program; not while a run is in progress (the caller checks). */
+  load(program: CompiledProgram, nowMs: number): void {
     this.program = program;
     this.stats = new StepStats(program.stepCount);
-    this.state = RunState.idle;
     this.stepIndex = -1;
+    this.unloading = false;
+    const from = this.state;
+    if (from === RunState.complete || from === RunState.aborted) this.state = RunState.idle;
+    this.events.record(nowMs, EventCause.programSelected, from, this.state, -1, 0, 0);
   }
 
   get active(): boolean {
     return this.state === RunState.running || this.state === RunState.waiting || this.state === RunState.paused;
   }
 
-  start(nowMs: number, pressureMPa: number): boolean {
+  /** Records a state change (or a step change within a state) as an event. */
+  private transition(to: number, cause: number, nowMs: number, pressureMPa: number, detail: number): void {
+    this.events.record(nowMs, cause, this.state, to, this.stepIndex, pressureMPa, detail);
+    this.state = to;
+  }
+
+  /** Starts the loaded program; the caller has checked the interlocks. */
+  start(nowMs: number, pressureMPa: number, cause: number): boolean {
     const program = this.program;
-    if (program === null || this.active) return false;
-    if (this.state !== RunState.idle) this.stats = new StepStats(program.stepCount);
+    if (program === null || this.active || this.state === RunState.fault) return false;
+    if (this.stats === null || this.stats.started[0] === 1) this.stats = new StepStats(program.stepCount);
     this.runStartMs = nowMs;
+    this.runEndMs = nowMs;
+    this.runResult = RunState.idle;
     this.peakMPa = pressureMPa;
-    this.state = RunState.running;
+    this.unloading = false;
+    this.runFirstEvent = this.events.count;
+    this.stepIndex = -1;
+    this.transition(RunState.running, cause, nowMs, pressureMPa, 0);
     this.enterStep(0, nowMs, pressureMPa);
     return true;
   }
 
-  /** Operator answered a prompt. */
-  continueRun(nowMs: number, pressureMPa: number): boolean {
-    if (this.state !== RunState.waiting) return false;
-    this.state = RunState.running;
-    this.enterStep(this.stepIndex + 1, nowMs, pressureMPa);
+  /** Answers a prompt (next step), or resumes a paused run where it stopped. */
+  continueRun(nowMs: number, pressureMPa: number, cause: number): boolean {
+    if (this.state === RunState.waiting) {
+      this.transition(RunState.running, cause, nowMs, pressureMPa, 0);
+      this.advance(nowMs, pressureMPa);
+      return true;
+    }
+    if (this.state === RunState.paused) {
+      // The step's clocks stand still while paused: a hold or wait serves only its remaining time.
+      const pausedMs = nowMs - this.pausedAtMs;
+      this.stepStartMs += pausedMs;
+      if (this.arrivedMs >= 0) this.arrivedMs += pausedMs;
+      this.deadlineMs += pausedMs;
+      this.transition(RunState.running, cause, nowMs, pressureMPa, 0);
+      return true;
+    }
+    return false;
+  }
+
+  /** Guard opened: a running step stops where it is (pump off, load kept) until Continue. */
+  pause(nowMs: number, pressureMPa: number, cause: number): boolean {
+    if (this.state !== RunState.running) return false;
+    this.pausedAtMs = nowMs;
+    this.transition(RunState.paused, cause, nowMs, pressureMPa, 0);
+    this.setRestingDemand();
     return true;
   }
 
-  abort(nowMs: number): void {
-    if (!this.active) return;
-    this.finish(RunState.aborted, nowMs);
+  /** Stop: the run ends ABORTED and the load comes down at the program's release rate. */
+  abort(nowMs: number, pressureMPa: number, cause: number): boolean {
+    if (!this.active) return false;
+    this.finish(RunState.aborted, cause, nowMs, pressureMPa, 0);
+    this.unloading = pressureMPa > ZERO_LEVEL_MPA;
+    this.setRestingDemand();
+    return true;
   }
 
-  fault(nowMs: number): void {
+  /** A latched fault ends the run; `unload` lets the load down under control instead of dumping it. */
+  fault(nowMs: number, pressureMPa: number, code: number, unload: boolean): void {
     if (this.state === RunState.fault) return;
-    if (this.active) this.finish(RunState.fault, nowMs);
-    else this.state = RunState.fault;
+    if (this.active) this.finish(RunState.fault, EventCause.fault, nowMs, pressureMPa, code);
+    else this.transition(RunState.fault, EventCause.fault, nowMs, pressureMPa, code);
+    this.unloading = unload && pressureMPa > ZERO_LEVEL_MPA;
+    this.setRestingDemand();
+  }
+
+  /** The latched fault was cleared: back to IDLE, the program still selected, nothing started. */
+  resetFault(nowMs: number, pressureMPa: number, cause: number): void {
+    if (this.state !== RunState.fault) return;
+    this.unloading = false;
+    this.transition(RunState.idle, cause, nowMs, pressureMPa, 0);
+    this.setRestingDemand();
+  }
+
+  /** Whether a ramp or a maintain step's approach has stalled (a release to zero ends instead). */
+  overdue(nowMs: number): boolean {
+    return this.state === RunState.running && nowMs > this.deadlineMs;
   }
 
   /** Called every tick with the measured pressure and its settled rate; sets demand, target, rate. */
   update(nowMs: number, pressureMPa: number, settledRateMPaPerS: number): void {
     if (pressureMPa > this.peakMPa && this.active) this.peakMPa = pressureMPa;
     const program = this.program;
-    if (program === null || !this.active) {
+    if (this.unloading && pressureMPa <= ZERO_LEVEL_MPA) {
+      this.unloading = false;
+      this.events.record(nowMs, EventCause.unloaded, this.state, this.state, -1, pressureMPa, 0);
+    }
+    if (program === null || (this.state !== RunState.running && this.state !== RunState.waiting)) {
+      if (this.state === RunState.paused) (this.stats as StepStats).sample((nowMs - this.runStartMs) / 1000, pressureMPa, this.targetMPa);
       this.setRestingDemand();
       return;
     }
@@ -101,6 +193,7 @@ export class Sequencer {
       case StepKind.ramp:
         this.demand = Demand.track;
         this.rateMPaPerS = program.rateMPaPerS[i];
+        this.noteProgress(nowMs, target - pressureMPa, STEP_STALL_MS);
         if (pressureMPa >= target - this.bandMPa) this.advance(nowMs, pressureMPa);
         break;
       case StepKind.hold:
@@ -117,11 +210,17 @@ export class Sequencer {
       case StepKind.release:
         this.demand = Demand.track;
         this.rateMPaPerS = program.rateMPaPerS[i];
-        if (target <= ZERO_LEVEL_MPA && this.reachedZero(pressureMPa)) this.demand = Demand.dump;
+        if (target <= ZERO_LEVEL_MPA) {
+          if (this.reachedZero(pressureMPa)) this.demand = Demand.dump;
+          this.noteProgress(nowMs, pressureMPa - target, RELEASE_STALL_MS);
+          if (nowMs > this.deadlineMs) {
+            this.advance(nowMs, pressureMPa);
+            break;
+          }
+        }
         if (pressureMPa <= target + this.bandMPa) this.advance(nowMs, pressureMPa);
         break;
       case StepKind.prompt:
-        this.state = RunState.waiting;
         this.demand = target <= ZERO_LEVEL_MPA ? Demand.dump : Demand.track;
         this.rateMPaPerS = HOLD_SETTLE_RATE_MPA_PER_S;
         break;
@@ -135,8 +234,10 @@ export class Sequencer {
         this.rateMPaPerS = program.rateMPaPerS[i];
         if (this.arrivedMs < 0) {
           this.demand = Demand.track;
+          this.noteProgress(nowMs, target > pressureMPa ? target - pressureMPa : pressureMPa - target, STEP_STALL_MS);
           if (pressureMPa >= target - this.bandMPa && pressureMPa <= target + this.bandMPa) {
             this.arrivedMs = nowMs;
+            this.deadlineMs = Infinity;
             stats.trackErrorFromNow();
           }
         } else {
@@ -160,6 +261,14 @@ export class Sequencer {
     return left > 0 ? left : 0;
   }
 
+  /** Moves the stall deadline on whenever the step has come a band closer to its target. */
+  private noteProgress(nowMs: number, distanceMPa: number, stallMs: number): void {
+    if (distanceMPa <= this.bestDistanceMPa - this.bandMPa) {
+      this.bestDistanceMPa = distanceMPa;
+      this.deadlineMs = nowMs + stallMs;
+    }
+  }
+
   private reachedZero(pressureMPa: number): boolean {
     return pressureMPa <= ZERO_LEVEL_MPA;
   }
@@ -167,9 +276,10 @@ export class Sequencer {
   private advance(nowMs: number, pressureMPa: number): void {
     const next = this.stepIndex + 1;
     if (next >= (this.program as CompiledProgram).stepCount) {
-      this.finish(RunState.complete, nowMs);
+      this.finish(RunState.complete, EventCause.completed, nowMs, pressureMPa, 0);
       return;
     }
+    this.events.record(nowMs, EventCause.stepDone, this.state, this.state, this.stepIndex, pressureMPa, 0);
     this.enterStep(next, nowMs, pressureMPa);
   }
 
@@ -180,24 +290,40 @@ export class Sequencer {
     this.stepStartMs = nowMs;
     this.arrivedMs = -1;
     const program = this.program as CompiledProgram;
-    stats.begin(index, (nowMs - this.runStartMs) / 1000, pressureMPa, program.kind[index] === StepKind.hold);
+    const kind = program.kind[index];
+    stats.begin(index, (nowMs - this.runStartMs) / 1000, pressureMPa, kind === StepKind.hold);
+    this.targetMPa = program.targetMPa[index];
+    this.bestDistanceMPa = Infinity;
+    this.deadlineMs = Infinity;
+    if (kind === StepKind.prompt) this.transition(RunState.waiting, EventCause.prompt, nowMs, pressureMPa, 0);
   }
 
-  private finish(state: number, nowMs: number): void {
+  private finish(state: number, cause: number, nowMs: number, pressureMPa: number, detail: number): void {
     (this.stats as StepStats).end();
-    this.state = state;
     this.runEndMs = nowMs;
+    this.runResult = state;
+    this.deadlineMs = Infinity;
+    this.transition(state, cause, nowMs, pressureMPa, detail);
     this.setRestingDemand();
   }
 
   /**
    * Outside a run the release stays open, except after a program that completed at
    * pressure (a stack-pressure fixture): then pump off and release closed keep the load.
+   * A paused run keeps its load too. While unloading, the load comes down at the program's
+   * release rate.
    */
   private setRestingDemand(): void {
     const program = this.program;
+    if (this.unloading && program !== null) {
+      this.demand = Demand.track;
+      this.targetMPa = 0;
+      this.bandMPa = ZERO_LEVEL_MPA;
+      this.rateMPaPerS = program.unloadRateMPaPerS;
+      return;
+    }
     this.rateMPaPerS = 0;
-    const keepsLoad = this.state === RunState.complete && program !== null && program.targetMPa[program.stepCount - 1] > ZERO_LEVEL_MPA;
+    const keepsLoad = this.state === RunState.paused || (this.state === RunState.complete && program !== null && program.targetMPa[program.stepCount - 1] > ZERO_LEVEL_MPA);
     this.demand = keepsLoad ? Demand.idle : Demand.dump;
   }
 }

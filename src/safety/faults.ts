@@ -3,45 +3,95 @@ export const FaultCode = {
   none: 0,
   overPressure: 101,
   overForce: 102,
+  overStepLimit: 103,
   sensorAdcError: 201,
   sensorStale: 202,
   sensorSaturated: 203,
   sensorStuck: 204,
   sensorOutOfRange: 205,
   sensorSlope: 206,
+  sensorNoisy: 207,
   emergencyStop: 301,
+  pumpNoRise: 401,
+  riseWithPumpOff: 402,
+  pressureDrop: 403,
+  releaseBlocked: 404,
+  loopStall: 501,
+  watchdogReset: 502,
+  runInterrupted: 503,
+  stepTimeout: 601,
 } as const;
 
-const MESSAGES: Record<number, string> = {
-  0: '',
-  101: 'pressure above the die rating or program force limit: pump stopped, load released',
-  102: 'force above the press frame rating: pump stopped, load released',
-  201: 'load-cell ADC reported an error: pump stopped, load released',
-  202: 'no fresh load-cell reading: pump stopped, load released',
-  203: 'load-cell reading saturated: pump stopped, load released',
-  204: 'load-cell reading frozen (identical raw counts, the converter or its bus is stuck): pump stopped, load released',
-  205: 'load-cell force outside its plausible range (below zero beyond drift, or past the safe overload): pump stopped, load released',
-  206: 'load-cell reading jumped faster than the press can change force (wiring or interference glitch): pump stopped, load released',
-  301: 'emergency stop pressed',
-};
+/**
+ * What the outputs do while a fault is latched. Both cut the pump and its power contactor.
+ * dump: the release valve opens fully at once (over-pressure, no trustworthy reading, a
+ * runaway). unload: the release valve lets the load down at the program's release rate, so a
+ * brittle pellet is not cracked by a fault the press itself can still control (pump failure,
+ * step timeout); at the zero level the valve opens fully.
+ */
+export const FaultReaction = { dump: 0, unload: 1 } as const;
 
-const NAMES: Record<number, string> = {
-  0: 'none',
-  101: 'OVER_PRESSURE',
-  102: 'OVER_FORCE',
-  201: 'SENSOR_ADC',
-  202: 'SENSOR_STALE',
-  203: 'SENSOR_SATURATED',
-  204: 'SENSOR_STUCK',
-  205: 'SENSOR_OUT_OF_RANGE',
-  206: 'SENSOR_SLOPE',
-  301: 'ESTOP',
-};
-
-export function faultMessage(code: number): string {
-  return MESSAGES[code] ?? `unknown fault ${code}`;
+interface FaultInfo {
+  name: string;
+  reaction: number;
+  message: string;
 }
 
+const { dump, unload } = FaultReaction;
+
+const FAULTS: Record<number, FaultInfo> = {
+  101: { name: 'OVER_PRESSURE', reaction: dump, message: 'pressure above the die rating or the program force limit: pump stopped, load released' },
+  102: { name: 'OVER_FORCE', reaction: dump, message: 'force above the press frame rating: pump stopped, load released' },
+  103: { name: 'OVER_STEP_LIMIT', reaction: dump, message: 'pressure far above the step target and its band: pump stopped, load released' },
+  201: { name: 'SENSOR_ADC', reaction: dump, message: 'load-cell converter reported an error: pump stopped, load released' },
+  202: { name: 'SENSOR_STALE', reaction: dump, message: 'no fresh load-cell reading: pump stopped, load released' },
+  203: { name: 'SENSOR_SATURATED', reaction: dump, message: 'load-cell reading saturated: pump stopped, load released' },
+  204: { name: 'SENSOR_STUCK', reaction: dump, message: 'load-cell reading frozen (the converter or its bus is stuck): pump stopped, load released' },
+  205: { name: 'SENSOR_OUT_OF_RANGE', reaction: dump, message: 'load-cell force outside its plausible range: pump stopped, load released' },
+  206: { name: 'SENSOR_SLOPE', reaction: dump, message: 'load-cell reading jumped faster than the press can change force: pump stopped, load released' },
+  207: { name: 'SENSOR_NOISY', reaction: dump, message: 'load-cell reading far noisier than calibrated (loose connector, cable, interference): pump stopped, load released' },
+  301: { name: 'ESTOP', reaction: dump, message: 'emergency stop pressed: pump power cut, load released' },
+  401: { name: 'PUMP_NO_RISE', reaction: unload, message: 'pump running but the pressure does not rise (pump failure, leak, empty reservoir): pump stopped, load let down' },
+  402: { name: 'RISE_PUMP_OFF', reaction: dump, message: 'pressure rising with the pump off (pump relay stuck on): pump power cut, load released' },
+  403: { name: 'PRESSURE_DROP', reaction: dump, message: 'pressure falling fast with the release valve shut (burst hose, broken fitting): pump stopped, valve opened' },
+  404: { name: 'RELEASE_BLOCKED', reaction: dump, message: 'release valve open but the pressure does not fall (valve stuck or blocked): pump stopped; release the press by hand' },
+  501: { name: 'LOOP_STALL', reaction: dump, message: 'the control loop missed its deadline for longer than the output leases: pump stopped, load released' },
+  502: { name: 'WATCHDOG_RESET', reaction: dump, message: 'the controller restarted after a watchdog reset: it started safe and did not resume the run' },
+  503: { name: 'RUN_INTERRUPTED', reaction: dump, message: 'a run was interrupted by a power loss or reset: it is marked in the log and was not resumed' },
+  601: { name: 'STEP_TIMEOUT', reaction: unload, message: 'a step did not reach its target in time: pump stopped, load let down' },
+};
+
 export function faultName(code: number): string {
-  return NAMES[code] ?? `FAULT_${code}`;
+  return code === 0 ? 'none' : (FAULTS[code]?.name ?? `FAULT_${code}`);
+}
+
+export function faultMessage(code: number): string {
+  return code === 0 ? '' : (FAULTS[code]?.message ?? `unknown fault ${code}`);
+}
+
+export function faultReaction(code: number): number {
+  return FAULTS[code]?.reaction ?? dump;
+}
+
+/** Every defined code, ascending (docs and tests walk it). */
+export const FAULT_CODES: readonly number[] = Object.keys(FAULTS)
+  .map(Number)
+  .sort((a, b) => a - b);
+
+/** The panel's text for a code: "<code> <NAME>", '' for none. Preallocated so the tick can read it. */
+const PANEL_LABELS: Record<number, string> = {};
+for (const code of FAULT_CODES) PANEL_LABELS[code] = `${code} ${FAULTS[code].name}`;
+
+export function faultLabel(code: number): string {
+  return code === 0 ? '' : (PANEL_LABELS[code] ?? `${code}`);
+}
+
+/** What the panel asks of the operator while a fault is latched. */
+const PANEL_PROMPTS: Record<number, string> = {};
+for (const code of FAULT_CODES) {
+  PANEL_PROMPTS[code] = code === FaultCode.emergencyStop ? 'E-stop: release it, then hold Stop 2 s to reset' : `${FAULTS[code].name}: see docs/faults.md, then hold Stop 2 s to reset`;
+}
+
+export function faultPrompt(code: number): string {
+  return PANEL_PROMPTS[code] ?? '';
 }

@@ -1,43 +1,99 @@
 import { SensorFault } from '../loadcell/sensor-fault';
-import { FaultCode } from './faults';
+import { FaultCode, FaultReaction, faultReaction } from './faults';
+import { HydraulicsWatch } from './hydraulics-watch';
+
+const SENSOR_FAULT_CODES: readonly number[] = [
+  FaultCode.none,
+  FaultCode.sensorAdcError,
+  FaultCode.sensorStale,
+  FaultCode.sensorSaturated,
+  FaultCode.sensorStuck,
+  FaultCode.sensorOutOfRange,
+  FaultCode.sensorSlope,
+  FaultCode.sensorNoisy,
+];
 
 /**
- * Independent of the controller, runs every tick after it and before the outputs; may
- * override everything. The first fault latches until reset() (an explicit operator or
- * protocol action); while latched the outputs are the safe state: pump off, release open.
+ * Independent of the controller: runs every tick after it and before the outputs, and may
+ * override everything. It reads the measurement, the step's limits and what the outputs
+ * were driven at; it never reads the controller's state. The first fault latches until
+ * reset() (an explicit operator or protocol action); while latched the pump and its power
+ * contactor are off and the release valve opens (fully, or under control for faults that
+ * unload).
  */
 export class SafetySupervisor {
   latchedFault: number = FaultCode.none;
   faultTimeMs = 0;
   /** Trip level as die pressure, MPa (die rating ∩ force limits). */
   tripPressureMPa = Infinity;
+  readonly hydraulics: HydraulicsWatch;
 
-  constructor(public maxForceKN: number) {}
+  constructor(
+    public maxForceKN: number,
+    capacityKN: number,
+    /** Longest gap between ticks before the outputs' leases could have run out, ms. */
+    readonly stallAfterMs: number,
+  ) {
+    this.hydraulics = new HydraulicsWatch(capacityKN);
+  }
 
   get tripped(): boolean {
     return this.latchedFault !== FaultCode.none;
   }
 
-  /** Checks this tick's readings; returns true when the safe state must be driven. */
-  check(nowMs: number, pressureMPa: number, forceKN: number, sensorFault: number, estop: boolean): boolean {
+  /** The latched fault lets the load down under control rather than dumping it. */
+  get unloads(): boolean {
+    return faultReaction(this.latchedFault) === FaultReaction.unload;
+  }
+
+  /**
+   * Checks this tick. `pumpLevel` and `releaseLevel` are the levels the outputs were driven
+   * at since the last tick; `gapMs` is the time since the last tick. Returns true when the
+   * safe state must be driven.
+   */
+  check(
+    nowMs: number,
+    gapMs: number,
+    pressureMPa: number,
+    forceKN: number,
+    sensorFault: number,
+    estop: boolean,
+    stepLimitMPa: number,
+    stepOverdue: boolean,
+    pumpLevel: number,
+    releaseLevel: number,
+  ): boolean {
     if (this.latchedFault !== FaultCode.none) return true;
+    const watch = this.hydraulics;
     let code: number = FaultCode.none;
     if (estop) code = FaultCode.emergencyStop;
-    else if (sensorFault === SensorFault.adcError) code = FaultCode.sensorAdcError;
-    else if (sensorFault === SensorFault.stale) code = FaultCode.sensorStale;
-    else if (sensorFault === SensorFault.saturated) code = FaultCode.sensorSaturated;
-    else if (sensorFault === SensorFault.stuck) code = FaultCode.sensorStuck;
-    else if (sensorFault === SensorFault.outOfRange) code = FaultCode.sensorOutOfRange;
-    else if (sensorFault === SensorFault.implausibleSlope) code = FaultCode.sensorSlope;
+    else if (gapMs > this.stallAfterMs) code = FaultCode.loopStall;
+    else if (sensorFault !== SensorFault.none) code = SENSOR_FAULT_CODES[sensorFault];
     else if (forceKN > this.maxForceKN) code = FaultCode.overForce;
     else if (pressureMPa > this.tripPressureMPa) code = FaultCode.overPressure;
+    else if (pressureMPa > stepLimitMPa) code = FaultCode.overStepLimit;
+    else {
+      watch.update(pumpLevel, releaseLevel, forceKN, gapMs / 1000);
+      if (watch.riseWithPumpOff) code = FaultCode.riseWithPumpOff;
+      else if (watch.pressureDrop) code = FaultCode.pressureDrop;
+      else if (watch.releaseBlocked) code = FaultCode.releaseBlocked;
+      else if (watch.pumpNoRise) code = FaultCode.pumpNoRise;
+      else if (stepOverdue) code = FaultCode.stepTimeout;
+    }
     if (code === FaultCode.none) return false;
+    this.latch(code, nowMs);
+    return true;
+  }
+
+  /** Latches a fault found outside the tick (at boot: watchdog reset, interrupted run). */
+  latch(code: number, nowMs: number): void {
+    if (this.latchedFault !== FaultCode.none) return;
     this.latchedFault = code;
     this.faultTimeMs = nowMs;
-    return true;
   }
 
   reset(): void {
     this.latchedFault = FaultCode.none;
+    this.hydraulics.reset();
   }
 }

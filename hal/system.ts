@@ -1,0 +1,23 @@
+/** Why the controller (re)started, as the board reports it. */
+export const ResetReason = {
+  powerOn: 0,
+  software: 1,
+  watchdog: 2,
+  brownout: 3,
+  panic: 4,
+  unknown: 5,
+} as const;
+
+export const RESET_REASON_NAMES = ['power-on', 'software', 'watchdog', 'brownout', 'panic', 'unknown'];
+
+/**
+ * The chip's reset reason and its task watchdog. The firmware feeds the watchdog at the end
+ * of a tick that read a fresh load-cell sample and wrote its outputs: a hung loop, or one
+ * that runs without a sensor, lets it bite and the board restarts in the safe state.
+ */
+export interface SystemControl {
+  readonly resetReason: number;
+  /** Watchdog timeout, ms (0 when the board has none). */
+  readonly watchdogTimeoutMs: number;
+  feedWatchdog(): void;
+}
