@@ -441,10 +441,31 @@ export class PressFirmware {
   /** Debounces the bench inputs and acts on their edges: e-stop, guard, Start, Stop (and its long press), Continue. */
   private readInputs(nowMs: number, dtMs: number, pressureMPa: number): void {
     const inputs = this.board.inputs;
-    const seq = this.sequencer;
-    this.estop.update(inputs.estop, dtMs);
+    const estopRaw = inputs.estop;
+    const guardOpenRaw = !inputs.guardClosed;
+    const startRaw = inputs.startPressed;
+    const stopRaw = inputs.stopPressed;
+    const continueRaw = inputs.continuePressed;
+    const estop = this.estop;
     const guard = this.guardOpen;
-    guard.update(!inputs.guardClosed, dtMs);
+    const start = this.startButton;
+    const stop = this.stopButton;
+    const cont = this.continueButton;
+    // Nearly every tick nothing changes and nothing is settling: only a held Stop needs its time.
+    if (
+      estopRaw === estop.state && guardOpenRaw === guard.state && startRaw === start.state && stopRaw === stop.state && continueRaw === cont.state &&
+      estop.pendingMs + guard.pendingMs + start.pendingMs + stop.pendingMs + cont.pendingMs === 0
+    ) {
+      estop.changed = guard.changed = start.changed = stop.changed = cont.changed = false;
+      if (stopRaw) {
+        stop.heldMs += dtMs;
+        this.checkFaultResetHold();
+      }
+      return;
+    }
+    const seq = this.sequencer;
+    estop.update(estopRaw, dtMs);
+    guard.update(guardOpenRaw, dtMs);
     if (guard.changed) {
       if (guard.state) {
         if (!seq.pause(nowMs, pressureMPa, EventCause.guardOpened)) seq.events.record(nowMs, EventCause.guardOpened, seq.state, seq.state, seq.stepIndex, pressureMPa, 0);
@@ -452,20 +473,24 @@ export class PressFirmware {
         seq.events.record(nowMs, EventCause.guardClosed, seq.state, seq.state, seq.stepIndex, pressureMPa, 0);
       }
     }
-    if (this.startButton.update(inputs.startPressed, dtMs) && this.startButton.changed) this.startRun(EventCause.startButton);
-    if (this.continueButton.update(inputs.continuePressed, dtMs) && this.continueButton.changed) this.continueRun(EventCause.continueButton);
-    const stop = this.stopButton;
-    stop.update(inputs.stopPressed, dtMs);
+    if (start.update(startRaw, dtMs) && start.changed) this.startRun(EventCause.startButton);
+    if (cont.update(continueRaw, dtMs) && cont.changed) this.continueRun(EventCause.continueButton);
+    stop.update(stopRaw, dtMs);
     if (!stop.state) {
       this.stopConsumed = false;
-    } else if (!this.stopConsumed) {
-      if (stop.changed && seq.active) {
-        seq.abort(nowMs, pressureMPa, EventCause.stopButton);
-        this.stopConsumed = true;
-      } else if (this.safety.tripped && stop.heldMs >= FAULT_RESET_HOLD_MS) {
-        this.resetFault(EventCause.faultResetButton);
-        this.stopConsumed = true;
-      }
+    } else if (stop.changed && seq.active) {
+      seq.abort(nowMs, pressureMPa, EventCause.stopButton);
+      this.stopConsumed = true;
+    } else {
+      this.checkFaultResetHold();
+    }
+  }
+
+  /** Stop held for FAULT_RESET_HOLD_MS clears a latched fault, once per press. */
+  private checkFaultResetHold(): void {
+    if (!this.stopConsumed && this.safety.tripped && this.stopButton.heldMs >= FAULT_RESET_HOLD_MS) {
+      this.resetFault(EventCause.faultResetButton);
+      this.stopConsumed = true;
     }
   }
 

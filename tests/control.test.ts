@@ -8,6 +8,7 @@ import { SetpointTrajectory } from '../src/control/trajectory';
 import { Correction, StaticHold } from '../src/control/static-hold';
 import { LoopTiming } from '../src/control/loop-timing';
 import { OnOffController } from '../src/control/on-off';
+import { DEFAULT_TUNING, PressureController } from '../src/control/controller';
 import { program, readExample } from './helpers';
 
 /** Dry-runs with the bench's figures (true die pressure, every tick). */
@@ -120,6 +121,16 @@ test('on/off baseline: pump on below target − band, off at target; release abo
   assert.is(law.releaseLevel, 1);
   law.track(100, 1, 10, 0, 0, 100, 0.01, false);
   assert.is(law.releaseLevel, 0);
+});
+
+test('the contact cap holds when the pump saturates: the anti-windup re-allocation cannot lift it', () => {
+  const law = new PressureController(DEFAULT_TUNING);
+  law.stiffestPumpGain = 50; // a stiff plant seen earlier in the run
+  law.pumpGain = 0.5; // the loose new layer: a full pump barely moves it
+  law.integralMPaS = 5;
+  law.track(100, 1, 10, 0.7, 0, 0, 0.01, true);
+  assert.ok(law.pumpLevel <= (2 * 10) / 50 + 1e-12, `pump ${law.pumpLevel}`);
+  assert.ok(law.pumpLevel > 0);
 });
 
 for (const loopRateHz of [50, 1000]) {

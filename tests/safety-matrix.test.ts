@@ -44,7 +44,8 @@ const STEP_CASES: [string, number][] = [
  * What each fault must end in. Where two codes are listed, which one comes first depends on
  * the pressure the fault meets (docs/faults.md): a burst hose at 100 MPa drains faster than
  * the valve could (PRESSURE_DROP), at 20 MPa the pump just stops gaining (PUMP_NO_RISE), and
- * at a few MPa, where the loop pumps gently into the leak, the ramp stalls (STEP_TIMEOUT); a
+ * at a few MPa, where the loop pumps gently into the leak, the ramp stalls (STEP_TIMEOUT) —
+ * as it does when the pump dies during a contact approach, whose pump speed is capped; a
  * pump that runs by itself at a hold passes the step's hard limit about when the pump-off
  * rise check fires. A fault of a part the step does not use (the pump during a release) is
  * found when a later step uses it.
@@ -53,7 +54,7 @@ const EXPECTED: Record<string, number[]> = {
   'loadcell-disconnect': [FaultCode.sensorAdcError, FaultCode.sensorStale],
   'loadcell-stuck': [FaultCode.sensorStuck],
   'loadcell-noise': [FaultCode.sensorNoisy],
-  'pump-fail': [FaultCode.pumpNoRise],
+  'pump-fail': [FaultCode.pumpNoRise, FaultCode.stepTimeout],
   'pump-stuck-on': [FaultCode.riseWithPumpOff, FaultCode.overStepLimit],
   'release-stuck-closed': [FaultCode.releaseBlocked],
   leak: [FaultCode.pressureDrop, FaultCode.pumpNoRise, FaultCode.stepTimeout],

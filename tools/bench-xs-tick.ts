@@ -76,6 +76,8 @@ if (${splitHal}) {
   split0(board.clock, 'nowMs');
   split2(board.pump, 'command');
   split2(board.releaseValve, 'command');
+  split2(board.pumpPower, 'command');
+  split0(board.system, 'feedWatchdog');
   split1(board.panel, 'show');
   split1(board.panel, 'setStatus');
 }

@@ -142,16 +142,17 @@ export class PressureController implements PressureLaw {
     const wanted = feedForwardRateMPaPerS + t.kpPerS * error + t.kiPerS2 * candidateIntegral;
     if (governed) this.searchGain(wanted, dtS);
     const saturated = this.allocate(wanted, pressureMPa);
-    if (governed && this.stiffestPumpGain > 0) {
-      const rate = programmedRateMPaPerS > MIN_CONTACT_RATE_MPA_PER_S ? programmedRateMPaPerS : MIN_CONTACT_RATE_MPA_PER_S;
-      const cap = (CONTACT_RATE_FACTOR * rate) / this.stiffestPumpGain;
-      if (this.pumpLevel > cap) this.pumpLevel = cap;
-    }
     if (saturated && wanted * error > 0) {
       // The actuator is saturated in the direction of the error: keep the integral (anti-windup).
       this.allocate(feedForwardRateMPaPerS + t.kpPerS * error + t.kiPerS2 * this.integralMPaS, pressureMPa);
     } else {
       this.integralMPaS = candidateIntegral;
+    }
+    // The contact cap comes last, so no later allocation can lift the pump past it.
+    if (governed && this.stiffestPumpGain > 0) {
+      const rate = programmedRateMPaPerS > MIN_CONTACT_RATE_MPA_PER_S ? programmedRateMPaPerS : MIN_CONTACT_RATE_MPA_PER_S;
+      const cap = (CONTACT_RATE_FACTOR * rate) / this.stiffestPumpGain;
+      if (this.pumpLevel > cap) this.pumpLevel = cap;
     }
   }
 

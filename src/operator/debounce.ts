@@ -9,7 +9,8 @@ export class Debounced {
   changed = false;
   /** How long the current state has been held, ms. */
   heldMs = 0;
-  private pendingMs = 0;
+  /** How long the raw level has differed from the state, ms (0 when it agrees). */
+  pendingMs = 0;
 
   constructor(
     readonly assertSettleMs: number,

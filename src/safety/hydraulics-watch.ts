@@ -83,15 +83,13 @@ export class HydraulicsWatch {
     this.rateKNPerS = 0;
   }
 
-  /** One tick: the levels the pump and release valve were driven at, the force now, the tick length. */
+  /**
+   * One tick: the levels the pump and release valve were driven at, the force now, the tick
+   * length. The four checks are written out in one body: this runs every tick, and a call
+   * costs as much as a check in XS.
+   */
   update(pumpLevel: number, releaseLevel: number, forceKN: number, dtS: number): void {
-    this.watchPumpRise(pumpLevel, forceKN, dtS);
-    this.watchPumpOff(pumpLevel, forceKN, dtS);
-    this.watchDrop(releaseLevel, forceKN, dtS);
-    this.watchRelease(releaseLevel, forceKN, dtS);
-  }
-
-  private watchPumpRise(pumpLevel: number, forceKN: number, dtS: number): void {
+    // Pump running hard without a rise.
     if (pumpLevel >= HARD_PUMP_LEVEL) {
       this.hardPumpingS += dtS;
       this.softPumpingS = 0;
@@ -102,57 +100,60 @@ export class HydraulicsWatch {
         this.lowestKN = Infinity;
       }
     }
-    if (this.hardPumpingS === 0) return;
-    if (forceKN < this.lowestKN) this.lowestKN = forceKN;
-    if (forceKN - this.lowestKN >= this.riseKN) {
-      this.hardPumpingS = 0;
-      this.lowestKN = forceKN;
-    } else if (this.hardPumpingS >= NO_RISE_PUMPING_S) {
-      this.pumpNoRise = true;
+    if (this.hardPumpingS > 0) {
+      if (forceKN < this.lowestKN) this.lowestKN = forceKN;
+      if (forceKN - this.lowestKN >= this.riseKN) {
+        this.hardPumpingS = 0;
+        this.lowestKN = forceKN;
+      } else if (this.hardPumpingS >= NO_RISE_PUMPING_S) {
+        this.pumpNoRise = true;
+      }
     }
-  }
 
-  private watchPumpOff(pumpLevel: number, forceKN: number, dtS: number): void {
+    // Rising with the pump off.
     if (pumpLevel > 0) {
       this.pumpOffS = 0;
       this.lowestPumpOffKN = Infinity;
-      return;
+    } else {
+      this.pumpOffS += dtS;
+      if (this.pumpOffS >= PUMP_COAST_S) {
+        if (forceKN < this.lowestPumpOffKN) this.lowestPumpOffKN = forceKN;
+        if (forceKN - this.lowestPumpOffKN >= this.pumpOffRiseKN) this.riseWithPumpOff = true;
+      }
     }
-    this.pumpOffS += dtS;
-    if (this.pumpOffS < PUMP_COAST_S) return;
-    if (forceKN < this.lowestPumpOffKN) this.lowestPumpOffKN = forceKN;
-    if (forceKN - this.lowestPumpOffKN >= this.pumpOffRiseKN) this.riseWithPumpOff = true;
-  }
 
-  private watchDrop(releaseLevel: number, forceKN: number, dtS: number): void {
+    // Falling fast with the release valve shut.
     const previousKN = this.filteredKN;
     if (previousKN !== previousKN) {
       this.filteredKN = forceKN;
-      return;
+    } else {
+      const weight = dtS / (DROP_RATE_FILTER_S + dtS);
+      const filteredKN = previousKN + (forceKN - previousKN) * weight;
+      this.filteredKN = filteredKN;
+      this.rateKNPerS += ((filteredKN - previousKN) / dtS - this.rateKNPerS) * weight;
+      if (releaseLevel > SHUT_RELEASE_LEVEL) {
+        this.releaseShutS = 0;
+        this.droppingS = 0;
+      } else {
+        this.releaseShutS += dtS;
+        const loadKN = forceKN > 0 ? forceKN : 0;
+        if (this.releaseShutS >= RELEASE_SETTLE_S && -this.rateKNPerS > DROP_FRACTION_PER_S * loadKN + this.dropFloorKNPerS) {
+          this.droppingS += dtS;
+          if (this.droppingS >= DROP_PERSIST_S) this.pressureDrop = true;
+        } else {
+          this.droppingS = 0;
+        }
+      }
     }
-    const weight = dtS / (DROP_RATE_FILTER_S + dtS);
-    this.filteredKN += (forceKN - previousKN) * weight;
-    this.rateKNPerS += ((this.filteredKN - previousKN) / dtS - this.rateKNPerS) * weight;
-    if (releaseLevel > SHUT_RELEASE_LEVEL) {
-      this.releaseShutS = 0;
-      this.droppingS = 0;
-      return;
-    }
-    this.releaseShutS += dtS;
-    const loadKN = forceKN > 0 ? forceKN : 0;
-    const falling = this.releaseShutS >= RELEASE_SETTLE_S && -this.rateKNPerS > DROP_FRACTION_PER_S * loadKN + this.dropFloorKNPerS;
-    this.droppingS = falling ? this.droppingS + dtS : 0;
-    if (this.droppingS >= DROP_PERSIST_S) this.pressureDrop = true;
-  }
 
-  private watchRelease(releaseLevel: number, forceKN: number, dtS: number): void {
+    // Release valve open without a fall.
     if (releaseLevel < OPEN_RELEASE_LEVEL || forceKN <= this.unloadedKN) {
       this.releaseOpenS = 0;
       this.highestOpenKN = -Infinity;
-      return;
+    } else {
+      this.releaseOpenS += dtS;
+      if (forceKN > this.highestOpenKN) this.highestOpenKN = forceKN;
+      if (this.releaseOpenS >= RELEASE_BLOCKED_S && forceKN > (1 - RELEASE_FALL_FRACTION) * this.highestOpenKN) this.releaseBlocked = true;
     }
-    this.releaseOpenS += dtS;
-    if (forceKN > this.highestOpenKN) this.highestOpenKN = forceKN;
-    if (this.releaseOpenS >= RELEASE_BLOCKED_S && forceKN > (1 - RELEASE_FALL_FRACTION) * this.highestOpenKN) this.releaseBlocked = true;
   }
 }
