@@ -345,6 +345,8 @@ export class PressFirmware {
     const controller = this.controller;
     const trajectory = this.trajectory;
     let demand = seq.demand;
+    // A prompt held at pressure rests while the guard is open (a layer is going in): no pumping, no integral wind-up.
+    if (seq.state === RunState.waiting && demand !== Demand.dump && this.guardOpen.state) demand = Demand.idle;
     if (demand === Demand.staticHold) demand = this.config.controlLaw === 'on-off' ? Demand.track : this.staticHoldDemand(nowMs);
     if (demand === Demand.track) {
       if (this.lastDemand !== Demand.track) trajectory.reset(pressure);

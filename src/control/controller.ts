@@ -140,6 +140,15 @@ export class PressureController implements PressureLaw {
       candidateIntegral = this.integralMPaS;
     }
     const wanted = feedForwardRateMPaPerS + t.kpPerS * error + t.kiPerS2 * candidateIntegral;
+    // Rising toward a target still above the pressure, the valve stays shut: a pressure that
+    // ran ahead of the setpoint (a seal breaking loose, a layer settling) waits for it rather
+    // than being bled off and pumped up again, which on a sticking ram is a cycle that never
+    // arrives. The integral rests meanwhile.
+    if (wanted < 0 && setpointMPa < targetMPa && pressureMPa < targetMPa) {
+      this.pumpLevel = 0;
+      this.releaseLevel = 0;
+      return;
+    }
     if (governed) this.searchGain(wanted, dtS);
     const saturated = this.allocate(wanted, pressureMPa);
     if (saturated && wanted * error > 0) {

@@ -15,7 +15,7 @@ const READY_RATE_FRACTION_PER_S = 0.002;
 const READY_MIN_RATE_MPA_PER_S = 0.02;
 const READY_TIMEOUT_MS = 10_000;
 /** A release to this pressure or less ends with the release valve wide open. */
-export const ZERO_LEVEL_MPA = 0.5;
+const ZERO_LEVEL_MPA = 0.5;
 /**
  * A ramp or a maintain step's approach that has not come one band closer to its target for
  * this long has stalled (STEP_TIMEOUT). Progress, not total time, is judged: a press with
