@@ -5,6 +5,7 @@ import type { DryRunSession } from '../host-sim/scenario';
 import type { FaultKind } from '../host-sim/simulator';
 import { FaultCode, FaultReaction, faultName, faultReaction } from '../src/safety/faults';
 import { RunState } from '../src/runner/run-state';
+import { RunOutcome } from '../src/store/run-journal';
 import { program } from './helpers';
 
 // The fault matrix: every fault the simulator injects, during every step type, must end in
@@ -176,6 +177,68 @@ for (const [kind, expected] of Object.entries(EXPECTED)) {
       if (o.code !== FaultCode.releaseBlocked) assert.ok(o.pressureLaterMPa < 8, `${where}: ${o.pressureLaterMPa.toFixed(2)} MPa 20 s after the trip`);
     }
   });
+}
+
+// The faults that restart the controller: the new firmware must come up safe, with the
+// interrupted run marked and the fault that says why latched.
+const RESTARTS: [FaultKind, number][] = [
+  ['power-loss', FaultCode.runInterrupted],
+  ['firmware-hang', FaultCode.watchdogReset],
+];
+for (const [kind, code] of RESTARTS) {
+  test(`fault matrix: ${kind} during every step type → restart, ${faultName(code)}, run marked interrupted, nothing moves`, () => {
+    for (const [stepName, index] of STEP_CASES) {
+      const phase = phases[index];
+      const atS = phase.startS + Math.min(3, (phase.endS - phase.startS) / 2);
+      const faults: { kind: FaultKind; atS: number }[] = [{ kind, atS }];
+      if (kind === 'power-loss') faults.push({ kind: 'power-restore', atS: atS + 3 });
+      const session = startedSession(faults);
+      const first = session.firmware;
+      const { sim } = session;
+      let peak = 0;
+      runUntil(session, () => {
+        if (sim.plant.diePressureMPa > peak) peak = sim.plant.diePressureMPa;
+        return session.firmware !== first;
+      }, atS + 10);
+      const where = `${kind} in ${stepName} at ${atS.toFixed(2)} s`;
+      assert.ok(session.firmware !== first, `${where}: no restart`);
+      const pumped = sim.plant.pumpedVolumeM3;
+      runFor(session, 20);
+      const after = session.firmware;
+      assert.is(after.safety.latchedFault, code, `${where}: ${faultName(after.safety.latchedFault)}`);
+      assert.is(after.stateName, 'FAULT', where);
+      assert.is(after.journal.runs(1)[0].outcome, RunOutcome.interrupted, where);
+      assert.is(sim.plant.pumpedVolumeM3, pumped, `${where}: the pump moved after the restart`);
+      assert.is(sim.pumpPower.appliedLevel, 0, where);
+      assert.is(sim.releaseValve.appliedLevel, 1, where);
+      assert.ok(sim.plant.diePressureMPa < 1, `${where}: ${sim.plant.diePressureMPa.toFixed(2)} MPa`);
+      assert.ok(peak <= DIE_RATING_MPA * 1.02, where);
+    }
+  });
+}
+
+test('fault matrix: guard-open during every step type → PAUSED with the load kept (at a prompt: still WAITING), no pumping', () => {
+  for (const [stepName, index] of STEP_CASES) {
+    const phase = phases[index];
+    const atS = phase.startS + Math.min(3, (phase.endS - phase.startS) / 2);
+    const session = startedSession([{ kind: 'guard-open', atS }]);
+    const { sim } = session;
+    runUntil(session, () => sim.timeS >= atS + 0.011, atS + 1);
+    const where = `guard-open in ${stepName}`;
+    assert.is(session.firmware.stateName, stepName === 'prompt' ? 'WAITING' : 'PAUSED', where);
+    assert.is(sim.pump.appliedLevel, 0, where);
+    assert.is(sim.pumpPower.appliedLevel, 0, where);
+    const pumped = sim.plant.pumpedVolumeM3;
+    runFor(session, 30);
+    // What the motor delivers while it spins down (50 ms time constant), against 2.5 mL/s running.
+    const deliveredM3 = sim.plant.pumpedVolumeM3 - pumped;
+    assert.ok(deliveredM3 < 1e-7, `${where}: ${deliveredM3 * 1e6} mL pumped with the guard open`);
+    assert.is(session.firmware.safety.latchedFault, FaultCode.none, where);
+  }
+});
+
+function runFor(session: DryRunSession, seconds: number): void {
+  runUntil(session, () => false, seconds);
 }
 
 test.run();
