@@ -5,13 +5,8 @@ import type { DryRunSession } from '../host-sim/scenario';
 import { RunState } from '../src/runner/run-state';
 import { FaultCode } from '../src/safety/faults';
 import { Refusal } from '../src/runner/run-events';
-import { program } from './helpers';
+import { program, runUntil } from './helpers';
 
-/** Steps the simulator until `until` is true or `maxS` of virtual time passes. */
-function runUntil(session: DryRunSession, until: () => boolean, maxS = 120): void {
-  const endUs = session.sim.clock.nowUs + maxS * 1e6;
-  while (!until() && session.sim.clock.nowUs < endUs) session.sim.step();
-}
 
 function startedSession(steps?: unknown[], die?: { diameter_mm: number; max_pressure_MPa: number }): DryRunSession {
   const session = createDryRunSession(program(steps, die));

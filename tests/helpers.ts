@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DeviceCapabilities } from '../src/programs/program';
+import type { DryRunSession } from '../host-sim/scenario';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..');
 
@@ -31,3 +32,14 @@ export const TEST_DEVICE: DeviceCapabilities = {
   panelPromptChars: 80,
   programSlotBytes: 8192,
 };
+
+/** Steps the simulator until `until` is true or `maxS` of virtual time passes. */
+export function runUntil(session: DryRunSession, until: () => boolean, maxS = 120): void {
+  const endUs = session.sim.clock.nowUs + maxS * 1e6;
+  while (!until() && session.sim.clock.nowUs < endUs) session.sim.step();
+}
+
+/** Steps the simulator for `seconds` of virtual time. */
+export function runFor(session: DryRunSession, seconds: number): void {
+  runUntil(session, () => false, seconds);
+}

@@ -8,7 +8,7 @@ import { RunState } from '../src/runner/run-state';
 import { RunOutcome } from '../src/store/run-journal';
 import { ResetReason } from '../hal/system';
 import { Debounced } from '../src/operator/debounce';
-import { program } from './helpers';
+import { program, runUntil, runFor } from './helpers';
 
 // The runner's operator side: the guard interlock, the e-stop, Stop, fault reset, power loss
 // and watchdog restarts, debounced buttons, and the run record.
@@ -19,14 +19,7 @@ const HOLD_PROGRAM = program([
   { type: 'release', to_MPa: 0, rate_MPa_s: 10 },
 ]);
 
-function runUntil(session: DryRunSession, until: () => boolean, maxS: number): void {
-  const endUs = session.sim.clock.nowUs + maxS * 1e6;
-  while (!until() && session.sim.clock.nowUs < endUs) session.sim.step();
-}
 
-function runFor(session: DryRunSession, seconds: number): void {
-  runUntil(session, () => false, seconds);
-}
 
 /** Presses a button for `holdS` (the simulated operator's finger), then lets it go. */
 function press(session: DryRunSession, button: 'startPressed' | 'stopPressed' | 'continuePressed', holdS = 0.1): void {

@@ -6,7 +6,7 @@ import type { FaultKind } from '../host-sim/simulator';
 import { FaultCode, FaultReaction, faultName, faultReaction } from '../src/safety/faults';
 import { RunState } from '../src/runner/run-state';
 import { RunOutcome } from '../src/store/run-journal';
-import { program } from './helpers';
+import { program, runUntil, runFor } from './helpers';
 
 // The fault matrix: every fault the simulator injects, during every step type, must end in
 // the expected fault code with the outputs in the safe state on the tick it is detected, and
@@ -69,11 +69,6 @@ interface Phase {
   endS: number;
 }
 
-/** Steps the simulator until `until` or `maxS` of virtual time. */
-function runUntil(session: DryRunSession, until: () => boolean, maxS: number): void {
-  const endUs = session.sim.clock.nowUs + maxS * 1e6;
-  while (!until() && session.sim.clock.nowUs < endUs) session.sim.step();
-}
 
 function startedSession(faults: { kind: FaultKind; atS: number }[] = []): DryRunSession {
   const session = createDryRunSession(MATRIX_PROGRAM, { seed: 3, faults });
@@ -237,8 +232,5 @@ test('fault matrix: guard-open during every step type → PAUSED with the load k
   }
 });
 
-function runFor(session: DryRunSession, seconds: number): void {
-  runUntil(session, () => false, seconds);
-}
 
 test.run();
