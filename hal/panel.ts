@@ -19,6 +19,11 @@ export interface PanelView {
   lastFault: string;
 }
 
+/** A view with nothing to show yet: the firmware and the simulated panel each start from one. */
+export function blankPanelView(): PanelView {
+  return { state: 'IDLE', programName: '', stepIndex: 0, stepCount: 0, stepType: '', pressureMPa: 0, targetMPa: 0, stepTimeLeftS: Number.NaN, prompt: '', lastFault: '' };
+}
+
 /** Status LED and buzzer patterns, one per runner state. */
 export const StatusPattern = {
   idle: 0,

@@ -8,8 +8,6 @@ export const ResetReason = {
   unknown: 5,
 } as const;
 
-export const RESET_REASON_NAMES = ['power-on', 'software', 'watchdog', 'brownout', 'panic', 'unknown'];
-
 /**
  * The chip's reset reason and its task watchdog. The firmware feeds the watchdog at the end
  * of a tick that read a fresh load-cell sample and wrote its outputs: a hung loop, or one

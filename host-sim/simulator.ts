@@ -135,8 +135,6 @@ export class PressSimulator {
   stalledUntilUs = -1;
   /** The firmware hangs: no ticks, the watchdog is not fed, until the chip resets. */
   hung = false;
-  /** Resets of the controller so far (power restored, watchdog). */
-  resets = 0;
   /**
    * Called when the controller restarts (power back, watchdog): the owner of the firmware
    * builds a fresh one on the same board, as the chip would boot. Without it the simulated
@@ -218,13 +216,9 @@ export class PressSimulator {
    * pins reset, and onReset boots a new firmware on the same board (flash kept).
    */
   reset(reason: number): void {
-    this.resets++;
     this.hung = false;
     this.stalledUntilUs = -1;
-    this.ticker.cancelAll();
-    this.pump.safe();
-    this.releaseValve.safe();
-    this.pumpPower.safe();
+    this.controllerStops();
     this.system.restart(reason);
     if (this.onReset !== null) this.onReset(reason);
   }
@@ -259,6 +253,14 @@ export class PressSimulator {
     }
   }
 
+  /** The chip stops (reset or no power): its timers end and its output pins fall to their safe levels. */
+  private controllerStops(): void {
+    this.ticker.cancelAll();
+    this.pump.safe();
+    this.releaseValve.safe();
+    this.pumpPower.safe();
+  }
+
   /** Applies one fault now (also usable directly by tests). */
   inject(kind: FaultKind): void {
     const plant = this.plant;
@@ -286,10 +288,7 @@ export class PressSimulator {
         break;
       case 'power-loss':
         this.powerLost = true;
-        this.ticker.cancelAll();
-        this.pump.safe();
-        this.releaseValve.safe();
-        this.pumpPower.safe();
+        this.controllerStops();
         break;
       case 'power-restore':
         if (!this.powerLost) break;

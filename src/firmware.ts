@@ -1,5 +1,6 @@
 import type { Board, PressLimits } from '../hal/board';
 import type { PanelView } from '../hal/panel';
+import { blankPanelView } from '../hal/panel';
 import type { TickerHandle } from '../hal/clock';
 import type { LoadCellCalibration } from './loadcell/calibration';
 import { LoadCellPipeline } from './loadcell/pipeline';
@@ -125,18 +126,7 @@ export class PressFirmware {
   readonly journal: RunJournal;
   readonly periodMs: number;
   /** The view handed to the panel, reused every refresh. */
-  readonly panelView: PanelView = {
-    state: 'IDLE',
-    programName: '',
-    stepIndex: 0,
-    stepCount: 0,
-    stepType: '',
-    pressureMPa: 0,
-    targetMPa: 0,
-    stepTimeLeftS: 0,
-    prompt: '',
-    lastFault: '',
-  };
+  readonly panelView: PanelView = blankPanelView();
   /** Debounced inputs, read once per tick. */
   readonly estop = new Debounced(0, ESTOP_RELEASE_SETTLE_MS);
   readonly guardOpen = new Debounced(0, GUARD_CLOSE_SETTLE_MS);

@@ -1,19 +1,9 @@
 import type { OperatorPanel, PanelView } from '../../hal/panel';
+import { blankPanelView } from '../../hal/panel';
 
 /** Keeps a copy of the last view the firmware showed, for the simulated operator and the terminal. */
 export class SimPanel implements OperatorPanel {
-  readonly view: PanelView = {
-    state: 'IDLE',
-    programName: '',
-    stepIndex: 0,
-    stepCount: 0,
-    stepType: '',
-    pressureMPa: 0,
-    targetMPa: 0,
-    stepTimeLeftS: Number.NaN,
-    prompt: '',
-    lastFault: '',
-  };
+  readonly view: PanelView = blankPanelView();
   status = 0;
   refreshes = 0;
 

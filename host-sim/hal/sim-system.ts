@@ -5,7 +5,6 @@ import type { VirtualClock } from './virtual-time';
 /** The chip's reset reason and task watchdog on virtual time. */
 export class SimSystem implements SystemControl {
   resetReason: number = ResetReason.powerOn;
-  feeds = 0;
   private lastFeedUs = 0;
   /** The watchdog watches once the firmware has fed it (subscribed its task), as on the chip. */
   private armed = false;
@@ -18,7 +17,6 @@ export class SimSystem implements SystemControl {
   feedWatchdog(): void {
     this.lastFeedUs = this.clock.nowUs;
     this.armed = true;
-    this.feeds++;
   }
 
   /** The watchdog has not been fed for its timeout: the chip resets. */

@@ -39,7 +39,4 @@ export class Debounced {
     return this.state;
   }
 
-  get rose(): boolean {
-    return this.changed && this.state;
-  }
 }
