@@ -38,6 +38,7 @@ export const shapedProgram = fc
       description: anyText,
       die: fc.oneof(fc.record({ diameter_mm: anyNumber, max_pressure_MPa: anyNumber }), fc.record({ area_mm2: anyNumber, max_pressure_MPa: anyNumber })),
       limits: fc.record({ max_force_kN: anyNumber }),
+      log_interval_s: anyNumber,
       steps: fc.array(stepArbitrary(0), { minLength: 1, maxLength: 8 }),
     },
     { requiredKeys: ['format', 'name', 'die', 'steps'] },
@@ -86,6 +87,7 @@ export const validProgram = fc
     const p: Record<string, unknown> = { format: 'press-program/1', name };
     if (description !== undefined) p.description = description;
     p.die = { diameter_mm: diameterMm, max_pressure_MPa: ratingMPa };
+    if (choices.length % 3 === 0) p.log_interval_s = edge(choices[0].a, 0.1, 3600);
     p.steps = steps;
     return p;
   });

@@ -57,7 +57,7 @@ test('the program must be an object with the right format and an allowed name', 
 });
 
 test('unknown fields are named with what is allowed, and a near miss gets a suggestion', () => {
-  assert.equal(messages({ ...program(), colour: 'red' }), ['colour: unknown field (allowed: $schema, format, name, description, die, limits, steps)']);
+  assert.equal(messages({ ...program(), colour: 'red' }), ['colour: unknown field (allowed: $schema, format, name, description, die, limits, log_interval_s, steps)']);
   assert.equal(messages(program([{ ...ramp(100), to_mpa: 5 }])), [
     'steps[0].to_mpa: unknown field (allowed: type, to_MPa, to_kN, rate_MPa_s, rate_kN_s, band_MPa, band_kN, label); did you mean to_MPa?',
   ]);

@@ -131,6 +131,7 @@ export function makeSchema(): Schema {
         additionalProperties: false,
         properties: { max_force_kN: positive('Force limit for this program, kN; may only lower the press rating.') },
       },
+      log_interval_s: { type: 'number', minimum: FORMAT_LIMITS.logIntervalS[0], maximum: FORMAT_LIMITS.logIntervalS[1], description: 'Interval of the run-log samples, s (default 0.1: 10 per second); a maintain step sets its own.' },
       steps: { $ref: '#/definitions/steps0' },
     },
     definitions,

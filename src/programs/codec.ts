@@ -12,6 +12,7 @@ import { PROGRAM_FORMAT } from './program';
  *
  *   magic "PP" · version u8 (1) · flags u8 · total length u16 (CRC included)
  *   name (text) · [description (text)] · die size (num) · die rating (num) · [force limit (num)]
+ *   [log interval (num)]
  *   step list: count u8, then per step: type code u8 · field mask u16 · its fields in table order
  *   CRC-32 u32 of every byte before it
  *
@@ -31,7 +32,8 @@ const MAX_TEXT_BYTES = 0xffff;
 const FLAG_DESCRIPTION = 1;
 const FLAG_DIE_AREA = 2;
 const FLAG_FORCE_LIMIT = 4;
-const KNOWN_FLAGS = FLAG_DESCRIPTION | FLAG_DIE_AREA | FLAG_FORCE_LIMIT;
+const FLAG_LOG_INTERVAL = 8;
+const KNOWN_FLAGS = FLAG_DESCRIPTION | FLAG_DIE_AREA | FLAG_FORCE_LIMIT | FLAG_LOG_INTERVAL;
 
 const NUM_U8 = 1;
 const NUM_U16 = 2;
@@ -118,6 +120,7 @@ export function encodeProgram(program: Program): Uint8Array {
   if (program.description !== undefined) flags |= FLAG_DESCRIPTION;
   if (hasArea) flags |= FLAG_DIE_AREA;
   if (forceLimit !== undefined) flags |= FLAG_FORCE_LIMIT;
+  if (program.log_interval_s !== undefined) flags |= FLAG_LOG_INTERVAL;
   out.u8(MAGIC_0);
   out.u8(MAGIC_1);
   out.u8(PROGRAM_CODEC_VERSION);
@@ -128,6 +131,7 @@ export function encodeProgram(program: Program): Uint8Array {
   writeNum(out, (hasArea ? die.area_mm2 : die.diameter_mm) as number);
   writeNum(out, die.max_pressure_MPa);
   if (forceLimit !== undefined) writeNum(out, forceLimit);
+  if (program.log_interval_s !== undefined) writeNum(out, program.log_interval_s);
   writeSteps(out, program.steps);
   const total = out.length + CRC_BYTES;
   if (total > 0xffff) throw new RangeError(`the program encodes to ${total} bytes, more than the format's 65535`);
@@ -235,6 +239,7 @@ export function decodeProgram(bytes: Uint8Array): DecodeResult {
     const size = readNum(input);
     program.die = flags & FLAG_DIE_AREA ? { area_mm2: size, max_pressure_MPa: readNum(input) } : { diameter_mm: size, max_pressure_MPa: readNum(input) };
     if (flags & FLAG_FORCE_LIMIT) program.limits = { max_force_kN: readNum(input) };
+    if (flags & FLAG_LOG_INTERVAL) program.log_interval_s = readNum(input);
     program.steps = readSteps(input, 0);
     if (input.offset !== body) return { ok: false, error: `byte ${input.offset}: ${body - input.offset} bytes left over after the steps` };
     return { ok: true, program: program as unknown as Program, bytes: total };

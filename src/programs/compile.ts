@@ -39,6 +39,8 @@ const STEP_LIMIT_MIN_MPA = 2;
 
 /** Run-log interval of a maintain step that names none. */
 export const DEFAULT_LOG_INTERVAL_S = 10;
+/** Run-log interval of the other steps when the program names none: 10 samples per second. */
+export const DEFAULT_RUN_LOG_INTERVAL_S = 0.1;
 
 /**
  * A validated program in the form the runner executes: repeats unrolled, forces turned into
@@ -119,6 +121,7 @@ export function compileProgram(program: Program, deviceMaxForceKN: number): Comp
       compiled.sourcePaths[i] = stepPath;
       compiled.typeNames[i] = step.type;
       compiled.labels[i] = step.label ?? '';
+      compiled.logIntervalS[i] = program.log_interval_s ?? DEFAULT_RUN_LOG_INTERVAL_S;
       switch (step.type) {
         case 'ramp':
         case 'release':

@@ -37,6 +37,6 @@ export const STEP_TYPES: readonly StepType[] = ['ramp', 'hold', 'release', 'prom
 
 export const HOLD_MODES = ['dynamic', 'static'] as const;
 
-export const TOP_FIELDS = ['$schema', 'format', 'name', 'description', 'die', 'limits', 'steps'];
+export const TOP_FIELDS = ['$schema', 'format', 'name', 'description', 'die', 'limits', 'log_interval_s', 'steps'];
 export const DIE_FIELDS = ['diameter_mm', 'area_mm2', 'max_pressure_MPa'];
 export const LIMIT_FIELDS = ['max_force_kN'];

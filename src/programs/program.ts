@@ -89,6 +89,8 @@ export interface Program {
   description?: string;
   die: DieSpec;
   limits?: ProgramLimits;
+  /** Interval of the run-log samples, s (default 0.1); a maintain step has its own. */
+  log_interval_s?: number;
   steps: Step[];
 }
 

@@ -146,6 +146,11 @@ class ProgramChecker {
     const forceLimit = this.checkLimits(input.limits);
     if (forceLimit.canonical?.max_force_kN !== undefined) program.limits = forceLimit.canonical;
     this.setCeiling(forceLimit.kN, forceLimit.source);
+    if (input.log_interval_s !== undefined) {
+      const [min, max] = FORMAT_LIMITS.logIntervalS;
+      const intervalS = this.inRange(input, 'log_interval_s', '', min, max, 's', false);
+      if (intervalS !== undefined) program.log_interval_s = intervalS;
+    }
 
     if (!Array.isArray(input.steps)) {
       this.add('steps', `must be an array of steps, got ${describe(input.steps)}`);
