@@ -1,0 +1,508 @@
+import type { FlashPartition } from '../../hal/flash';
+import { crc32 } from '../bytes/crc32';
+
+/**
+ * Object store: named values (programs, the calibration history, settings) in a ring of erase
+ * blocks, log-structured, every version written twice (docs/storage.md, "Object store").
+ *
+ * Commit rule: a version exists once intact chunks (each with a good CRC) cover its whole payload
+ * and the payload's own CRC checks; of the existing versions of a name, the one with the highest
+ * version number is in force, and a deletion is a version too.
+ *
+ * A chunk, little-endian, 4-byte aligned, never across a block boundary:
+ *
+ *   magic "PO" · kind u8 (bit 7: deletion) · 0 u8 · version u32 · copy u32
+ *   payload offset u32 · payload length u32 · payload CRC-32 u32 · data length u16 · 0 u16
+ *   data · zeros to a multiple of 4 · CRC-32 u32 of every byte before it
+ *
+ * The payload of a version is key length u8 · key (ASCII) · value. Each copy of a version has its
+ * own copy number; both copy and version numbers come from one counter that only goes up.
+ */
+
+const MAGIC_0 = 0x50;
+const MAGIC_1 = 0x4f;
+const HEADER_BYTES = 28;
+const CRC_BYTES = 4;
+const ALIGN_BYTES = 4;
+/** A chunk is not started in less room than this much data: the rest of the block is left. */
+const MIN_CHUNK_DATA = 64;
+const DELETED = 0x80;
+const COPIES = 2;
+
+export const MAX_KEY_BYTES = 32;
+/** Largest value: an 8 KB program with room to spare. */
+export const MAX_VALUE_BYTES = 8448;
+const MAX_PAYLOAD_BYTES = 1 + MAX_KEY_BYTES + MAX_VALUE_BYTES;
+
+/** Thrown when a value does not fit in the space the store can guarantee. Nothing was written. */
+export class StoreFullError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreFullError';
+  }
+}
+
+/** One intact chunk on flash. */
+interface ChunkRef {
+  /** Area block index, and the chunk's partition offset. */
+  block: number;
+  at: number;
+  copy: number;
+  payloadOffset: number;
+  dataLength: number;
+}
+
+/** The version of a key in force. */
+interface Entry {
+  kind: number;
+  key: string;
+  version: number;
+  deleted: boolean;
+  payloadLength: number;
+  payloadCrc: number;
+  chunks: ChunkRef[];
+}
+
+export interface MountReport {
+  /** Keys with a value (deletions not counted). */
+  keys: number;
+  /** Blocks that held nothing valid and were erased (a torn write, an interrupted erase). */
+  blocksErased: number;
+  /** Copies written because a version had fewer than two whole copies. */
+  copiesRepaired: number;
+  /** Versions in force that could not be read back whole (kept out of the index). */
+  versionsDamaged: number;
+}
+
+function alignUp(offset: number): number {
+  return (offset + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
+}
+
+function chunkBytes(dataLength: number): number {
+  return alignUp(HEADER_BYTES + dataLength) + CRC_BYTES;
+}
+
+function mapKey(kind: number, key: string): string {
+  return `${kind}/${key}`;
+}
+
+/** How many distinct copies each cover [0, length) on their own. */
+function wholeCopies(chunks: ChunkRef[], length: number): number {
+  const byCopy = new Map<number, ChunkRef[]>();
+  for (const chunk of chunks) {
+    const list = byCopy.get(chunk.copy);
+    if (list === undefined) byCopy.set(chunk.copy, [chunk]);
+    else list.push(chunk);
+  }
+  let whole = 0;
+  for (const list of byCopy.values()) if (covers(list, length)) whole++;
+  return whole;
+}
+
+function covers(chunks: ChunkRef[], length: number): boolean {
+  const sorted = [...chunks].sort((a, b) => a.payloadOffset - b.payloadOffset);
+  let reached = 0;
+  for (const chunk of sorted) {
+    if (chunk.payloadOffset > reached) return false;
+    reached = Math.max(reached, chunk.payloadOffset + chunk.dataLength);
+  }
+  return reached >= length;
+}
+
+export class ObjectStore {
+  readonly blockLength: number;
+  /** Bytes the store keeps free so garbage collection can always move what it must. */
+  readonly reserveBytes: number;
+  /** What the versions in force may take on flash, copies and chunk overhead included. */
+  readonly capacityBytes: number;
+  /** Block erases since mount. */
+  erases = 0;
+
+  private readonly erased: Uint8Array;
+  private readonly scratch: Uint8Array;
+  private readonly scratchView: DataView;
+  private readonly entries = new Map<string, Entry>();
+  private readonly byVersion = new Map<number, Entry>();
+  private mounted = false;
+  private headBlock = 0;
+  private writeOffset = 0;
+  private nextSeq = 1;
+
+  constructor(private readonly flash: FlashPartition, private readonly firstBlock: number, private readonly blockCount: number) {
+    const partitionBlocks = Math.floor(flash.byteLength / flash.blockLength);
+    if (!(Number.isInteger(firstBlock) && Number.isInteger(blockCount) && firstBlock >= 0 && firstBlock + blockCount <= partitionBlocks)) {
+      throw new RangeError(`object store: blocks ${firstBlock}..${firstBlock + blockCount - 1} are outside the partition's blocks 0..${partitionBlocks - 1}`);
+    }
+    this.blockLength = flash.blockLength;
+    if (this.blockLength % ALIGN_BYTES !== 0 || this.blockLength < 1024) throw new RangeError(`object store: ${this.blockLength} B blocks are too small`);
+    this.reserveBytes = 2 * this.footprint(MAX_PAYLOAD_BYTES) + 2 * this.blockLength;
+    this.capacityBytes = blockCount * this.blockLength - this.reserveBytes - this.blockLength;
+    if (this.capacityBytes < COPIES * this.footprint(MAX_PAYLOAD_BYTES)) {
+      throw new RangeError(`object store: ${blockCount} blocks of ${this.blockLength} B leave no room for one value of ${MAX_VALUE_BYTES} B`);
+    }
+    this.erased = new Uint8Array(blockCount);
+    this.scratch = new Uint8Array(this.blockLength);
+    this.scratchView = new DataView(this.scratch.buffer);
+  }
+
+  /** Flash bytes the versions in force take (both copies, worst-case chunking). */
+  get liveBytes(): number {
+    let total = 0;
+    for (const entry of this.entries.values()) total += COPIES * this.footprint(entry.payloadLength);
+    return total;
+  }
+
+  /** Erased bytes the head can write into before it meets a block in use. */
+  get freeBytes(): number {
+    let free = this.blockLength - this.writeOffset;
+    for (let i = 1; i < this.blockCount; i++) {
+      const block = (this.headBlock + i) % this.blockCount;
+      if (this.erased[block] === 0) break;
+      free += this.blockLength;
+    }
+    return free;
+  }
+
+  /** Scans the area (boot time): builds the index, erases blocks with nothing valid, writes a second copy where one is missing. */
+  mount(): MountReport {
+    this.entries.clear();
+    this.byVersion.clear();
+    const report: MountReport = { keys: 0, blocksErased: 0, copiesRepaired: 0, versionsDamaged: 0 };
+    const chunksByVersion = new Map<number, ChunkRef[]>();
+    const headerOf = new Map<number, { kind: number; payloadLength: number; payloadCrc: number; key: string | null }>();
+    let newestCopy = 0;
+    let newestOffset = 0;
+    let newestSeq = 0;
+    let headBlock = 0;
+    let headEnd = 0;
+    for (let i = 0; i < this.blockCount; i++) {
+      const base = this.blockOffset(i);
+      const block = this.flash.read(base, this.blockLength);
+      const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+      let dirtyEnd = block.length;
+      while (dirtyEnd > 0 && block[dirtyEnd - 1] === 0xff) dirtyEnd--;
+      this.erased[i] = dirtyEnd === 0 ? 1 : 0;
+      if (dirtyEnd === 0) continue;
+      let lastEnd = -1;
+      let holdsNewest = false;
+      for (let at = 0; at + HEADER_BYTES + CRC_BYTES <= block.length; ) {
+        const length = this.chunkLengthAt(block, view, at);
+        if (length === 0) {
+          at += ALIGN_BYTES;
+          continue;
+        }
+        const version = view.getUint32(at + 4, true);
+        const copy = view.getUint32(at + 8, true);
+        const payloadOffset = view.getUint32(at + 12, true);
+        const payloadLength = view.getUint32(at + 16, true);
+        const payloadCrc = view.getUint32(at + 20, true);
+        const dataLength = view.getUint16(at + 24, true);
+        let header = headerOf.get(version);
+        if (header === undefined) {
+          header = { kind: block[at + 2], payloadLength, payloadCrc, key: null };
+          headerOf.set(version, header);
+        }
+        // Chunks of one version agree on these; one that does not is not used.
+        if (header.kind === block[at + 2] && header.payloadLength === payloadLength && header.payloadCrc === payloadCrc) {
+          if (payloadOffset === 0 && header.key === null) header.key = this.keyIn(block, at + HEADER_BYTES, dataLength);
+          const ref: ChunkRef = { block: i, at: base + at, copy, payloadOffset, dataLength };
+          const list = chunksByVersion.get(version);
+          if (list === undefined) chunksByVersion.set(version, [ref]);
+          else list.push(ref);
+        }
+        // The last chunk written is the newest copy's furthest one.
+        if (copy > newestCopy || (copy === newestCopy && payloadOffset >= newestOffset)) {
+          newestCopy = copy;
+          newestOffset = payloadOffset;
+          holdsNewest = true;
+        }
+        if (version > newestSeq) newestSeq = version;
+        at += length;
+        lastEnd = at;
+      }
+      if (lastEnd < 0) {
+        this.flash.eraseBlock(this.firstBlock + i);
+        this.erases++;
+        this.erased[i] = 1;
+        report.blocksErased++;
+      } else if (holdsNewest) {
+        headBlock = i;
+        // After the torn bytes of an interrupted write too: they are never written over.
+        headEnd = Math.max(lastEnd, alignUp(dirtyEnd));
+      }
+    }
+    this.headBlock = headBlock;
+    this.writeOffset = headEnd;
+    this.nextSeq = Math.max(newestCopy, newestSeq) + 1;
+
+    // Newest whole version of each key, newest first so older ones are only read when needed.
+    const versions = [...chunksByVersion.keys()].sort((a, b) => b - a);
+    for (const version of versions) {
+      const header = headerOf.get(version) as { kind: number; payloadLength: number; payloadCrc: number; key: string | null };
+      if (header.key === null) continue;
+      const kind = header.kind & ~DELETED;
+      const name = mapKey(kind, header.key);
+      if (this.entries.has(name)) continue;
+      const chunks = chunksByVersion.get(version) as ChunkRef[];
+      if (!covers(chunks, header.payloadLength)) continue;
+      const entry: Entry = { kind, key: header.key, version, deleted: (header.kind & DELETED) !== 0, payloadLength: header.payloadLength, payloadCrc: header.payloadCrc, chunks };
+      if (this.assemble(entry) === null) continue;
+      this.entries.set(name, entry);
+      this.byVersion.set(version, entry);
+    }
+    this.mounted = true;
+    for (const entry of [...this.entries.values()]) {
+      const missing = COPIES - wholeCopies(entry.chunks, entry.payloadLength);
+      if (missing <= 0) continue;
+      const payload = this.assemble(entry) as Uint8Array;
+      this.ensureFree(missing * this.footprint(payload.length));
+      for (let c = 0; c < missing; c++) entry.chunks.push(...this.writeCopy(entry.kind | (entry.deleted ? DELETED : 0), entry.version, payload, entry.payloadCrc));
+      report.copiesRepaired += missing;
+    }
+    for (const entry of this.entries.values()) if (!entry.deleted) report.keys++;
+    return report;
+  }
+
+  /** The value of a key, read back and checked; null when there is none. */
+  get(kind: number, key: string): Uint8Array | null {
+    this.checkMounted();
+    const entry = this.entries.get(mapKey(kind, key));
+    if (entry === undefined || entry.deleted) return null;
+    const payload = this.assemble(entry);
+    return payload === null ? null : payload.subarray(1 + payload[0]);
+  }
+
+  has(kind: number, key: string): boolean {
+    const entry = this.entries.get(mapKey(kind, key));
+    return entry !== undefined && !entry.deleted;
+  }
+
+  /** Keys of a kind that have a value, sorted. */
+  keys(kind: number): string[] {
+    const keys: string[] = [];
+    for (const entry of this.entries.values()) if (entry.kind === kind && !entry.deleted) keys.push(entry.key);
+    return keys.sort();
+  }
+
+  /** Stores a new version of a key (two copies). Throws StoreFullError, having written nothing, when it does not fit. */
+  put(kind: number, key: string, value: Uint8Array): void {
+    this.checkMounted();
+    this.checkKind(kind);
+    if (value.length > MAX_VALUE_BYTES) throw new RangeError(`object store: a value of ${value.length} B is over the ${MAX_VALUE_BYTES} B limit`);
+    const payload = this.payload(key, value);
+    const existing = this.entries.get(mapKey(kind, key));
+    const needed = COPIES * this.footprint(payload.length);
+    const after = this.liveBytes - (existing === undefined ? 0 : COPIES * this.footprint(existing.payloadLength)) + needed;
+    if (after > this.capacityBytes) {
+      throw new StoreFullError(`flash full: "${key}" needs ${needed} B, ${Math.max(0, this.capacityBytes - this.liveBytes)} B of ${this.capacityBytes} B are free`);
+    }
+    this.writeVersion(kind, key, payload, false);
+  }
+
+  /** Deletes a key (writes a deletion version). False when it had no value. */
+  remove(kind: number, key: string): boolean {
+    this.checkMounted();
+    this.checkKind(kind);
+    if (!this.has(kind, key)) return false;
+    this.writeVersion(kind, key, this.payload(key, new Uint8Array(0)), true);
+    return true;
+  }
+
+  private writeVersion(kind: number, key: string, payload: Uint8Array, deleted: boolean): void {
+    this.ensureFree(COPIES * this.footprint(payload.length));
+    const payloadCrc = crc32(payload);
+    const version = this.nextSeq;
+    const chunks: ChunkRef[] = [];
+    for (let c = 0; c < COPIES; c++) chunks.push(...this.writeCopy(kind | (deleted ? DELETED : 0), version, payload, payloadCrc));
+    const name = mapKey(kind, key);
+    const old = this.entries.get(name);
+    if (old !== undefined) this.byVersion.delete(old.version);
+    const entry: Entry = { kind, key, version, deleted, payloadLength: payload.length, payloadCrc, chunks };
+    this.entries.set(name, entry);
+    this.byVersion.set(version, entry);
+  }
+
+  /** Garbage-collects the oldest blocks until `bytes` plus the reserve are free. */
+  private ensureFree(bytes: number): void {
+    let steps = 0;
+    while (this.freeBytes < bytes + this.reserveBytes) {
+      if (steps++ > 2 * this.blockCount || !this.collectTail()) {
+        throw new StoreFullError(`flash full: ${bytes} B needed, ${this.freeBytes} B free after garbage collection`);
+      }
+    }
+  }
+
+  /**
+   * Moves what is still in force out of the oldest block, then erases it. A deletion moves too
+   * while an older version of its key is in that block, so an interrupted erase cannot bring the
+   * older version back.
+   */
+  private collectTail(): boolean {
+    let tail = -1;
+    for (let i = 1; i < this.blockCount; i++) {
+      const block = (this.headBlock + i) % this.blockCount;
+      if (this.erased[block] === 0) {
+        tail = block;
+        break;
+      }
+    }
+    if (tail < 0) return false;
+    const base = this.blockOffset(tail);
+    const block = this.flash.read(base, this.blockLength);
+    const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+    const touched = new Set<Entry>();
+    const olderKeys = new Set<string>();
+    for (let at = 0; at + HEADER_BYTES + CRC_BYTES <= block.length; ) {
+      const length = this.chunkLengthAt(block, view, at);
+      if (length === 0) {
+        at += ALIGN_BYTES;
+        continue;
+      }
+      const entry = this.byVersion.get(view.getUint32(at + 4, true));
+      if (entry !== undefined) touched.add(entry);
+      else if (view.getUint32(at + 12, true) === 0) {
+        const key = this.keyIn(block, at + HEADER_BYTES, view.getUint16(at + 24, true));
+        if (key !== null) olderKeys.add(mapKey(block[at + 2] & ~DELETED, key));
+      }
+      at += length;
+    }
+    for (const entry of touched) {
+      const outside = entry.chunks.filter((chunk) => chunk.block !== tail);
+      const name = mapKey(entry.kind, entry.key);
+      if (entry.deleted && !olderKeys.has(name)) {
+        this.entries.delete(name);
+        this.byVersion.delete(entry.version);
+        continue;
+      }
+      const missing = COPIES - wholeCopies(outside, entry.payloadLength);
+      if (missing > 0) {
+        const payload = this.assemble(entry);
+        if (payload === null) {
+          this.entries.delete(name);
+          this.byVersion.delete(entry.version);
+          continue;
+        }
+        if (this.freeBytes < missing * this.footprint(payload.length)) return false;
+        for (let c = 0; c < missing; c++) outside.push(...this.writeCopy(entry.kind | (entry.deleted ? DELETED : 0), entry.version, payload, entry.payloadCrc));
+      }
+      entry.chunks = outside;
+    }
+    this.flash.eraseBlock(this.firstBlock + tail);
+    this.erases++;
+    this.erased[tail] = 1;
+    return true;
+  }
+
+  /** Writes one copy at the head, chunk by chunk, moving to the next block as needed (it must be erased). */
+  private writeCopy(kindByte: number, version: number, payload: Uint8Array, payloadCrc: number): ChunkRef[] {
+    const refs: ChunkRef[] = [];
+    const copy = this.nextSeq++;
+    const bytes = this.scratch;
+    const view = this.scratchView;
+    for (let offset = 0; offset < payload.length; ) {
+      const room = this.blockLength - this.writeOffset - HEADER_BYTES - CRC_BYTES - (ALIGN_BYTES - 1);
+      const remaining = payload.length - offset;
+      if (room < remaining && room < MIN_CHUNK_DATA) {
+        const next = (this.headBlock + 1) % this.blockCount;
+        if (this.erased[next] === 0) throw new Error('object store: the next block is not erased (space accounting is wrong)');
+        this.headBlock = next;
+        this.writeOffset = 0;
+        continue;
+      }
+      const dataLength = Math.min(room, remaining);
+      const length = chunkBytes(dataLength);
+      bytes.fill(0, 0, length);
+      bytes[0] = MAGIC_0;
+      bytes[1] = MAGIC_1;
+      bytes[2] = kindByte;
+      view.setUint32(4, version, true);
+      view.setUint32(8, copy, true);
+      view.setUint32(12, offset, true);
+      view.setUint32(16, payload.length, true);
+      view.setUint32(20, payloadCrc, true);
+      view.setUint16(24, dataLength, true);
+      bytes.set(payload.subarray(offset, offset + dataLength), HEADER_BYTES);
+      view.setUint32(length - CRC_BYTES, crc32(bytes, 0, length - CRC_BYTES), true);
+      const at = this.blockOffset(this.headBlock) + this.writeOffset;
+      this.erased[this.headBlock] = 0;
+      // Advanced before the write: a write that fails part-way leaves bytes that are never written over.
+      this.writeOffset += length;
+      this.flash.write(at, bytes.subarray(0, length));
+      refs.push({ block: this.headBlock, at, copy, payloadOffset: offset, dataLength });
+      offset += dataLength;
+    }
+    return refs;
+  }
+
+  /** Reads the payload back from any intact chunks of the version; null unless it is whole and its CRC checks. */
+  private assemble(entry: Entry): Uint8Array | null {
+    const payload = new Uint8Array(entry.payloadLength);
+    const filled = new Uint8Array(entry.payloadLength);
+    let missing = entry.payloadLength;
+    for (const ref of entry.chunks) {
+      if (missing === 0) break;
+      const length = chunkBytes(ref.dataLength);
+      const chunk = this.flash.read(ref.at, length);
+      const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (this.chunkLengthAt(chunk, view, 0) !== length || view.getUint32(4, true) !== entry.version || view.getUint32(12, true) !== ref.payloadOffset) continue;
+      for (let i = 0; i < ref.dataLength; i++) {
+        const at = ref.payloadOffset + i;
+        if (filled[at] === 1) continue;
+        payload[at] = chunk[HEADER_BYTES + i];
+        filled[at] = 1;
+        missing--;
+      }
+    }
+    if (missing !== 0 || crc32(payload) !== entry.payloadCrc) return null;
+    return payload;
+  }
+
+  /** Length of the intact chunk at `at`, or 0. */
+  private chunkLengthAt(block: Uint8Array, view: DataView, at: number): number {
+    if (block[at] !== MAGIC_0 || block[at + 1] !== MAGIC_1 || at + HEADER_BYTES + CRC_BYTES > block.length) return 0;
+    const dataLength = view.getUint16(at + 24, true);
+    const length = chunkBytes(dataLength);
+    if (dataLength === 0 || at + length > block.length) return 0;
+    const payloadOffset = view.getUint32(at + 12, true);
+    const payloadLength = view.getUint32(at + 16, true);
+    if (payloadLength > MAX_PAYLOAD_BYTES || payloadOffset + dataLength > payloadLength) return 0;
+    return crc32(block, at, at + length - CRC_BYTES) === view.getUint32(at + length - CRC_BYTES, true) ? length : 0;
+  }
+
+  /** The key at the start of a payload chunk, or null when the chunk does not hold it whole. */
+  private keyIn(block: Uint8Array, dataAt: number, dataLength: number): string | null {
+    const keyLength = block[dataAt];
+    if (keyLength > MAX_KEY_BYTES || 1 + keyLength > dataLength) return null;
+    let key = '';
+    for (let i = 0; i < keyLength; i++) key += String.fromCharCode(block[dataAt + 1 + i]);
+    return key;
+  }
+
+  private payload(key: string, value: Uint8Array): Uint8Array {
+    if (!(key.length <= MAX_KEY_BYTES && /^[\x21-\x7e]*$/.test(key))) throw new RangeError(`object store: key "${key}" is not 0..${MAX_KEY_BYTES} printable ASCII characters`);
+    const payload = new Uint8Array(1 + key.length + value.length);
+    payload[0] = key.length;
+    for (let i = 0; i < key.length; i++) payload[1 + i] = key.charCodeAt(i);
+    payload.set(value, 1 + key.length);
+    return payload;
+  }
+
+  /** Worst-case flash bytes of one copy of a payload: its data plus the overhead of every chunk and block end it may need. */
+  private footprint(payloadLength: number): number {
+    const perBlock = this.blockLength - HEADER_BYTES - CRC_BYTES - ALIGN_BYTES;
+    const chunks = Math.ceil(payloadLength / perBlock) + 1;
+    return payloadLength + chunks * (HEADER_BYTES + CRC_BYTES + ALIGN_BYTES + HEADER_BYTES + CRC_BYTES + MIN_CHUNK_DATA);
+  }
+
+  private checkKind(kind: number): void {
+    if (!(Number.isInteger(kind) && kind >= 1 && kind < DELETED)) throw new RangeError(`object store: kind ${kind} is not 1..127`);
+  }
+
+  private blockOffset(index: number): number {
+    return (this.firstBlock + index) * this.blockLength;
+  }
+
+  private checkMounted(): void {
+    if (!this.mounted) throw new Error('object store: call mount() first');
+  }
+}
