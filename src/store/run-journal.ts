@@ -2,8 +2,10 @@ import type { FlashPartition } from '../../hal/flash';
 import { crc32 } from '../bytes/crc32';
 
 /**
- * Run journal: an append-only log of BOOT, RUN_START and RUN_END records over a ring of erase
- * blocks, so the boot after a power loss finds the run left open (docs/storage.md, "Run journal").
+ * Run journal and run log: an append-only log of BOOT, RUN_START, SAMPLES, STEP and RUN_END
+ * records over a ring of erase blocks, so the boot after a power loss finds the run left open,
+ * and every run keeps its pressure history and step summary until its block is reused
+ * (docs/storage.md, "Run log").
  *
  * Commit rule: a record exists once its last byte (the CRC) is written and its magic, type,
  * length and CRC all check; any other non-erased bytes are dirty space, stepped over on reading
@@ -11,14 +13,19 @@ import { crc32 } from '../bytes/crc32';
  *
  * Little-endian, 4-byte aligned, never across a block boundary:
  *
- *   magic "RJ" · type u8 · length u8 (whole record) · seq u32 · bootCount u32 · runId u32
+ *   magic "RJ" · type u8 · length/4 u8 (whole record) · seq u32 · bootCount u32 · runId u32
  *   BOOT       resetReason u16 · 0 u16                                               24 B
  *   RUN_START  programHash u32 · startMs f64 · name length u8 · ASCII name · 0 pad    36..68 B
  *   RUN_END    outcome u8 · 0 u8 · faultCode u16 · endMs f64 · peakMPa f32            36 B
+ *   SAMPLES    startMs f64 · intervalMs f32 · baseMPa f32 · mpaPerCode f32 · peakMPa f32
+ *              step u8 · state u8 · count u16 · count × u16 code · 0 pad               48..556 B
+ *   STEP       step u16 · kind u8 · 0 u8 · targetMPa f32 · reachedMPa f32 · peakMPa f32
+ *              holdErrorP99MPa f32 · startS f32 · durationS f32                       48 B
  *   CRC-32 u32 of every byte before it
  *
- * Every record carries the boot count and a run id (a BOOT: the last run begun); mount takes the
- * largest of each, so neither counter goes back when the blocks of older records are erased.
+ * A sample's pressure is baseMPa + code · mpaPerCode. Every record carries the boot count and a
+ * run id (a BOOT: the last run begun); mount takes the largest of each, so neither counter goes
+ * back when the blocks of older records are erased.
  */
 
 export const RunOutcome = { open: 0, completed: 1, aborted: 2, fault: 3, interrupted: 4 } as const;
@@ -41,24 +48,72 @@ export interface JournalRun {
   peakMPa: number;
 }
 
+/** The summary of one step of a run, as the runner saw it at the end of the run. */
+export interface StepRecord {
+  step: number;
+  /** StepKind (src/programs/compile.ts). */
+  kind: number;
+  targetMPa: number;
+  /** End pressure (ramp, release, wait) or mean over the step (hold, maintain). */
+  reachedMPa: number;
+  peakMPa: number;
+  /** NaN where the step keeps no hold error. */
+  holdErrorP99MPa: number;
+  /** From the start of the run. */
+  startS: number;
+  durationS: number;
+}
+
+/** Consecutive samples of one step and state. */
+export interface SampleSegment {
+  /** Uptime of the first sample. */
+  startMs: number;
+  intervalMs: number;
+  step: number;
+  /** RunState. */
+  state: number;
+  peakMPa: number;
+  pressuresMPa: Float64Array;
+}
+
+export interface RunLog {
+  /** Start and end as far as they are still in the journal. */
+  run: JournalRun;
+  /** False when the start record has aged out (name, hash and start time unknown). */
+  startFound: boolean;
+  steps: StepRecord[];
+  segments: SampleSegment[];
+}
+
 const MAGIC_0 = 0x52;
 const MAGIC_1 = 0x4a;
 const TYPE_BOOT = 1;
 const TYPE_RUN_START = 2;
 const TYPE_RUN_END = 3;
+const TYPE_SAMPLES = 4;
+const TYPE_STEP = 5;
 const ALIGN_BYTES = 4;
 const HEADER_BYTES = 16;
 const CRC_BYTES = 4;
 const BOOT_BYTES = 24;
 const END_BYTES = 36;
+const STEP_BYTES = 48;
+const SAMPLES_AT = 44;
+/** Samples in one SAMPLES record at most. */
+export const MAX_RECORD_SAMPLES = 256;
+const MAX_SAMPLES_BYTES = samplesBytes(MAX_RECORD_SAMPLES);
 const NAME_LENGTH_AT = 28;
 const MAX_NAME_BYTES = 32;
 const MAX_START_BYTES = startBytes(MAX_NAME_BYTES);
-/** Erased room one more run (start + end) and the next boot need. */
-const RESERVE_BYTES = MAX_START_BYTES + END_BYTES + BOOT_BYTES;
+/** Erased room one more run (start + end), a full SAMPLES record and the next boot need. */
+const RESERVE_BYTES = MAX_START_BYTES + MAX_SAMPLES_BYTES + END_BYTES + BOOT_BYTES;
 
 function startBytes(nameLength: number): number {
   return alignUp(NAME_LENGTH_AT + 1 + nameLength) + CRC_BYTES;
+}
+
+function samplesBytes(count: number): number {
+  return alignUp(SAMPLES_AT + 2 * count) + CRC_BYTES;
 }
 
 function alignUp(offset: number): number {
@@ -72,11 +127,15 @@ function recordLengthAt(block: Uint8Array, view: DataView, at: number): number {
   let expected = 0;
   if (type === TYPE_BOOT) expected = BOOT_BYTES;
   else if (type === TYPE_RUN_END) expected = END_BYTES;
-  else if (type === TYPE_RUN_START) {
+  else if (type === TYPE_STEP) expected = STEP_BYTES;
+  else if (type === TYPE_SAMPLES) {
+    const count = at + SAMPLES_AT <= block.length ? view.getUint16(at + 42, true) : 0;
+    if (count >= 1 && count <= MAX_RECORD_SAMPLES) expected = samplesBytes(count);
+  } else if (type === TYPE_RUN_START) {
     const nameLength = block[at + NAME_LENGTH_AT];
     if (nameLength >= 1 && nameLength <= MAX_NAME_BYTES) expected = startBytes(nameLength);
   }
-  if (expected === 0 || block[at + 3] !== expected || at + expected > block.length) return 0;
+  if (expected === 0 || block[at + 3] * ALIGN_BYTES !== expected || at + expected > block.length) return 0;
   return crc32(block, at, at + expected - CRC_BYTES) === view.getUint32(at + expected - CRC_BYTES, true) ? expected : 0;
 }
 
@@ -122,7 +181,7 @@ export class RunJournal {
   private readonly blockLength: number;
   /** 1 for a block of the range known to be wholly erased. */
   private readonly erased: Uint8Array;
-  private readonly scratch = new Uint8Array(MAX_START_BYTES);
+  private readonly scratch = new Uint8Array(MAX_SAMPLES_BYTES);
   private readonly scratchView = new DataView(this.scratch.buffer);
   /** scratch.subarray(0, length), by length / 4: the write path allocates nothing. */
   private readonly scratchByLength: Uint8Array[] = [];
@@ -151,7 +210,7 @@ export class RunJournal {
       throw new RangeError(`run journal: ${this.blockLength} B blocks are too small or not a multiple of ${ALIGN_BYTES} (at least ${RESERVE_BYTES} B)`);
     }
     this.erased = new Uint8Array(blockCount);
-    for (let length = ALIGN_BYTES; length <= MAX_START_BYTES; length += ALIGN_BYTES) this.scratchByLength[length / ALIGN_BYTES] = this.scratch.subarray(0, length);
+    for (let length = ALIGN_BYTES; length <= MAX_SAMPLES_BYTES; length += ALIGN_BYTES) this.scratchByLength[length / ALIGN_BYTES] = this.scratch.subarray(0, length);
   }
 
   get bootCount(): number {
@@ -292,6 +351,119 @@ export class RunJournal {
     return this.appendEnd(runId, outcome, faultCode, endMs, peakMPa);
   }
 
+  /**
+   * Appends `count` pressures (MPa) of one step and state, taken every `intervalMs` from
+   * `startMs`, read from values[from…] (a ring of `values.length`). They are stored as 16-bit
+   * codes over their own range, so a sample is exact to (max − min) / 131070. False when there
+   * is no erased space. Never erases; allocates nothing.
+   */
+  appendSamples(runId: number, startMs: number, intervalMs: number, step: number, state: number, values: Float32Array, from: number, count: number): boolean {
+    this.checkMounted();
+    if (!(Number.isInteger(count) && count >= 1 && count <= MAX_RECORD_SAMPLES)) throw new RangeError(`run journal: ${count} samples is not 1..${MAX_RECORD_SAMPLES}`);
+    const ring = values.length;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < count; i++) {
+      const v = values[(from + i) % ring];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    const base = Math.fround(min);
+    const mpaPerCode = Math.fround((max - base) / 65535);
+    const view = this.scratchView;
+    view.setFloat64(HEADER_BYTES, startMs, true);
+    view.setFloat32(HEADER_BYTES + 8, intervalMs, true);
+    view.setFloat32(HEADER_BYTES + 12, base, true);
+    view.setFloat32(HEADER_BYTES + 16, mpaPerCode, true);
+    view.setFloat32(HEADER_BYTES + 20, max, true);
+    view.setUint8(40, step);
+    view.setUint8(41, state);
+    view.setUint16(42, count, true);
+    for (let i = 0; i < count; i++) {
+      const code = mpaPerCode > 0 ? Math.round((values[(from + i) % ring] - base) / mpaPerCode) : 0;
+      view.setUint16(SAMPLES_AT + 2 * i, code < 0 ? 0 : code > 65535 ? 65535 : code, true);
+    }
+    const length = samplesBytes(count);
+    this.scratch.fill(0, SAMPLES_AT + 2 * count, length - CRC_BYTES);
+    return this.append(TYPE_SAMPLES, length, this.boots, runId);
+  }
+
+  /** Appends the summary of one step of a run (NaN where a figure does not apply). False when there is no erased space. */
+  appendStep(runId: number, step: number, kind: number, targetMPa: number, reachedMPa: number, peakMPa: number, holdErrorP99MPa: number, startS: number, durationS: number): boolean {
+    this.checkMounted();
+    const view = this.scratchView;
+    view.setUint16(HEADER_BYTES, step, true);
+    view.setUint8(HEADER_BYTES + 2, kind);
+    view.setUint8(HEADER_BYTES + 3, 0);
+    view.setFloat32(HEADER_BYTES + 4, targetMPa, true);
+    view.setFloat32(HEADER_BYTES + 8, reachedMPa, true);
+    view.setFloat32(HEADER_BYTES + 12, peakMPa, true);
+    view.setFloat32(HEADER_BYTES + 16, holdErrorP99MPa, true);
+    view.setFloat32(HEADER_BYTES + 20, startS, true);
+    view.setFloat32(HEADER_BYTES + 24, durationS, true);
+    return this.append(TYPE_STEP, STEP_BYTES, this.boots, runId);
+  }
+
+  /** Everything the journal still holds of one run: its start and end, step summaries and samples in order (host and protocol use; allocates). */
+  runLog(runId: number): RunLog | null {
+    this.checkMounted();
+    let start: JournalRun | null = null;
+    let end: Pick<JournalRun, 'outcome' | 'faultCode' | 'endMs' | 'peakMPa'> | null = null;
+    let endSeq = 0;
+    const steps: { seq: number; step: StepRecord }[] = [];
+    const segments: { seq: number; segment: SampleSegment }[] = [];
+    for (let i = 0; i < this.blockCount; i++) {
+      const block = this.flash.read(this.blockOffset(i), this.blockLength);
+      const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+      forEachRecord(block, view, (at, type) => {
+        if (view.getUint32(at + 12, true) !== runId || type === TYPE_BOOT) return;
+        const seq = view.getUint32(at + 4, true);
+        const p = at + HEADER_BYTES;
+        if (type === TYPE_RUN_START) {
+          start = runFromStart(block, view, at);
+        } else if (type === TYPE_RUN_END && seq > endSeq) {
+          endSeq = seq;
+          end = { outcome: block[p], faultCode: view.getUint16(p + 2, true), endMs: view.getFloat64(p + 4, true), peakMPa: view.getFloat32(p + 12, true) };
+        } else if (type === TYPE_STEP) {
+          steps.push({
+            seq,
+            step: {
+              step: view.getUint16(p, true),
+              kind: block[p + 2],
+              targetMPa: view.getFloat32(p + 4, true),
+              reachedMPa: view.getFloat32(p + 8, true),
+              peakMPa: view.getFloat32(p + 12, true),
+              holdErrorP99MPa: view.getFloat32(p + 16, true),
+              startS: view.getFloat32(p + 20, true),
+              durationS: view.getFloat32(p + 24, true),
+            },
+          });
+        } else if (type === TYPE_SAMPLES) {
+          const count = view.getUint16(42 + at, true);
+          const base = view.getFloat32(p + 12, true);
+          const mpaPerCode = view.getFloat32(p + 16, true);
+          const pressuresMPa = new Float64Array(count);
+          for (let k = 0; k < count; k++) pressuresMPa[k] = base + view.getUint16(at + SAMPLES_AT + 2 * k, true) * mpaPerCode;
+          segments.push({
+            seq,
+            segment: { startMs: view.getFloat64(p, true), intervalMs: view.getFloat32(p + 8, true), peakMPa: view.getFloat32(p + 20, true), step: block[at + 40], state: block[at + 41], pressuresMPa },
+          });
+        }
+      });
+    }
+    // Assignments inside the scan callback are invisible to narrowing.
+    const found = start as JournalRun | null;
+    if (found === null && end === null && steps.length === 0 && segments.length === 0) return null;
+    const run: JournalRun = found ?? { runId, bootCount: 0, programName: '', programHash: 0, startMs: NaN, outcome: RunOutcome.open, faultCode: 0, endMs: 0, peakMPa: NaN };
+    if (end !== null) Object.assign(run, end);
+    return {
+      run,
+      startFound: found !== null,
+      steps: steps.sort((a, b) => a.seq - b.seq).map((s) => s.step),
+      segments: segments.sort((a, b) => a.seq - b.seq).map((s) => s.segment),
+    };
+  }
+
   /** True when the erased space left is less than what one more run (start + end record) needs plus one boot record. */
   get needsErase(): boolean {
     return this.blockLength - this.writeOffset < RESERVE_BYTES && this.erased[(this.headBlock + 1) % this.blockCount] === 0;
@@ -368,7 +540,7 @@ export class RunJournal {
     bytes[0] = MAGIC_0;
     bytes[1] = MAGIC_1;
     bytes[2] = type;
-    bytes[3] = length;
+    bytes[3] = length / ALIGN_BYTES;
     view.setUint32(4, this.nextSeq, true);
     view.setUint32(8, bootCount, true);
     view.setUint32(12, runId, true);
