@@ -96,7 +96,13 @@ export function createDryRunSession(programJson: unknown, options: Partial<DryRu
   const sim = new PressSimulator(simOptions);
   const config: FirmwareConfig = { ...simulatedFirmwareConfig(simOptions.sensor), ...options.firmware };
   const firmware = new PressFirmware(sim.board, config);
-  const selection = firmware.selectProgram(programJson);
+  // As on the press: the program is validated and stored in flash, then selected from there.
+  firmware.boot();
+  const selection = firmware.storeProgram(programJson);
+  if (selection.ok) {
+    const problem = firmware.selectStoredProgram(selection.program.name);
+    if (problem !== null) throw new Error(`dry run: the stored program cannot be selected: ${problem}`);
+  }
   const session: DryRunSession = { sim, firmware, errors: selection.errors };
   // The chip restarts: a fresh firmware boots on the same board and flash. Nothing is selected
   // and nothing starts by itself.

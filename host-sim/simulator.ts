@@ -47,7 +47,12 @@ export interface SimulatorOptions {
    * trace stays equivalent. Default true.
    */
   adaptiveStep?: boolean;
+  /** The controller's flash partition (default: a blank one the size of the board's, 1 MB). Pass one to keep programs and logs between sessions. */
+  flash?: SimFlash;
 }
+
+/** Size of the press's data partition on the reference board (hal/esp32, partitions.csv). */
+export const SIM_PARTITION_BYTES = 256 * 4096;
 
 /** Faults the simulator can inject (docs/simulator.md, "Faults"). */
 export const FAULT_KINDS = [
@@ -114,7 +119,7 @@ export class PressSimulator {
   readonly system: SimSystem;
   readonly inputs = new SimInputs();
   readonly panel = new SimPanel();
-  readonly flash = new SimFlash(64 * 4096);
+  readonly flash: SimFlash;
   readonly serial = new SimSerial();
   readonly board: Board;
   /** Layers added so far (the first one included), for the report. */
@@ -143,6 +148,7 @@ export class PressSimulator {
   onReset: ((reason: number) => void) | null = null;
 
   constructor(readonly options: SimulatorOptions) {
+    this.flash = options.flash ?? new SimFlash(SIM_PARTITION_BYTES);
     this.random = new SeededRandom(options.seed);
     this.stack = new SampleStack(dieAreaMm2(options.dieDiameterMm) * 1e-6);
     for (const fixture of options.fixtureLayers ?? []) this.stack.addLayer(fixture.material, fixture.massMg * 1e-6);

@@ -26,9 +26,17 @@ import { FaultCode, faultLabel, faultPrompt } from './safety/faults';
 import { EventCause, Refusal, refusalNotice } from './runner/run-events';
 import { Debounced } from './operator/debounce';
 import { ResetReason } from '../hal/system';
-import { RunJournal, RunOutcome } from './store/run-journal';
+import type { RunJournal } from './store/run-journal';
+import { RunOutcome } from './store/run-journal';
 import { crc32 } from './bytes/crc32';
 import { encodeProgram } from './programs/codec';
+import type { Program } from './programs/program';
+import type { MountReport } from './store/object-store';
+import { StoreFullError } from './store/object-store';
+import { DEFAULT_OBJECT_BLOCKS, PressStore, storeLayout } from './store/press-store';
+import type { CalibrationRecord } from './store/calibration-record';
+import { calibrationRecordError } from './store/calibration-record';
+import { SampleBuffer } from './store/sample-buffer';
 
 /**
  * The setpoint may lead the measured pressure by this fraction of the target (at least the
@@ -51,8 +59,14 @@ const FAULT_RESET_HOLD_MS = 2000;
 const NOTICE_MS = 3000;
 /** Housekeeping (flash erase-ahead) runs this often, outside the control tick, ms. */
 const SERVICE_PERIOD_MS = 500;
-/** Output leases granted around a flash erase, which stalls the loop for tens of ms on the chip. */
-const ERASE_LEASE_MS = 250;
+/** Output leases granted around a flash write or erase, which stalls the loop for tens of ms on the chip. */
+const FLASH_LEASE_MS = 250;
+/** The run log's open segment is written at least this often: what a power cut can cost, ms. */
+const LOG_FLUSH_AGE_MS = 60_000;
+/** A run's samples may take this share of the run log; beyond half of it the interval doubles (src/store/sample-buffer.ts). */
+const RUN_LOG_SHARE = 0.5;
+/** Flash bytes a sample takes on average in a full SAMPLES record. */
+const LOG_BYTES_PER_SAMPLE = 2.2;
 
 export interface FirmwareConfig {
   /** Control loop rate, 50–1000 Hz. */
@@ -71,9 +85,8 @@ export interface FirmwareConfig {
   maxSteps: number;
   maxRunSteps: number;
   programSlotBytes: number;
-  /** Erase blocks of the flash partition that hold the run journal: [first, first + count). */
-  journalFirstBlock: number;
-  journalBlocks: number;
+  /** Erase blocks at the start of the flash partition that hold programs, calibration and settings; the run log takes the rest. */
+  storeObjectBlocks: number;
   /** Load-cell noise above which the reading is not trusted, kN (undefined: the pipeline's default). */
   noiseLimitKN?: number;
 }
@@ -91,8 +104,7 @@ export function defaultFirmwareConfig(calibration: LoadCellCalibration): Firmwar
     maxSteps: 64,
     maxRunSteps: 256,
     programSlotBytes: 8192,
-    journalFirstBlock: 0,
-    journalBlocks: 4,
+    storeObjectBlocks: DEFAULT_OBJECT_BLOCKS,
   };
 }
 
@@ -123,7 +135,10 @@ export class PressFirmware {
   readonly controller: PressureLaw;
   readonly safety: SafetySupervisor;
   readonly timing: LoopTiming;
+  readonly store: PressStore;
   readonly journal: RunJournal;
+  /** The run log's samples between the tick and the flash. */
+  readonly samples = new SampleBuffer();
   readonly periodMs: number;
   /** The view handed to the panel, reused every refresh. */
   readonly panelView: PanelView = blankPanelView();
@@ -142,6 +157,10 @@ export class PressFirmware {
   runId = -1;
   /** The run that a power loss or reset left open, found at boot (null when none). */
   interruptedRun: ReturnType<RunJournal['recordBoot']> = null;
+  /** What the store found at boot (null before boot). */
+  storeMount: MountReport | null = null;
+  /** The calibration in force came from the store's history (false: the configured default). */
+  calibrationFromStore = false;
   booted = false;
 
   private tickerHandle: TickerHandle | null = null;
@@ -159,6 +178,9 @@ export class PressFirmware {
   private stopConsumed = false;
   private notice = '';
   private noticeUntilMs = 0;
+  /** Run whose step summaries are still to be written to the run log (0: none). */
+  private summaryRunId = 0;
+  private readonly runSampleBudget: number;
 
   constructor(readonly board: Board, readonly config: FirmwareConfig) {
     if (!(config.loopRateHz >= 50 && config.loopRateHz <= 1000)) {
@@ -172,20 +194,107 @@ export class PressFirmware {
     this.controller = config.controlLaw === 'on-off' ? new OnOffController() : new PressureController(config.tuning, config.loopRateHz);
     this.safety = new SafetySupervisor(board.limits.maxForceKN, capacityKN, this.leaseMs);
     this.timing = new LoopTiming(this.periodMs);
-    this.journal = new RunJournal(board.flash, config.journalFirstBlock, config.journalBlocks);
+    this.store = new PressStore(board.flash, storeLayout(board.flash, config.storeObjectBlocks));
+    this.journal = this.store.journal;
+    this.runSampleBudget = Math.floor((this.store.layout.logBlocks * board.flash.blockLength * RUN_LOG_SHARE) / LOG_BYTES_PER_SAMPLE);
   }
 
-  /** Validates and selects a program (JSON already parsed). Nothing changes when it is invalid or a run is in progress. */
+  /** Validates and selects a program (JSON already parsed) without storing it. Nothing changes when it is invalid or a run is in progress. */
   selectProgram(json: unknown): ValidationResult {
     const result = validateProgram(json, this.capabilities);
-    if (result.ok && !this.sequencer.active) {
-      const compiled = compileProgram(result.program, this.board.limits.maxForceKN);
-      this.programHash = crc32(encodeProgram(result.program));
-      this.sequencer.load(compiled, this.board.clock.nowMs());
-      this.loadCell.dieAreaMm2 = compiled.dieAreaMm2;
-      this.safety.tripPressureMPa = compiled.ceilingMPa;
+    if (result.ok && !this.sequencer.active) this.load(result.program, encodeProgram(result.program));
+    return result;
+  }
+
+  /**
+   * Validates a program and stores it in flash under its name, replacing one of that name: the
+   * old one stays in force until the new one is wholly written. Refused during a run (flash
+   * writes stall the loop) and when the flash is full; the errors say why.
+   */
+  storeProgram(json: unknown): ValidationResult {
+    const result = validateProgram(json, this.capabilities);
+    if (!result.ok) return result;
+    const refusal = this.storageRefusal();
+    if (refusal !== null) return { ok: false, program: null, errors: [{ path: '', message: refusal }] };
+    try {
+      this.withOutputsHeldForFlash(() => this.store.saveProgram(result.program));
+    } catch (error) {
+      if (error instanceof StoreFullError) return { ok: false, program: null, errors: [{ path: '', message: error.message }] };
+      throw error;
     }
     return result;
+  }
+
+  /** Selects a stored program by name. Returns null, or why it cannot. */
+  selectStoredProgram(name: string): string | null {
+    if (this.sequencer.active || this.sequencer.unloading) return 'a run is in progress';
+    const loaded = this.store.loadProgram(name);
+    if (loaded === null) return `no program named "${name}" is stored`;
+    if (!loaded.ok) return loaded.error;
+    // Checked again against this press: the limits may have changed since it was stored.
+    const result = validateProgram(loaded.program, this.capabilities);
+    if (!result.ok) return `program "${name}" no longer fits this press: ${result.errors.map((e) => (e.path === '' ? e.message : `${e.path}: ${e.message}`)).join('; ')}`;
+    this.load(result.program, loaded.bytes);
+    return null;
+  }
+
+  /** Deletes a stored program (the selected one stays selected until another is). Returns null, or why it cannot. */
+  deleteStoredProgram(name: string): string | null {
+    const refusal = this.storageRefusal();
+    if (refusal !== null) return refusal;
+    if (!this.store.hasProgram(name)) return `no program named "${name}" is stored`;
+    this.withOutputsHeldForFlash(() => this.store.deleteProgram(name));
+    return null;
+  }
+
+  /** Adds a load-cell calibration to the history and puts it in force. Returns null, or why it cannot. */
+  addCalibration(record: CalibrationRecord): string | null {
+    const invalid = calibrationRecordError(record);
+    if (invalid !== null) return invalid;
+    const refusal = this.storageRefusal();
+    if (refusal !== null) return refusal;
+    try {
+      this.withOutputsHeldForFlash(() => this.store.addCalibration(record));
+    } catch (error) {
+      if (error instanceof StoreFullError) return error.message;
+      throw error;
+    }
+    this.loadCell.calibration = record.calibration;
+    this.calibrationFromStore = true;
+    return null;
+  }
+
+  private load(program: Program, storedBytes: Uint8Array): void {
+    const compiled = compileProgram(program, this.board.limits.maxForceKN);
+    this.programHash = crc32(storedBytes);
+    this.sequencer.load(compiled, this.board.clock.nowMs());
+    this.loadCell.dieAreaMm2 = compiled.dieAreaMm2;
+    this.safety.tripPressureMPa = compiled.ceilingMPa;
+  }
+
+  /** Why the object store cannot be written now, or null. */
+  private storageRefusal(): string | null {
+    if (!this.booted) return 'the store is not mounted yet';
+    if (this.sequencer.active || this.sequencer.unloading) return 'a run is in progress: programs, calibration and settings are written while the press is idle';
+    return null;
+  }
+
+  /**
+   * A flash write or erase stalls the CPU on the chip: the outputs get a lease long enough to
+   * cover it (pump off, release valve where it is), and the loop's timing restarts afterwards
+   * instead of reading the gap as a stall.
+   */
+  private withOutputsHeldForFlash(write: () => void): void {
+    const board = this.board;
+    board.pump.command(0, FLASH_LEASE_MS);
+    board.releaseValve.command(this.drivenReleaseLevel, FLASH_LEASE_MS);
+    board.pumpPower.command(0, FLASH_LEASE_MS);
+    this.drivenPumpLevel = 0;
+    try {
+      write();
+    } finally {
+      this.timing.restart();
+    }
   }
 
   get program(): CompiledProgram | null {
@@ -208,7 +317,12 @@ export class PressFirmware {
     const resetReason = board.system.resetReason;
     const seq = this.sequencer;
     seq.events.record(nowMs, EventCause.boot, seq.state, seq.state, -1, 0, resetReason);
-    this.journal.mount();
+    this.storeMount = this.store.mount();
+    const calibration = this.store.currentCalibration();
+    if (calibration !== null) {
+      this.loadCell.calibration = calibration.calibration;
+      this.calibrationFromStore = true;
+    }
     this.interruptedRun = this.journal.recordBoot(resetReason);
     if (this.interruptedRun !== null) seq.events.record(nowMs, EventCause.interruptedRunFound, seq.state, seq.state, -1, 0, this.interruptedRun.runId % 65536);
     if (resetReason === ResetReason.watchdog) this.latchFault(FaultCode.watchdogReset, nowMs, 0);
@@ -235,20 +349,36 @@ export class PressFirmware {
   }
 
   /**
-   * Housekeeping outside the control tick: erases the next journal block while no run is in
-   * progress. The erase stalls the loop, so the outputs get a lease long enough to cover it
-   * at their present levels, and the loop's timing restarts afterwards instead of reading
-   * the gap as a stall.
+   * Housekeeping outside the control tick: writes the run log's samples and, after a run, its
+   * step summaries; erases the next run-log block when it is needed and the press is quiet
+   * (idle, or nothing pumping), or when the samples held in RAM are about to overflow.
    */
   service(): void {
-    if (this.sequencer.active || this.sequencer.unloading || !this.journal.needsErase) return;
-    const board = this.board;
-    board.pump.command(0, ERASE_LEASE_MS);
-    board.releaseValve.command(this.drivenReleaseLevel, ERASE_LEASE_MS);
-    board.pumpPower.command(0, ERASE_LEASE_MS);
-    this.drivenPumpLevel = 0;
-    this.journal.eraseAhead();
-    this.timing.restart();
+    const journal = this.journal;
+    const seq = this.sequencer;
+    const nowMs = this.board.clock.nowMs();
+    this.samples.flush(journal, nowMs, LOG_FLUSH_AGE_MS);
+    if (this.summaryRunId !== 0 && !seq.active) this.writeStepSummaries();
+    if (!journal.needsErase) return;
+    const quiet = (!seq.active && !seq.unloading) || this.lastDemand === Demand.idle;
+    if (!quiet && this.samples.segmentsHeld < SampleBuffer.SEGMENTS - 1) return;
+    this.withOutputsHeldForFlash(() => journal.eraseAhead());
+    this.samples.flush(journal, nowMs, LOG_FLUSH_AGE_MS);
+  }
+
+  /** The previous run's step summaries, from the sequencer's statistics (after the run, before the next one starts). */
+  private writeStepSummaries(): void {
+    const runId = this.summaryRunId;
+    this.summaryRunId = 0;
+    const seq = this.sequencer;
+    const program = seq.program;
+    const stats = seq.stats;
+    if (program === null || stats === null) return;
+    const steps = buildRunReport(seq, this.safety.latchedFault, this.safety.faultTimeMs, this.programHash).steps;
+    for (const step of steps) {
+      const nan = (value: number | null) => (value === null ? NaN : value);
+      if (!this.journal.appendStep(runId, step.index, program.kind[step.index], nan(step.target_MPa), nan(step.reached_MPa), nan(step.peak_MPa), nan(step.hold_error_p99_MPa), stats.startS[step.index], nan(step.duration_s))) return;
+    }
   }
 
   /** Starts the selected program. Returns 0, or the Refusal when it cannot start. */
@@ -267,9 +397,13 @@ export class PressFirmware {
     this.controller.reset();
     this.trajectory.reset(pressure);
     this.lastStepIndex = -1;
+    if (this.summaryRunId !== 0) this.writeStepSummaries();
+    this.samples.flush(this.journal, nowMs, 0);
+    if (this.samples.segmentsHeld > 0) this.samples.discard();
     seq.start(nowMs, pressure, cause);
     const program = seq.program as CompiledProgram;
     this.runId = this.journal.beginRun(program.name, this.programHash, nowMs);
+    if (this.runId > 0) this.samples.begin(this.runId, nowMs, this.runSampleBudget);
     this.wasActive = true;
     return 0;
   }
@@ -383,6 +517,7 @@ export class PressFirmware {
     this.drivenReleaseLevel = releaseLevel;
 
     const active = seq.active;
+    if (active && program !== null) this.samples.tick(nowMs, pressure, seq.stepIndex, seq.state, program.logIntervalS[seq.stepIndex] * 1000);
     if (this.wasActive && !active) this.recordRunEnd(nowMs);
     this.wasActive = active;
 
@@ -398,6 +533,8 @@ export class PressFirmware {
 
   private recordRunEnd(nowMs: number): void {
     if (this.runId < 0) return;
+    this.samples.end();
+    this.summaryRunId = this.runId;
     const seq = this.sequencer;
     const outcome = seq.state === RunState.complete ? RunOutcome.completed : seq.state === RunState.aborted ? RunOutcome.aborted : RunOutcome.fault;
     this.journal.endRun(this.runId, outcome, this.safety.latchedFault, nowMs, seq.peakMPa);

@@ -1,4 +1,9 @@
+import { readUtf8, utf8Length, writeUtf8 } from './utf8';
+
 /** Little-endian byte writer and bounds-checked reader over Uint8Array, for the flash codecs. */
+
+/** Longest text a u16 length can carry. */
+const MAX_TEXT_BYTES = 0xffff;
 
 export class ByteWriter {
   private bytes: Uint8Array;
@@ -57,6 +62,15 @@ export class ByteWriter {
     return { bytes: this.bytes, offset };
   }
 
+  /** A u16 byte length and the text in UTF-8 (text must have no unpaired surrogate). */
+  text(value: string): void {
+    const length = utf8Length(value);
+    if (length > MAX_TEXT_BYTES) throw new RangeError(`text of ${length} bytes is longer than ${MAX_TEXT_BYTES}`);
+    this.u16(length);
+    const room = this.raw(length);
+    writeUtf8(value, room.bytes, room.offset);
+  }
+
   setU16(at: number, value: number): void {
     this.view.setUint16(at, value, true);
   }
@@ -71,6 +85,13 @@ export class ByteWriter {
 export class TruncatedError extends Error {
   constructor(readonly offset: number) {
     super(`truncated at byte ${offset}`);
+  }
+}
+
+/** Thrown by ByteReader when bytes are not what they claim to be (text that is not UTF-8). */
+export class MalformedError extends Error {
+  constructor(readonly offset: number, message: string) {
+    super(`byte ${offset}: ${message}`);
   }
 }
 
@@ -108,6 +129,15 @@ export class ByteReader {
 
   f64(): number {
     return this.view.getFloat64(this.take(8), true);
+  }
+
+  /** A text written by ByteWriter.text. */
+  text(): string {
+    const length = this.u16();
+    const start = this.take(length);
+    const text = readUtf8(this.bytes, start, start + length);
+    if (text === null) throw new MalformedError(start, 'text is not valid UTF-8');
+    return text;
   }
 
   /** Skips count bytes and returns where they start. */

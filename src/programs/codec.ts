@@ -1,6 +1,5 @@
-import { ByteReader, ByteWriter, TruncatedError } from '../bytes/byte-stream';
+import { ByteReader, ByteWriter, MalformedError, TruncatedError } from '../bytes/byte-stream';
 import { crc32 } from '../bytes/crc32';
-import { readUtf8, utf8Length, writeUtf8 } from '../bytes/utf8';
 import type { FieldSpec } from './fields';
 import { FieldKind, HOLD_MODES, STEP_FIELDS, STEP_TYPES } from './fields';
 import type { Program, StepType } from './program';
@@ -27,7 +26,6 @@ const MAGIC_1 = 0x50;
 const HEADER_BYTES = 6;
 const CRC_BYTES = 4;
 const MAX_LIST_STEPS = 255;
-const MAX_TEXT_BYTES = 0xffff;
 
 const FLAG_DESCRIPTION = 1;
 const FLAG_DIE_AREA = 2;
@@ -67,14 +65,6 @@ function writeNum(out: ByteWriter, value: number): void {
   }
 }
 
-function writeText(out: ByteWriter, text: string): void {
-  const length = utf8Length(text);
-  if (length > MAX_TEXT_BYTES) throw new RangeError(`text of ${length} bytes is longer than ${MAX_TEXT_BYTES}`);
-  out.u16(length);
-  const room = out.raw(length);
-  writeUtf8(text, room.bytes, room.offset);
-}
-
 function writeSteps(out: ByteWriter, steps: readonly unknown[]): void {
   if (steps.length > MAX_LIST_STEPS) throw new RangeError(`a step list of ${steps.length} steps is longer than ${MAX_LIST_STEPS}`);
   out.u8(steps.length);
@@ -94,7 +84,7 @@ function writeSteps(out: ByteWriter, steps: readonly unknown[]): void {
           writeNum(out, value as number);
           break;
         case FieldKind.text:
-          writeText(out, value as string);
+          out.text(value as string);
           break;
         case FieldKind.mode:
           out.u8(HOLD_MODES.indexOf(value as 'dynamic'));
@@ -126,8 +116,8 @@ export function encodeProgram(program: Program): Uint8Array {
   out.u8(PROGRAM_CODEC_VERSION);
   out.u8(flags);
   out.u16(0);
-  writeText(out, program.name);
-  if (program.description !== undefined) writeText(out, program.description);
+  out.text(program.name);
+  if (program.description !== undefined) out.text(program.description);
   writeNum(out, (hasArea ? die.area_mm2 : die.diameter_mm) as number);
   writeNum(out, die.max_pressure_MPa);
   if (forceLimit !== undefined) writeNum(out, forceLimit);
@@ -164,14 +154,6 @@ function readNum(input: ByteReader): number {
   }
 }
 
-function readText(input: ByteReader): string {
-  const length = input.u16();
-  const start = input.skip(length);
-  const text = readUtf8(input.bytes, start, start + length);
-  if (text === null) throw new DecodeError(`byte ${start}: text is not valid UTF-8`);
-  return text;
-}
-
 function readSteps(input: ByteReader, depth: number): unknown[] {
   if (depth > 3) throw new DecodeError(`byte ${input.offset}: steps nested deeper than the format allows`);
   const count = input.u8();
@@ -193,7 +175,7 @@ function readSteps(input: ByteReader, depth: number): unknown[] {
           step[field.key] = readNum(input);
           break;
         case FieldKind.text:
-          step[field.key] = readText(input);
+          step[field.key] = input.text();
           break;
         case FieldKind.mode: {
           const modeAt = input.offset;
@@ -234,8 +216,8 @@ export function decodeProgram(bytes: Uint8Array): DecodeResult {
   const input = new ByteReader(bytes, HEADER_BYTES, body);
   try {
     const program: Record<string, unknown> = { format: PROGRAM_FORMAT };
-    program.name = readText(input);
-    if (flags & FLAG_DESCRIPTION) program.description = readText(input);
+    program.name = input.text();
+    if (flags & FLAG_DESCRIPTION) program.description = input.text();
     const size = readNum(input);
     program.die = flags & FLAG_DIE_AREA ? { area_mm2: size, max_pressure_MPa: readNum(input) } : { diameter_mm: size, max_pressure_MPa: readNum(input) };
     if (flags & FLAG_FORCE_LIMIT) program.limits = { max_force_kN: readNum(input) };
@@ -244,7 +226,7 @@ export function decodeProgram(bytes: Uint8Array): DecodeResult {
     if (input.offset !== body) return { ok: false, error: `byte ${input.offset}: ${body - input.offset} bytes left over after the steps` };
     return { ok: true, program: program as unknown as Program, bytes: total };
   } catch (error) {
-    if (error instanceof DecodeError) return { ok: false, error: error.message };
+    if (error instanceof DecodeError || error instanceof MalformedError) return { ok: false, error: error.message };
     if (error instanceof TruncatedError) return { ok: false, error: `byte ${error.offset}: record ends in the middle of a field` };
     throw error;
   }

@@ -1,0 +1,121 @@
+import { ByteReader, ByteWriter, MalformedError, TruncatedError } from '../bytes/byte-stream';
+import { unpairedSurrogateIndex, codePointLength } from '../bytes/utf8';
+import type { LoadCellCalibration } from '../loadcell/calibration';
+import { MAX_CALIBRATION_POINTS } from '../loadcell/calibration';
+
+/** One calibration of the load cell, as kept in the history on the press. */
+export interface CalibrationRecord {
+  /** When it was made: seconds since 1970-01-01 UTC, as the host gave it (the press keeps no calendar). */
+  dateS: number;
+  /** The reference it was made against: instrument, serial number, certificate. */
+  reference: string;
+  calibration: LoadCellCalibration;
+  /** Worst relative indication error over the loaded points (ISO 7500-1 q), %; NaN when not measured. */
+  worstErrorPercent: number;
+}
+
+/** Calibrations the history keeps; the oldest goes first when a new one would exceed it. */
+export const MAX_CALIBRATION_HISTORY = 24;
+export const MAX_REFERENCE_CHARS = 64;
+
+const MAGIC_0 = 0x43;
+const MAGIC_1 = 0x48;
+const VERSION = 1;
+
+export type CalibrationHistoryResult = { ok: true; records: CalibrationRecord[] } | { ok: false; error: string };
+
+/** What is wrong with a record, or null. */
+export function calibrationRecordError(record: CalibrationRecord): string | null {
+  const cal = record.calibration;
+  if (!(Number.isFinite(record.dateS) && record.dateS >= 0)) return `date ${record.dateS} is not seconds since 1970`;
+  if (typeof record.reference !== 'string' || unpairedSurrogateIndex(record.reference) >= 0 || /[\u0000-\u001f\u007f]/.test(record.reference)) return 'the reference must be one line of text';
+  if (codePointLength(record.reference) > MAX_REFERENCE_CHARS) return `the reference is longer than ${MAX_REFERENCE_CHARS} characters`;
+  if (!Number.isFinite(cal.tareCounts)) return `tare ${cal.tareCounts} is not a finite number of counts`;
+  if (!(Number.isFinite(cal.kNPerCount) && cal.kNPerCount !== 0)) return `span ${cal.kNPerCount} kN per count is not a finite, non-zero number`;
+  const at = cal.correctionAtKN;
+  const by = cal.correctionKN;
+  const nodes = at === undefined ? 0 : at.length;
+  if ((by === undefined ? 0 : by.length) !== nodes) return 'the correction has a different number of nodes and values';
+  if (nodes > MAX_CALIBRATION_POINTS) return `the correction has ${nodes} nodes, more than ${MAX_CALIBRATION_POINTS}`;
+  for (let i = 0; i < nodes; i++) {
+    if (!Number.isFinite((at as Float64Array)[i]) || !Number.isFinite((by as Float64Array)[i])) return `correction node ${i} is not finite`;
+    if (i > 0 && !((at as Float64Array)[i] > (at as Float64Array)[i - 1])) return 'correction nodes are not in ascending order';
+  }
+  if (!(Number.isNaN(record.worstErrorPercent) || (Number.isFinite(record.worstErrorPercent) && record.worstErrorPercent >= 0))) return `worst error ${record.worstErrorPercent} % is not a percentage`;
+  return null;
+}
+
+/**
+ * magic "CH" · version u8 · count u8 · per record, oldest first: date f64 · reference (text) ·
+ * tare f64 · kN per count f64 · worst error f32 · nodes u8 · nodes × (at f64, by f64).
+ * The object store around it carries the CRC.
+ */
+export function encodeCalibrationHistory(records: readonly CalibrationRecord[]): Uint8Array {
+  if (records.length > MAX_CALIBRATION_HISTORY) throw new RangeError(`${records.length} calibrations are more than the ${MAX_CALIBRATION_HISTORY} the history keeps`);
+  const out = new ByteWriter(64 + 128 * records.length);
+  out.u8(MAGIC_0);
+  out.u8(MAGIC_1);
+  out.u8(VERSION);
+  out.u8(records.length);
+  records.forEach((record, index) => {
+    const error = calibrationRecordError(record);
+    if (error !== null) throw new RangeError(`calibration ${index}: ${error}`);
+    const cal = record.calibration;
+    const nodes = cal.correctionAtKN?.length ?? 0;
+    out.f64(record.dateS);
+    out.text(record.reference);
+    out.f64(cal.tareCounts);
+    out.f64(cal.kNPerCount);
+    out.f32(record.worstErrorPercent);
+    out.u8(nodes);
+    for (let i = 0; i < nodes; i++) {
+      out.f64((cal.correctionAtKN as Float64Array)[i]);
+      out.f64((cal.correctionKN as Float64Array)[i]);
+    }
+  });
+  return out.toBytes();
+}
+
+/** Decodes a history; never throws, every record is checked again. */
+export function decodeCalibrationHistory(bytes: Uint8Array): CalibrationHistoryResult {
+  const input = new ByteReader(bytes, 0, bytes.length);
+  try {
+    if (input.u8() !== MAGIC_0 || input.u8() !== MAGIC_1) return { ok: false, error: 'byte 0: not a calibration history (magic)' };
+    const version = input.u8();
+    if (version !== VERSION) return { ok: false, error: `byte 2: calibration history version ${version} is not ${VERSION}` };
+    const count = input.u8();
+    if (count > MAX_CALIBRATION_HISTORY) return { ok: false, error: `byte 3: ${count} calibrations are more than ${MAX_CALIBRATION_HISTORY}` };
+    const records: CalibrationRecord[] = [];
+    for (let r = 0; r < count; r++) {
+      const at = input.offset;
+      const dateS = input.f64();
+      const reference = input.text();
+      const tareCounts = input.f64();
+      const kNPerCount = input.f64();
+      const worstErrorPercent = input.f32();
+      const nodes = input.u8();
+      if (nodes > MAX_CALIBRATION_POINTS) return { ok: false, error: `byte ${input.offset - 1}: calibration ${r}: ${nodes} correction nodes are more than ${MAX_CALIBRATION_POINTS}` };
+      const calibration: LoadCellCalibration = { tareCounts, kNPerCount };
+      if (nodes > 0) {
+        const atKN = new Float64Array(nodes);
+        const byKN = new Float64Array(nodes);
+        for (let i = 0; i < nodes; i++) {
+          atKN[i] = input.f64();
+          byKN[i] = input.f64();
+        }
+        calibration.correctionAtKN = atKN;
+        calibration.correctionKN = byKN;
+      }
+      const record: CalibrationRecord = { dateS, reference, calibration, worstErrorPercent };
+      const error = calibrationRecordError(record);
+      if (error !== null) return { ok: false, error: `byte ${at}: calibration ${r}: ${error}` };
+      records.push(record);
+    }
+    if (input.offset !== bytes.length) return { ok: false, error: `byte ${input.offset}: ${bytes.length - input.offset} bytes left over` };
+    return { ok: true, records };
+  } catch (error) {
+    if (error instanceof MalformedError) return { ok: false, error: error.message };
+    if (error instanceof TruncatedError) return { ok: false, error: `byte ${error.offset}: the history ends in the middle of a field` };
+    throw error;
+  }
+}
