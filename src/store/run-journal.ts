@@ -404,6 +404,20 @@ export class RunJournal {
     return this.append(TYPE_STEP, STEP_BYTES, this.boots, runId);
   }
 
+  /** Ids of the runs that still have any record, ascending (host and protocol use; allocates). */
+  runIds(): number[] {
+    this.checkMounted();
+    const ids = new Set<number>();
+    for (let i = 0; i < this.blockCount; i++) {
+      const block = this.flash.read(this.blockOffset(i), this.blockLength);
+      const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+      forEachRecord(block, view, (at, type) => {
+        if (type !== TYPE_BOOT) ids.add(view.getUint32(at + 12, true));
+      });
+    }
+    return [...ids].sort((a, b) => a - b);
+  }
+
   /** Everything the journal still holds of one run: its start and end, step summaries and samples in order (host and protocol use; allocates). */
   runLog(runId: number): RunLog | null {
     this.checkMounted();

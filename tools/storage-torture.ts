@@ -1,0 +1,267 @@
+// The storage torture run: a power cut at every write position (every byte programmed and
+// every erase) of each storage operation, optionally with a random bit flipped as well, then a
+// reboot (a fresh mount) and a check of everything the store holds against what was committed.
+// Shared by tests/storage-torture.test.ts (reduced) and tools/bench-storage.ts (full).
+import { PowerCut, SimFlash } from '../host-sim/hal/sim-flash';
+import { SeededRandom } from '../host-sim/physics/rng';
+import type { Program } from '../src/programs/program';
+import { PressStore } from '../src/store/press-store';
+import type { StoreLayout } from '../src/store/press-store';
+import type { CalibrationRecord } from '../src/store/calibration-record';
+import { RunOutcome } from '../src/store/run-journal';
+
+export interface TortureOptions {
+  layout: StoreLayout;
+  blockBytes: number;
+  /** Encoded sizes of the programs stored before the operations (their count is the length). */
+  programBytes: number[];
+  /** Encoded size of the program the save and replace operations write. */
+  savedProgramBytes: number;
+  /** Runs logged before the operations, each with this many samples. */
+  runs: number;
+  samplesPerRun: number;
+  /** Try every `stride`-th write position (1: every one). */
+  stride: number;
+  /** Flip one random bit of the partition after each cut. */
+  flipBits: boolean;
+  seed: number;
+}
+
+export interface OperationResult {
+  name: string;
+  /** Write positions of the operation (bytes programmed + erases), and the erases among them. */
+  positions: number;
+  erases: number;
+  cuts: number;
+  /** Items committed before the operation (or by it) that were missing or wrong after the reboot. */
+  lost: number;
+  /** Items read back that were never committed in that form. */
+  corruptAccepted: number;
+  /** Log records rejected after a bit flip (detected damage: not accepted, not counted as lost). */
+  logRecordsRejected: number;
+  /** Cuts after which the store could not take and give back a new value. */
+  stuck: number;
+}
+
+export interface TortureResult {
+  operations: OperationResult[];
+  cuts: number;
+  lost: number;
+  corruptAccepted: number;
+  stuck: number;
+}
+
+/** A valid program whose encoded form is about `bytes` long (a description pads it). */
+export function programOfSize(name: string, bytes: number, variant = 0): Program {
+  const program: Program = {
+    format: 'press-program/1',
+    name,
+    die: { diameter_mm: 13, max_pressure_MPa: 740 },
+    steps: [
+      { type: 'ramp', to_MPa: 100 + variant, rate_MPa_s: 5 },
+      { type: 'hold', duration_s: 60, band_MPa: 2, mode: 'dynamic' },
+      { type: 'release', to_MPa: 0, rate_MPa_s: 10 },
+    ],
+  };
+  const base = 48 + name.length;
+  if (bytes > base + 8) program.description = 'x'.repeat(bytes - base - 8 + (variant % 7));
+  return program;
+}
+
+function calibrationRecord(seed: number): CalibrationRecord {
+  return {
+    dateS: 1_790_000_000 + seed * 86_400,
+    reference: `proving ring PR-${seed}, cert 2026-${seed}`,
+    calibration: { tareCounts: 1000 + seed, kNPerCount: 1e-5 * (1 + seed / 100), correctionAtKN: Float64Array.of(0, 50, 100), correctionKN: Float64Array.of(0, 0.01 * seed, -0.02) },
+    worstErrorPercent: 0.2,
+  };
+}
+
+/** Everything the store holds, as comparable strings by item. */
+function snapshot(store: PressStore): Map<string, string> {
+  const items = new Map<string, string>();
+  for (const name of store.programNames()) {
+    const loaded = store.loadProgram(name);
+    items.set(`program:${name}`, loaded === null ? 'unreadable' : loaded.ok ? Buffer.from(loaded.bytes).toString('base64') : `undecodable:${loaded.error}`);
+  }
+  items.set('calibration', JSON.stringify(store.calibrationHistory(), (_key, value) => (value instanceof Float64Array ? [...value] : value)));
+  items.set('settings', JSON.stringify([...store.settings()]));
+  for (const runId of store.journal.runIds()) {
+    const log = store.journal.runLog(runId);
+    if (log === null) continue;
+    const run = log.run;
+    if (log.startFound) items.set(`log:${runId}:start`, `${run.programName} ${run.programHash} ${run.startMs}`);
+    if (run.outcome !== RunOutcome.open) items.set(`log:${runId}:end`, `${run.outcome} ${run.faultCode} ${run.endMs} ${run.peakMPa}`);
+    log.steps.forEach((step) => items.set(`log:${runId}:step:${step.step}`, JSON.stringify(step, (_k, v) => (Number.isNaN(v) ? 'NaN' : v))));
+    log.segments.forEach((segment) => items.set(`log:${runId}:samples:${segment.startMs}`, `${segment.step} ${segment.state} ${segment.intervalMs} ${segment.peakMPa} ${[...segment.pressuresMPa].join(',')}`));
+  }
+  return items;
+}
+
+interface Fixture {
+  flash: SimFlash;
+  maxRunId: number;
+}
+
+function mount(flash: SimFlash, layout: StoreLayout): PressStore {
+  const store = new PressStore(flash, layout);
+  store.mount();
+  return store;
+}
+
+/** The state every operation starts from: programs, a calibration, settings and some logged runs. */
+function buildFixture(options: TortureOptions, random: SeededRandom): Fixture {
+  const blocks = options.layout.logFirstBlock + options.layout.logBlocks;
+  const flash = new SimFlash(blocks * options.blockBytes, options.blockBytes);
+  const store = mount(flash, options.layout);
+  store.journal.recordBoot(0);
+  options.programBytes.forEach((bytes, i) => store.saveProgram(programOfSize(`program-${i}`, bytes, i)));
+  // Replace a few so superseded versions lie around, as they do on a press in use.
+  for (let i = 0; i < Math.min(3, options.programBytes.length); i++) store.saveProgram(programOfSize(`program-${i}`, options.programBytes[i], i + 100));
+  store.addCalibration(calibrationRecord(1));
+  store.saveSettings(new Map<string, number | string>([['instrument.serial', 'PX-0001'], ['log.flush_s', 60]]));
+  const values = new Float32Array(256);
+  let maxRunId = 0;
+  for (let r = 0; r < options.runs; r++) {
+    if (store.journal.needsErase) store.journal.eraseAhead();
+    const runId = store.journal.beginRun(`program-${r % Math.max(1, options.programBytes.length)}`, 0x1234 + r, 1000 * r);
+    maxRunId = runId;
+    for (let done = 0; done < options.samplesPerRun; done += 256) {
+      const count = Math.min(256, options.samplesPerRun - done);
+      for (let k = 0; k < count; k++) values[k] = 100 * random.next();
+      if (store.journal.needsErase) store.journal.eraseAhead();
+      store.journal.appendSamples(runId, 1000 * r + done * 100, 100, done % 3, 1, values, 0, count);
+    }
+    store.journal.appendStep(runId, 0, 1, 100, 99.9, 100.2, NaN, 0, 20);
+    store.journal.endRun(runId, RunOutcome.completed, 0, 1000 * r + 500, 100.2);
+  }
+  return { flash, maxRunId };
+}
+
+interface Operation {
+  name: string;
+  /** Cuts tried at each position, each with its own damage pattern (default 1). */
+  cutsPerPosition?: number;
+  /** Brings the store to where the operation starts, without cuts. */
+  prepare?(store: PressStore): void;
+  /** Does the operation on a mounted store (throws PowerCut when the power goes). */
+  run(store: PressStore): void;
+}
+
+function operations(options: TortureOptions, random: SeededRandom, maxRunId: number): Operation[] {
+  const samples = new Float32Array(256);
+  for (let k = 0; k < samples.length; k++) samples[k] = 50 + 50 * random.next();
+  const replaced = options.programBytes.length > 0 ? 'program-0' : 'program-new';
+  return [
+    { name: 'save', run: (store) => store.saveProgram(programOfSize('program-new', options.savedProgramBytes, 7)) },
+    { name: 'replace', run: (store) => store.saveProgram(programOfSize(replaced, options.savedProgramBytes, 9)) },
+    { name: 'delete', run: (store) => store.deleteProgram(options.programBytes.length > 1 ? 'program-1' : replaced) },
+    { name: 'calibrate', run: (store) => store.addCalibration(calibrationRecord(2)) },
+    { name: 'settings', run: (store) => store.saveSettings(new Map<string, number | string>([['instrument.serial', 'PX-0002'], ['log.flush_s', 30]])) },
+    {
+      name: 'log append',
+      run: (store) => {
+        const journal = store.journal;
+        if (journal.needsErase) journal.eraseAhead();
+        const runId = journal.beginRun('program-0', 0xabcd, 5_000_000);
+        journal.appendSamples(runId, 5_000_100, 100, 0, 1, samples, 0, 256);
+        journal.appendStep(runId, 0, 1, 100, 99.95, 100.1, 0.02, 0, 25.6);
+        journal.endRun(runId, RunOutcome.aborted, 0, 5_030_000, 100.1);
+      },
+    },
+    {
+      name: 'log ring erase',
+      prepare: (store) => {
+        // Fill the ring up to the oldest block, which housekeeping then erases.
+        const journal = store.journal;
+        let runId = maxRunId + 100;
+        while (!journal.needsErase) {
+          if (!journal.appendSamples(runId, 0, 100, 0, 1, samples, 0, 256)) runId++;
+        }
+      },
+      run: (store) => store.journal.eraseAhead(),
+      cutsPerPosition: 64,
+    },
+  ];
+}
+
+/** Runs the operations with a cut at every `stride`-th write position; see TortureResult. */
+export function runTorture(options: TortureOptions, onProgress?: (result: OperationResult) => void): TortureResult {
+  const random = new SeededRandom(options.seed);
+  const fixture = buildFixture(options, random);
+  const fixtureImage = fixture.flash.bytes.slice();
+  const layout = options.layout;
+  const results: OperationResult[] = [];
+  for (const operation of operations(options, random, fixture.maxRunId)) {
+    const flash = fixture.flash;
+    flash.bytes.set(fixtureImage);
+    flash.restorePower();
+    if (operation.prepare !== undefined) operation.prepare(mount(flash, layout));
+    const image = flash.bytes.slice();
+    const before = snapshot(mount(flash, layout));
+    // A clean run: what the operation commits, and how many write positions it has.
+    flash.bytes.set(image);
+    const store = mount(flash, layout);
+    const writtenBefore = flash.bytesWritten;
+    const erasesBefore = flash.erases;
+    operation.run(store);
+    const erases = flash.erases - erasesBefore;
+    const positions = flash.bytesWritten - writtenBefore + erases;
+    const after = snapshot(mount(flash, layout));
+    const result: OperationResult = { name: operation.name, positions, erases, cuts: 0, lost: 0, corruptAccepted: 0, logRecordsRejected: 0, stuck: 0 };
+    const trials = operation.cutsPerPosition ?? 1;
+    for (let trial = 0; trial < Math.ceil(positions / options.stride) * trials; trial++) {
+      const cut = Math.floor(trial / trials) * options.stride;
+      flash.bytes.set(image);
+      flash.restorePower();
+      const victim = mount(flash, layout);
+      flash.cutPowerAfterBytes(cut, options.seed * 1_000_003 + trial);
+      let powerCut = false;
+      try {
+        operation.run(victim);
+      } catch (error) {
+        if (!(error instanceof PowerCut)) throw error;
+        powerCut = true;
+      }
+      flash.restorePower();
+      if (!powerCut) throw new Error(`${operation.name}: the cut at position ${cut} of ${positions} did not happen`);
+      result.cuts++;
+      let flipped = false;
+      if (options.flipBits) {
+        const used = flash.bytes.findLastIndex((b) => b !== 0xff) + 1;
+        const at = random.next() < 0.5 ? Math.floor(random.next() * used) : Math.floor(random.next() * flash.byteLength);
+        flash.flipBit(at, Math.floor(random.next() * 8));
+        flipped = true;
+      }
+      const rebooted = mount(flash, layout);
+      const now = snapshot(rebooted);
+      for (const key of new Set([...before.keys(), ...after.keys(), ...now.keys()])) {
+        const actual = now.get(key);
+        const was = before.get(key);
+        const will = after.get(key);
+        if (actual === was || actual === will) continue;
+        if (actual === undefined || actual === '[]' || actual === 'null') {
+          // A log record that a flip damaged is detected and left out: not accepted, not lost.
+          if (flipped && key.startsWith('log:')) result.logRecordsRejected++;
+          else result.lost++;
+        } else {
+          result.corruptAccepted++;
+        }
+      }
+      // The store must go on working: a new value goes in and comes back after another reboot.
+      if (result.cuts % 4 === 1) {
+        try {
+          rebooted.saveProgram(programOfSize('after-the-cut', 300, 3));
+          const check = mount(flash, layout).loadProgram('after-the-cut');
+          if (check === null || !check.ok) result.stuck++;
+        } catch {
+          result.stuck++;
+        }
+      }
+    }
+    results.push(result);
+    onProgress?.(result);
+  }
+  const sum = (key: 'cuts' | 'lost' | 'corruptAccepted' | 'stuck') => results.reduce((total, r) => total + r[key], 0);
+  return { operations: results, cuts: sum('cuts'), lost: sum('lost'), corruptAccepted: sum('corruptAccepted'), stuck: sum('stuck') };
+}
