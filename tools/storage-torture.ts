@@ -9,6 +9,7 @@ import { PressStore } from '../src/store/press-store';
 import type { StoreLayout } from '../src/store/press-store';
 import type { CalibrationRecord } from '../src/store/calibration-record';
 import { RunOutcome } from '../src/store/run-journal';
+import { crc32 } from '../src/bytes/crc32';
 
 export interface TortureOptions {
   layout: StoreLayout;
@@ -77,23 +78,27 @@ function calibrationRecord(seed: number): CalibrationRecord {
   };
 }
 
+/** Length and CRC-32 of some bytes: what two items are compared by (a wrong item passing for a right one is a 2^-32 chance). */
+function fingerprint(bytes: Uint8Array): string {
+  return `${bytes.length}:${crc32(bytes).toString(16)}`;
+}
+
 /** Everything the store holds, as comparable strings by item. */
 function snapshot(store: PressStore): Map<string, string> {
   const items = new Map<string, string>();
   for (const name of store.programNames()) {
     const loaded = store.loadProgram(name);
-    items.set(`program:${name}`, loaded === null ? 'unreadable' : loaded.ok ? Buffer.from(loaded.bytes).toString('base64') : `undecodable:${loaded.error}`);
+    items.set(`program:${name}`, loaded === null ? 'unreadable' : loaded.ok ? fingerprint(loaded.bytes) : `undecodable:${loaded.error}`);
   }
   items.set('calibration', JSON.stringify(store.calibrationHistory(), (_key, value) => (value instanceof Float64Array ? [...value] : value)));
   items.set('settings', JSON.stringify([...store.settings()]));
-  for (const runId of store.journal.runIds()) {
-    const log = store.journal.runLog(runId);
-    if (log === null) continue;
+  for (const log of store.journal.runLogs()) {
     const run = log.run;
+    const runId = run.runId;
     if (log.startFound) items.set(`log:${runId}:start`, `${run.programName} ${run.programHash} ${run.startMs}`);
     if (run.outcome !== RunOutcome.open) items.set(`log:${runId}:end`, `${run.outcome} ${run.faultCode} ${run.endMs} ${run.peakMPa}`);
     log.steps.forEach((step) => items.set(`log:${runId}:step:${step.step}`, JSON.stringify(step, (_k, v) => (Number.isNaN(v) ? 'NaN' : v))));
-    log.segments.forEach((segment) => items.set(`log:${runId}:samples:${segment.startMs}`, `${segment.step} ${segment.state} ${segment.intervalMs} ${segment.peakMPa} ${[...segment.pressuresMPa].join(',')}`));
+    log.segments.forEach((segment) => items.set(`log:${runId}:samples:${segment.startMs}`, `${segment.step} ${segment.state} ${segment.intervalMs} ${segment.peakMPa} ${fingerprint(new Uint8Array(segment.pressuresMPa.buffer))}`));
   }
   return items;
 }
@@ -210,6 +215,7 @@ export function runTorture(options: TortureOptions, onProgress?: (result: Operat
     const after = snapshot(mount(flash, layout));
     const result: OperationResult = { name: operation.name, positions, erases, cuts: 0, lost: 0, corruptAccepted: 0, logRecordsRejected: 0, stuck: 0 };
     const trials = operation.cutsPerPosition ?? 1;
+    const usedBytes = image.findLastIndex((b) => b !== 0xff) + 1;
     for (let trial = 0; trial < Math.ceil(positions / options.stride) * trials; trial++) {
       const cut = Math.floor(trial / trials) * options.stride;
       flash.bytes.set(image);
@@ -228,8 +234,7 @@ export function runTorture(options: TortureOptions, onProgress?: (result: Operat
       result.cuts++;
       let flipped = false;
       if (options.flipBits) {
-        const used = flash.bytes.findLastIndex((b) => b !== 0xff) + 1;
-        const at = random.next() < 0.5 ? Math.floor(random.next() * used) : Math.floor(random.next() * flash.byteLength);
+        const at = random.next() < 0.5 ? Math.floor(random.next() * usedBytes) : Math.floor(random.next() * flash.byteLength);
         flash.flipBit(at, Math.floor(random.next() * 8));
         flipped = true;
       }

@@ -434,26 +434,32 @@ export class ObjectStore {
     return refs;
   }
 
-  /** Reads the payload back from any intact chunks of the version; null unless it is whole and its CRC checks. */
+  /**
+   * Reads the payload back from any intact chunks of the version, copies mixed (an interval
+   * cover over the chunks in payload order); null unless it is whole and its CRC checks. The
+   * chunks' own CRCs are checked again only when the payload's fails (a bit lost since mount).
+   */
   private assemble(entry: Entry): Uint8Array | null {
+    return this.assembleChecking(entry, false) ?? this.assembleChecking(entry, true);
+  }
+
+  private assembleChecking(entry: Entry, checkChunks: boolean): Uint8Array | null {
     const payload = new Uint8Array(entry.payloadLength);
-    const filled = new Uint8Array(entry.payloadLength);
-    let missing = entry.payloadLength;
-    for (const ref of entry.chunks) {
-      if (missing === 0) break;
+    const chunks = [...entry.chunks].sort((a, b) => a.payloadOffset - b.payloadOffset);
+    let reached = 0;
+    for (const ref of chunks) {
+      if (reached >= entry.payloadLength || ref.payloadOffset > reached) break;
+      const end = ref.payloadOffset + ref.dataLength;
+      if (end <= reached) continue;
       const length = chunkBytes(ref.dataLength);
       const chunk = this.flash.read(ref.at, length);
       const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      if (this.chunkLengthAt(chunk, view, 0) !== length || view.getUint32(4, true) !== entry.version || view.getUint32(12, true) !== ref.payloadOffset) continue;
-      for (let i = 0; i < ref.dataLength; i++) {
-        const at = ref.payloadOffset + i;
-        if (filled[at] === 1) continue;
-        payload[at] = chunk[HEADER_BYTES + i];
-        filled[at] = 1;
-        missing--;
-      }
+      if (view.getUint32(4, true) !== entry.version || view.getUint32(12, true) !== ref.payloadOffset) continue;
+      if (checkChunks && this.chunkLengthAt(chunk, view, 0) !== length) continue;
+      payload.set(chunk.subarray(HEADER_BYTES + reached - ref.payloadOffset, HEADER_BYTES + ref.dataLength), reached);
+      reached = end;
     }
-    if (missing !== 0 || crc32(payload) !== entry.payloadCrc) return null;
+    if (reached < entry.payloadLength || crc32(payload) !== entry.payloadCrc) return null;
     return payload;
   }
 

@@ -404,78 +404,85 @@ export class RunJournal {
     return this.append(TYPE_STEP, STEP_BYTES, this.boots, runId);
   }
 
-  /** Ids of the runs that still have any record, ascending (host and protocol use; allocates). */
-  runIds(): number[] {
-    this.checkMounted();
-    const ids = new Set<number>();
-    for (let i = 0; i < this.blockCount; i++) {
-      const block = this.flash.read(this.blockOffset(i), this.blockLength);
-      const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
-      forEachRecord(block, view, (at, type) => {
-        if (type !== TYPE_BOOT) ids.add(view.getUint32(at + 12, true));
-      });
-    }
-    return [...ids].sort((a, b) => a - b);
-  }
-
   /** Everything the journal still holds of one run: its start and end, step summaries and samples in order (host and protocol use; allocates). */
   runLog(runId: number): RunLog | null {
+    return this.scanLogs(runId).get(runId) ?? null;
+  }
+
+  /** The logs of every run that still has a record, by run id ascending (host and protocol use; allocates). */
+  runLogs(): RunLog[] {
+    return [...this.scanLogs(0).values()].sort((a, b) => a.run.runId - b.run.runId);
+  }
+
+  /** One pass over the ring: the logs of run `onlyRunId`, or of every run when it is 0. */
+  private scanLogs(onlyRunId: number): Map<number, RunLog> {
     this.checkMounted();
-    let start: JournalRun | null = null;
-    let end: Pick<JournalRun, 'outcome' | 'faultCode' | 'endMs' | 'peakMPa'> | null = null;
-    let endSeq = 0;
-    const steps: { seq: number; step: StepRecord }[] = [];
-    const segments: { seq: number; segment: SampleSegment }[] = [];
+    const logs = new Map<number, RunLog>();
+    const endSeq = new Map<number, number>();
+    const stepSeq = new Map<StepRecord, number>();
+    const segmentSeq = new Map<SampleSegment, number>();
+    const logOf = (runId: number): RunLog => {
+      let log = logs.get(runId);
+      if (log === undefined) {
+        log = { run: { runId, bootCount: 0, programName: '', programHash: 0, startMs: NaN, outcome: RunOutcome.open, faultCode: 0, endMs: 0, peakMPa: NaN }, startFound: false, steps: [], segments: [] };
+        logs.set(runId, log);
+      }
+      return log;
+    };
     for (let i = 0; i < this.blockCount; i++) {
       const block = this.flash.read(this.blockOffset(i), this.blockLength);
       const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
       forEachRecord(block, view, (at, type) => {
-        if (view.getUint32(at + 12, true) !== runId || type === TYPE_BOOT) return;
+        const runId = view.getUint32(at + 12, true);
+        if (type === TYPE_BOOT || (onlyRunId !== 0 && runId !== onlyRunId)) return;
         const seq = view.getUint32(at + 4, true);
         const p = at + HEADER_BYTES;
+        const log = logOf(runId);
         if (type === TYPE_RUN_START) {
-          start = runFromStart(block, view, at);
-        } else if (type === TYPE_RUN_END && seq > endSeq) {
-          endSeq = seq;
-          end = { outcome: block[p], faultCode: view.getUint16(p + 2, true), endMs: view.getFloat64(p + 4, true), peakMPa: view.getFloat32(p + 12, true) };
+          const start = runFromStart(block, view, at);
+          const run = log.run;
+          run.bootCount = start.bootCount;
+          run.programName = start.programName;
+          run.programHash = start.programHash;
+          run.startMs = start.startMs;
+          log.startFound = true;
+        } else if (type === TYPE_RUN_END && seq > (endSeq.get(runId) ?? 0)) {
+          endSeq.set(runId, seq);
+          const run = log.run;
+          run.outcome = block[p];
+          run.faultCode = view.getUint16(p + 2, true);
+          run.endMs = view.getFloat64(p + 4, true);
+          run.peakMPa = view.getFloat32(p + 12, true);
         } else if (type === TYPE_STEP) {
-          steps.push({
-            seq,
-            step: {
-              step: view.getUint16(p, true),
-              kind: block[p + 2],
-              targetMPa: view.getFloat32(p + 4, true),
-              reachedMPa: view.getFloat32(p + 8, true),
-              peakMPa: view.getFloat32(p + 12, true),
-              holdErrorP99MPa: view.getFloat32(p + 16, true),
-              startS: view.getFloat32(p + 20, true),
-              durationS: view.getFloat32(p + 24, true),
-            },
-          });
+          const step: StepRecord = {
+            step: view.getUint16(p, true),
+            kind: block[p + 2],
+            targetMPa: view.getFloat32(p + 4, true),
+            reachedMPa: view.getFloat32(p + 8, true),
+            peakMPa: view.getFloat32(p + 12, true),
+            holdErrorP99MPa: view.getFloat32(p + 16, true),
+            startS: view.getFloat32(p + 20, true),
+            durationS: view.getFloat32(p + 24, true),
+          };
+          log.steps.push(step);
+          stepSeq.set(step, seq);
         } else if (type === TYPE_SAMPLES) {
-          const count = view.getUint16(42 + at, true);
+          const count = view.getUint16(at + 42, true);
           const base = view.getFloat32(p + 12, true);
           const mpaPerCode = view.getFloat32(p + 16, true);
           const pressuresMPa = new Float64Array(count);
           for (let k = 0; k < count; k++) pressuresMPa[k] = base + view.getUint16(at + SAMPLES_AT + 2 * k, true) * mpaPerCode;
-          segments.push({
-            seq,
-            segment: { startMs: view.getFloat64(p, true), intervalMs: view.getFloat32(p + 8, true), peakMPa: view.getFloat32(p + 20, true), step: block[at + 40], state: block[at + 41], pressuresMPa },
-          });
+          const segment: SampleSegment = { startMs: view.getFloat64(p, true), intervalMs: view.getFloat32(p + 8, true), peakMPa: view.getFloat32(p + 20, true), step: block[at + 40], state: block[at + 41], pressuresMPa };
+          log.segments.push(segment);
+          segmentSeq.set(segment, seq);
         }
       });
     }
-    // Assignments inside the scan callback are invisible to narrowing.
-    const found = start as JournalRun | null;
-    if (found === null && end === null && steps.length === 0 && segments.length === 0) return null;
-    const run: JournalRun = found ?? { runId, bootCount: 0, programName: '', programHash: 0, startMs: NaN, outcome: RunOutcome.open, faultCode: 0, endMs: 0, peakMPa: NaN };
-    if (end !== null) Object.assign(run, end);
-    return {
-      run,
-      startFound: found !== null,
-      steps: steps.sort((a, b) => a.seq - b.seq).map((s) => s.step),
-      segments: segments.sort((a, b) => a.seq - b.seq).map((s) => s.segment),
-    };
+    for (const log of logs.values()) {
+      log.steps.sort((a, b) => (stepSeq.get(a) as number) - (stepSeq.get(b) as number));
+      log.segments.sort((a, b) => (segmentSeq.get(a) as number) - (segmentSeq.get(b) as number));
+    }
+    return logs;
   }
 
   /** True when the erased space left is less than what one more run (start + end record) needs plus one boot record. */
