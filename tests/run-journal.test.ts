@@ -551,4 +551,28 @@ test('SimFlash: a cut write tears only the byte in flight; the power stays off u
   assert.ok(flash.bytes.subarray(0, BLOCK).some((b) => b !== 0xff), 'an interrupted erase leaves old bytes');
 });
 
+test('property: samples come back within their record\'s range / 131070, in order, with their step, state and times', () => {
+  fc.assert(
+    fc.property(fc.array(fc.float({ min: -50, max: 2000, noNaN: true }), { minLength: 1, maxLength: 256 }), fc.nat(255), fc.nat(6), (values, step, state) => {
+      const journal = mounted(blankFlash());
+      const runId = journal.beginRun('p', 1, 0);
+      const ring = new Float32Array(512);
+      const from = 300;
+      values.forEach((v, i) => (ring[(from + i) % ring.length] = v));
+      assert.ok(journal.appendSamples(runId, 1000, 100, step, state, ring, from, values.length));
+      const segment = (journal.runLog(runId) as NonNullable<ReturnType<RunJournal['runLog']>>).segments[0];
+      assert.is(segment.step, step);
+      assert.is(segment.state, state);
+      assert.is(segment.startMs, 1000);
+      assert.is(segment.intervalMs, 100);
+      const range = Math.max(...values) - Math.min(...values);
+      values.forEach((v, i) => {
+        const error = Math.abs(segment.pressuresMPa[i] - v);
+        assert.ok(error <= range / 131070 + 1e-6 * (1 + Math.abs(v)), `sample ${i}: ${v} came back as ${segment.pressuresMPa[i]}`);
+      });
+    }),
+    { numRuns: 300, seed: 3 },
+  );
+});
+
 test.run();

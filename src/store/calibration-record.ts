@@ -47,7 +47,7 @@ export function calibrationRecordError(record: CalibrationRecord): string | null
 
 /**
  * magic "CH" · version u8 · count u8 · per record, oldest first: date f64 · reference (text) ·
- * tare f64 · kN per count f64 · worst error f32 · nodes u8 · nodes × (at f64, by f64).
+ * tare f64 · kN per count f64 · worst error f64 · nodes u8 · nodes × (at f64, by f64).
  * The object store around it carries the CRC.
  */
 export function encodeCalibrationHistory(records: readonly CalibrationRecord[]): Uint8Array {
@@ -66,7 +66,7 @@ export function encodeCalibrationHistory(records: readonly CalibrationRecord[]):
     out.text(record.reference);
     out.f64(cal.tareCounts);
     out.f64(cal.kNPerCount);
-    out.f32(record.worstErrorPercent);
+    out.f64(record.worstErrorPercent);
     out.u8(nodes);
     for (let i = 0; i < nodes; i++) {
       out.f64((cal.correctionAtKN as Float64Array)[i]);
@@ -92,7 +92,7 @@ export function decodeCalibrationHistory(bytes: Uint8Array): CalibrationHistoryR
       const reference = input.text();
       const tareCounts = input.f64();
       const kNPerCount = input.f64();
-      const worstErrorPercent = input.f32();
+      const worstErrorPercent = input.f64();
       const nodes = input.u8();
       if (nodes > MAX_CALIBRATION_POINTS) return { ok: false, error: `byte ${input.offset - 1}: calibration ${r}: ${nodes} correction nodes are more than ${MAX_CALIBRATION_POINTS}` };
       const calibration: LoadCellCalibration = { tareCounts, kNPerCount };
