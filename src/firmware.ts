@@ -337,8 +337,12 @@ export class PressFirmware {
     this.serviceHandle = this.board.ticker.repeat(SERVICE_PERIOD_MS, () => this.service());
   }
 
+  /** A clean stop: the loop and housekeeping end, the outputs go safe, and the run log is written out. */
   stop(): void {
     if (this.tickerHandle === null) return;
+    if (this.summaryRunId !== 0 && !this.sequencer.active) this.writeStepSummaries();
+    this.samples.end();
+    this.samples.flush(this.journal, this.board.clock.nowMs(), 0);
     this.tickerHandle.cancel();
     this.tickerHandle = null;
     (this.serviceHandle as TickerHandle).cancel();

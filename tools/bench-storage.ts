@@ -6,13 +6,70 @@
 // The last line: `storage: <cuts> cuts, <lost> lost, <bad> corrupt accepted`.
 import { SimFlash } from '../host-sim/hal/sim-flash';
 import { SIM_PARTITION_BYTES } from '../host-sim/simulator';
-import { storeLayout } from '../src/store/press-store';
-import { runTorture } from './storage-torture';
+import { PressStore, storeLayout } from '../src/store/press-store';
+import { RunOutcome } from '../src/store/run-journal';
+import { programOfSize, runTorture } from './storage-torture';
+
+/** Rated erase cycles of the NOR flash on ESP32 modules (100 000 per sector, e.g. W25Q32/GD25Q32 datasheets). */
+const RATED_ERASE_CYCLES = 100_000;
+const WEAR_DAYS = 30;
+
+/**
+ * A busy lab, simulated without cuts: each day 20 program uploads (replacing programs of
+ * 600 B to 8 KB), the settings saved once, 40 runs of 20 min logged at 10 Hz (12 000 samples
+ * and 10 step summaries each), a calibration every 30 days. Erases are counted per block and
+ * the busiest block's rate is projected to the rated cycles.
+ */
+function wearOfBusyLab(): void {
+  const flash = new SimFlash(SIM_PARTITION_BYTES);
+  const layout = storeLayout(flash);
+  const erasesPerBlock = new Uint32Array(SIM_PARTITION_BYTES / 4096);
+  const erase = flash.eraseBlock.bind(flash);
+  flash.eraseBlock = (block: number) => {
+    erasesPerBlock[block]++;
+    erase(block);
+  };
+  const store = new PressStore(flash, layout);
+  store.mount();
+  for (let i = 0; i < 31; i++) store.saveProgram(programOfSize(`program-${i}`, i % 3 === 0 ? 8150 : 500 + 40 * i, i));
+  erasesPerBlock.fill(0);
+  const samples = new Float32Array(256).map((_, i) => 100 + Math.sin(i / 10));
+  let uploads = 0;
+  for (let day = 0; day < WEAR_DAYS; day++) {
+    for (let u = 0; u < 20; u++, uploads++) store.saveProgram(programOfSize(`program-${uploads % 31}`, uploads % 3 === 0 ? 8150 : 600 + 37 * (uploads % 50), uploads));
+    store.saveSettings(new Map<string, number | string>([['instrument.serial', 'PX-0001'], ['day', day]]));
+    if (day % 30 === 0) store.addCalibration({ dateS: 1_790_000_000 + day * 86_400, reference: 'proving ring PR-1', calibration: { tareCounts: 100, kNPerCount: 1e-5 }, worstErrorPercent: 0.2 });
+    for (let run = 0; run < 40; run++) {
+      const journal = store.journal;
+      if (journal.needsErase) journal.eraseAhead();
+      const runId = journal.beginRun('program-1', 1, 0);
+      for (let n = 0; n < 12_000; n += 256) {
+        if (journal.needsErase) journal.eraseAhead();
+        journal.appendSamples(runId, n * 100, 100, 0, 1, samples, 0, Math.min(256, 12_000 - n));
+      }
+      for (let step = 0; step < 10; step++) {
+        if (journal.needsErase) journal.eraseAhead();
+        journal.appendStep(runId, step, 1, 100, 100, 100, 0.01, step * 120, 120);
+      }
+      if (journal.needsErase) journal.eraseAhead();
+      journal.endRun(runId, RunOutcome.completed, 0, 1_200_000, 100);
+    }
+  }
+  const area = (first: number, count: number) => [...erasesPerBlock.subarray(first, first + count)];
+  for (const [name, counts] of [['programs, calibration, settings', area(layout.objectFirstBlock, layout.objectBlocks)], ['run log', area(layout.logFirstBlock, layout.logBlocks)]] as const) {
+    const most = Math.max(...counts);
+    const least = Math.min(...counts);
+    const perDay = most / WEAR_DAYS;
+    const years = perDay > 0 ? RATED_ERASE_CYCLES / perDay / 365 : Infinity;
+    console.log(`bench-storage: wear, ${name}: ${WEAR_DAYS} busy days → ${least}..${most} erases per block (busiest ${perDay.toFixed(2)}/day) → ${years === Infinity ? 'no wear' : `${Math.round(years)} years`} to ${RATED_ERASE_CYCLES} cycles`);
+  }
+}
 
 const strideArg = process.argv.indexOf('--stride');
 const stride = strideArg > 0 ? Number(process.argv[strideArg + 1]) : 1;
 if (!(Number.isInteger(stride) && stride >= 1)) throw new Error(`--stride: ${process.argv[strideArg + 1]} is not a whole number ≥ 1`);
 
+wearOfBusyLab();
 const layout = storeLayout(new SimFlash(SIM_PARTITION_BYTES));
 const programBytes = Array.from({ length: 31 }, (_, i) => (i % 3 === 0 ? 8150 : 500 + 40 * i));
 const started = performance.now();

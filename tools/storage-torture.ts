@@ -148,7 +148,7 @@ interface Operation {
   /** Cuts tried at each position, each with its own damage pattern (default 1). */
   cutsPerPosition?: number;
   /** Brings the store to where the operation starts, without cuts. */
-  prepare?(store: PressStore): void;
+  prepare?(store: PressStore, flash: SimFlash): void;
   /** Does the operation on a mounted store (throws PowerCut when the power goes). */
   run(store: PressStore): void;
 }
@@ -160,6 +160,22 @@ function operations(options: TortureOptions, random: SeededRandom, maxRunId: num
   return [
     { name: 'save', run: (store) => store.saveProgram(programOfSize('program-new', options.savedProgramBytes, 7)) },
     { name: 'replace', run: (store) => store.saveProgram(programOfSize(replaced, options.savedProgramBytes, 9)) },
+    {
+      name: 'replace, collecting',
+      prepare: (store, flash) => {
+        // Replace until a replace collects garbage (relocates and erases), and start just before that one.
+        for (let i = 0; ; i++) {
+          const image = flash.bytes.slice();
+          const erases = store.objects.erases;
+          store.saveProgram(programOfSize(replaced, options.savedProgramBytes, 20 + (i % 5)));
+          if (store.objects.erases > erases) {
+            flash.bytes.set(image);
+            return;
+          }
+        }
+      },
+      run: (store) => store.saveProgram(programOfSize(replaced, options.savedProgramBytes, 9)),
+    },
     { name: 'delete', run: (store) => store.deleteProgram(options.programBytes.length > 1 ? 'program-1' : replaced) },
     { name: 'calibrate', run: (store) => store.addCalibration(calibrationRecord(2)) },
     { name: 'settings', run: (store) => store.saveSettings(new Map<string, number | string>([['instrument.serial', 'PX-0002'], ['log.flush_s', 30]])) },
@@ -201,7 +217,7 @@ export function runTorture(options: TortureOptions, onProgress?: (result: Operat
     const flash = fixture.flash;
     flash.bytes.set(fixtureImage);
     flash.restorePower();
-    if (operation.prepare !== undefined) operation.prepare(mount(flash, layout));
+    if (operation.prepare !== undefined) operation.prepare(mount(flash, layout), flash);
     const image = flash.bytes.slice();
     const before = snapshot(mount(flash, layout));
     // A clean run: what the operation commits, and how many write positions it has.

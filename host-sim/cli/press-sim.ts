@@ -14,7 +14,8 @@ import { compileProgram } from '../../src/programs/compile';
 import { encodeProgram } from '../../src/programs/codec';
 import { createDryRunSession, expectedDurationS, runSession, simulatedDeviceCapabilities } from '../scenario';
 import type { DryRunOptions, DryRunSession } from '../scenario';
-import { FAULT_KINDS } from '../simulator';
+import { FAULT_KINDS, SIM_PARTITION_BYTES } from '../simulator';
+import { openFlashFile } from './flash-file';
 import type { FaultKind, FaultSpec, PressSimulator } from '../simulator';
 import { DEFAULT_PLANT, PLANT_PRESETS, plantFromJson, plantToJson } from '../plants';
 import type { Plant } from '../plants';
@@ -31,7 +32,7 @@ const TRACE_ROW_BUDGET = 500_000;
 
 const SYNOPSIS = `Usage:
   press-sim run <program.json> [--plant P] [--fault KIND@TIME_S]... [--seed N] [--out DIR] [--json] [--trace-every N]
-                [--speed N] [--panel | --no-panel]
+                [--speed N] [--panel | --no-panel] [--flash FILE]
   press-sim validate <program.json>... [--plant P] [--json]
   press-sim plants [NAME] [--json]
   press-sim --help`;
@@ -54,6 +55,9 @@ simulated operator pressing Start and answering prompts) and reports how each st
   --panel, --no-panel
               show the operator panel live while the run goes (default: when stdout is a
               terminal and --json is not given)
+  --flash FILE
+              the controller's flash partition kept in FILE (created when missing): the
+              program is stored there and the run log is added to the logs already in it
   Exit status: 0 when the run completed, 1 when the program is unreadable or invalid or
   the run did not complete (aborted, fault), 2 for usage errors.
 
@@ -85,6 +89,8 @@ interface RunArgs {
   speed: number;
   /** The live operator panel: 'auto' shows it when stdout is a terminal. */
   panel: 'auto' | 'on' | 'off';
+  /** File that keeps the simulated flash partition ('' for a blank one in RAM). */
+  flash: string;
 }
 
 
@@ -110,7 +116,7 @@ function parseArgs(argv: string[]): Command {
   }
   if (command !== 'run') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 
-  const args: RunArgs = { file: '', seed: 1, outDir: 'out', json: false, plant: DEFAULT_PLANT.name, faults: [], traceEvery: 0, speed: 0, panel: 'auto' };
+  const args: RunArgs = { file: '', seed: 1, outDir: 'out', json: false, plant: DEFAULT_PLANT.name, faults: [], traceEvery: 0, speed: 0, panel: 'auto', flash: '' };
   const files: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -146,6 +152,9 @@ function parseArgs(argv: string[]): Command {
       args.panel = 'on';
     } else if (name === '--no-panel' && inline === undefined) {
       args.panel = 'off';
+    } else if (name === '--flash') {
+      args.flash = value();
+      if (args.flash === '') throw new UsageError('--flash needs a file');
     } else if (arg.startsWith('-') && arg !== '-') {
       throw new UsageError(`unknown option ${arg}`);
     } else {
@@ -372,8 +381,17 @@ function runCommand(args: RunArgs, io: Io): number {
     return EXIT_FAILED;
   }
 
+  let flashFile: ReturnType<typeof openFlashFile> | null = null;
+  if (args.flash !== '') {
+    try {
+      flashFile = openFlashFile(args.flash, SIM_PARTITION_BYTES);
+    } catch (error) {
+      io.stderr(`press-sim: --flash: ${(error as Error).message}`);
+      return EXIT_FAILED;
+    }
+  }
   const wallStart = performance.now();
-  const session = createDryRunSession(program, { seed: args.seed, plant: plant.plant, faults: args.faults });
+  const session = createDryRunSession(program, { seed: args.seed, plant: plant.plant, faults: args.faults, simulator: flashFile === null ? {} : { flash: flashFile.flash } });
   const ticksExpected = expectedDurationS(session) * session.firmware.config.loopRateHz;
   const traceEvery = args.traceEvery > 0 ? args.traceEvery : Math.max(1, Math.ceil(ticksExpected / TRACE_ROW_BUDGET));
   const showPanel = !args.json && (args.panel === 'on' || (args.panel === 'auto' && io.isTTY === true));
@@ -393,6 +411,7 @@ function runCommand(args: RunArgs, io: Io): number {
     };
   }
   const result = runSession(session, runOptions);
+  flashFile?.close();
   pacer?.finish();
   const wallS = (performance.now() - wallStart) / 1000;
   if (!result.valid || result.report === null) {

@@ -9,9 +9,17 @@ export class PowerCut extends Error {
   }
 }
 
+/** Where a simulated partition's changes also go (a file: a virtual instrument that keeps its programs). */
+export interface FlashBacking {
+  /** bytes[offset, offset + length) changed. */
+  changed(bytes: Uint8Array, offset: number, length: number): void;
+}
+
 /** RAM-backed partition with NOR semantics: erase → 0xFF, a write can only clear bits. */
 export class SimFlash implements FlashPartition {
   readonly bytes: Uint8Array;
+  /** Told of every write and erase, torn ones included. */
+  backing: FlashBacking | null = null;
   /** Bytes fully programmed so far (a torn byte is not counted). */
   bytesWritten = 0;
   /** Block erases started so far (an interrupted one included). */
@@ -38,12 +46,14 @@ export class SimFlash implements FlashPartition {
       if (this.budget === 0) {
         const clearing = this.bytes[at] & ~data[i] & 0xff;
         this.bytes[at] &= ~(clearing & this.random.nextUint32());
+        this.backing?.changed(this.bytes, byteOffset, i + 1);
         this.cut(`the write of byte ${i} of ${data.length} at offset ${byteOffset}`);
       }
       this.budget--;
       this.bytes[at] &= data[i];
       this.bytesWritten++;
     }
+    this.backing?.changed(this.bytes, byteOffset, data.length);
   }
 
   eraseBlock(block: number): void {
@@ -62,10 +72,12 @@ export class SimFlash implements FlashPartition {
         if (u < keepShare) continue;
         this.bytes[at] = u < (1 + keepShare) / 2 ? 0xff : this.bytes[at] | (this.random.nextUint32() & 0xff);
       }
+      this.backing?.changed(this.bytes, start, this.blockLength);
       this.cut(`the erase of block ${block}`);
     }
     this.budget--;
     this.bytes.fill(0xff, start, end);
+    this.backing?.changed(this.bytes, start, this.blockLength);
   }
 
   /**
