@@ -1,14 +1,21 @@
 // npm run bench:storage — the full storage torture on the press's real partition (1 MB: 160
 // blocks of programs, calibration and settings, 96 blocks of run log): 31 programs stored (ten
 // of them 8 KB), then a power cut at every write position of save (an 8 KB program), replace,
-// delete, calibrate, settings, a run-log append and a run-log erase (64 damage patterns), each
-// followed by a random bit flip and a reboot. `-- --stride N` tries every Nth position.
+// a replace that collects garbage, delete, calibrate, settings, a run-log append and a run-log erase (64 damage patterns), each
+// followed by a random bit flip and a reboot, shared between one process per core. The
+// collecting replace moves about 200 KB before it erases: it is cut at 20 000 evenly spaced
+// positions.
+// `-- --stride N` tries every Nth position.
 // The last line: `storage: <cuts> cuts, <lost> lost, <bad> corrupt accepted`.
 import { SimFlash } from '../host-sim/hal/sim-flash';
 import { SIM_PARTITION_BYTES } from '../host-sim/simulator';
 import { PressStore, storeLayout } from '../src/store/press-store';
 import { RunOutcome } from '../src/store/run-journal';
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { programOfSize, runTorture } from './storage-torture';
+import type { OperationResult, TortureOptions } from './storage-torture';
 
 /** Rated erase cycles of the NOR flash on ESP32 modules (100 000 per sector, e.g. W25Q32/GD25Q32 datasheets). */
 const RATED_ERASE_CYCLES = 100_000;
@@ -69,20 +76,61 @@ const strideArg = process.argv.indexOf('--stride');
 const stride = strideArg > 0 ? Number(process.argv[strideArg + 1]) : 1;
 if (!(Number.isInteger(stride) && stride >= 1)) throw new Error(`--stride: ${process.argv[strideArg + 1]} is not a whole number ≥ 1`);
 
-wearOfBusyLab();
-const layout = storeLayout(new SimFlash(SIM_PARTITION_BYTES));
-const programBytes = Array.from({ length: 31 }, (_, i) => (i % 3 === 0 ? 8150 : 500 + 40 * i));
-const started = performance.now();
-console.log(`bench-storage: partition ${SIM_PARTITION_BYTES / 1024} KB (objects ${layout.objectBlocks} blocks, run log ${layout.logBlocks} blocks), ${programBytes.length} programs stored, every ${stride === 1 ? '' : `${stride}th `}write position, a bit flip after each cut`);
-const result = runTorture(
-  { layout, blockBytes: 4096, programBytes, savedProgramBytes: 8150, runs: 60, samplesPerRun: 1500, stride, flipBits: true, seed: 2026 },
-  (op) => {
-    const wallS = (performance.now() - started) / 1000;
+/** One share of the torture (a child process): prints each operation's result as JSON. */
+function runShard(index: number, count: number): void {
+  const result = runTorture({ ...tortureOptions(), shard: { index, count } });
+  for (const op of result.operations) console.log(`RESULT ${JSON.stringify(op)}`);
+}
+
+function tortureOptions(): TortureOptions {
+  const layout = storeLayout(new SimFlash(SIM_PARTITION_BYTES));
+  const programBytes = Array.from({ length: 31 }, (_, i) => (i % 3 === 0 ? 8150 : 500 + 40 * i));
+  return { layout, blockBytes: 4096, programBytes, savedProgramBytes: 8150, runs: 20, samplesPerRun: 600, stride, maxCutsPerOperation: 20_000, flipBits: true, seed: 2026 };
+}
+
+/** Shares the cuts between `jobs` child processes (one per core) and adds up their results. */
+async function runAll(jobs: number): Promise<OperationResult[]> {
+  const here = fileURLToPath(import.meta.url);
+  const outputs = await Promise.all(
+    Array.from({ length: jobs }, (_, index) => {
+      const child = spawn(process.execPath, [...process.execArgv, here, '--shard', `${index}/${jobs}`, '--stride', String(stride)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      return new Promise<OperationResult[]>((resolve, reject) =>
+        child.on('close', (code) => {
+          if (code !== 0) reject(new Error(`bench-storage: shard ${index} exited ${code}`));
+          else resolve(text.split('\n').filter((line) => line.startsWith('RESULT ')).map((line) => JSON.parse(line.slice(7)) as OperationResult));
+        }),
+      );
+    }),
+  );
+  return outputs[0].map((op, k) => {
+    const sum = (key: 'cuts' | 'lost' | 'corruptAccepted' | 'stuck' | 'logRecordsRejected') => outputs.reduce((total, shard) => total + shard[k][key], 0);
+    return { ...op, cuts: sum('cuts'), lost: sum('lost'), corruptAccepted: sum('corruptAccepted'), stuck: sum('stuck'), logRecordsRejected: sum('logRecordsRejected') };
+  });
+}
+
+const shardArg = process.argv.indexOf('--shard');
+if (shardArg > 0) {
+  const [index, count] = process.argv[shardArg + 1].split('/').map(Number);
+  runShard(index, count);
+} else {
+  wearOfBusyLab();
+  const options = tortureOptions();
+  const jobs = Math.max(1, availableParallelism());
+  const started = performance.now();
+  console.log(
+    `bench-storage: partition ${SIM_PARTITION_BYTES / 1024} KB (objects ${options.layout.objectBlocks} blocks, run log ${options.layout.logBlocks} blocks), ${options.programBytes.length} programs stored, ` +
+      `every ${stride === 1 ? '' : `${stride}th `}write position, a bit flip after each cut, ${jobs} processes`,
+  );
+  const operations = await runAll(jobs);
+  for (const op of operations) {
     console.log(
-      `bench-storage: ${op.name.padEnd(15)} ${String(op.positions).padStart(6)} positions (${op.erases} erases), ${String(op.cuts).padStart(6)} cuts: ${op.lost} lost, ${op.corruptAccepted} corrupt accepted, ${op.stuck} stuck, ${op.logRecordsRejected} log records rejected after a flip  [${wallS.toFixed(0)} s]`,
+      `bench-storage: ${op.name.padEnd(19)} ${String(op.positions).padStart(6)} positions (${op.erases} erases), ${String(op.cuts).padStart(6)} cuts (${op.stride === 1 ? 'every position' : `every ${op.stride}th`}): ${op.lost} lost, ${op.corruptAccepted} corrupt accepted, ${op.stuck} stuck, ${op.logRecordsRejected} log records rejected after a flip`,
     );
-  },
-);
-console.log(`bench-storage: ${result.stuck} cuts left the store unable to take a new program`);
-console.log(`storage: ${result.cuts} cuts, ${result.lost} lost, ${result.corruptAccepted} corrupt accepted`);
-process.exit(result.lost === 0 && result.corruptAccepted === 0 && result.stuck === 0 ? 0 : 1);
+  }
+  const total = (key: 'cuts' | 'lost' | 'corruptAccepted' | 'stuck') => operations.reduce((sum, op) => sum + op[key], 0);
+  console.log(`bench-storage: ${total('stuck')} cuts left the store unable to take a new program; ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`storage: ${total('cuts')} cuts, ${total('lost')} lost, ${total('corruptAccepted')} corrupt accepted`);
+  process.exit(total('lost') === 0 && total('corruptAccepted') === 0 && total('stuck') === 0 ? 0 : 1);
+}

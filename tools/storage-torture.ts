@@ -23,9 +23,13 @@ export interface TortureOptions {
   samplesPerRun: number;
   /** Try every `stride`-th write position (1: every one). */
   stride: number;
+  /** An operation with more positions than this is cut at evenly spaced ones (a wider stride). */
+  maxCutsPerOperation?: number;
   /** Flip one random bit of the partition after each cut. */
   flipBits: boolean;
   seed: number;
+  /** Run only the trials t with t % count === index (to share the work between processes). */
+  shard?: { index: number; count: number };
 }
 
 export interface OperationResult {
@@ -33,6 +37,8 @@ export interface OperationResult {
   /** Write positions of the operation (bytes programmed + erases), and the erases among them. */
   positions: number;
   erases: number;
+  /** Every stride-th position was cut. */
+  stride: number;
   cuts: number;
   /** Items committed before the operation (or by it) that were missing or wrong after the reboot. */
   lost: number;
@@ -163,12 +169,17 @@ function operations(options: TortureOptions, random: SeededRandom, maxRunId: num
     {
       name: 'replace, collecting',
       prepare: (store, flash) => {
-        // Replace until a replace collects garbage (relocates and erases), and start just before that one.
+        // Replace until a replace collects garbage that is still in force (moves copies, then
+        // erases), and start just before that one.
+        let plainBytes = Infinity;
         for (let i = 0; ; i++) {
           const image = flash.bytes.slice();
           const erases = store.objects.erases;
+          const written = flash.bytesWritten;
           store.saveProgram(programOfSize(replaced, options.savedProgramBytes, 20 + (i % 5)));
-          if (store.objects.erases > erases) {
+          const bytes = flash.bytesWritten - written;
+          plainBytes = Math.min(plainBytes, bytes);
+          if (store.objects.erases > erases && bytes > plainBytes + 64) {
             flash.bytes.set(image);
             return;
           }
@@ -229,11 +240,13 @@ export function runTorture(options: TortureOptions, onProgress?: (result: Operat
     const erases = flash.erases - erasesBefore;
     const positions = flash.bytesWritten - writtenBefore + erases;
     const after = snapshot(mount(flash, layout));
-    const result: OperationResult = { name: operation.name, positions, erases, cuts: 0, lost: 0, corruptAccepted: 0, logRecordsRejected: 0, stuck: 0 };
     const trials = operation.cutsPerPosition ?? 1;
+    const stride = Math.max(options.stride, Math.ceil(positions / (options.maxCutsPerOperation ?? Infinity)));
+    const result: OperationResult = { name: operation.name, positions, erases, stride, cuts: 0, lost: 0, corruptAccepted: 0, logRecordsRejected: 0, stuck: 0 };
     const usedBytes = image.findLastIndex((b) => b !== 0xff) + 1;
-    for (let trial = 0; trial < Math.ceil(positions / options.stride) * trials; trial++) {
-      const cut = Math.floor(trial / trials) * options.stride;
+    const shard = options.shard ?? { index: 0, count: 1 };
+    for (let trial = shard.index; trial < Math.ceil(positions / stride) * trials; trial += shard.count) {
+      const cut = Math.floor(trial / trials) * stride;
       flash.bytes.set(image);
       flash.restorePower();
       const victim = mount(flash, layout);
