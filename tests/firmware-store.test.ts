@@ -11,6 +11,12 @@ import type { CalibrationRecord } from '../src/store/calibration-record';
 import { MAX_CALIBRATION_HISTORY, decodeCalibrationHistory, encodeCalibrationHistory } from '../src/store/calibration-record';
 import { decodeSettings, encodeSettings } from '../src/store/settings-codec';
 import { program, runFor, runUntil } from './helpers';
+import { SimFlash } from '../host-sim/hal/sim-flash';
+import { SIM_PARTITION_BYTES } from '../host-sim/simulator';
+import { PressStore, storeLayout } from '../src/store/press-store';
+import { StoreFullError } from '../src/store/object-store';
+import { encodeProgram } from '../src/programs/codec';
+import { programOfSize } from '../tools/storage-torture';
 
 const LOGGED = {
   ...program([
@@ -130,6 +136,38 @@ test('a calibration added is in force at once and after a restart; the history k
   const history = after.store.calibrationHistory();
   assert.is(history.length, MAX_CALIBRATION_HISTORY);
   assert.is(history[0].reference, 'ring 3');
+});
+
+test('capacity: 32 programs of 8 KB (the largest a program may be) fit beside a full calibration history and settings', () => {
+  const flash = new SimFlash(SIM_PARTITION_BYTES);
+  const store = new PressStore(flash, storeLayout(flash));
+  store.mount();
+  const nodes = Float64Array.from({ length: 11 }, (_, i) => i * 10);
+  for (let i = 0; i < MAX_CALIBRATION_HISTORY; i++) {
+    store.addCalibration({ dateS: 1_790_000_000 + i, reference: 'R'.repeat(64), calibration: { tareCounts: i, kNPerCount: 1e-5, correctionAtKN: nodes, correctionKN: nodes.map((x) => x / 1e4) }, worstErrorPercent: 0.3 });
+  }
+  store.saveSettings(new Map(Array.from({ length: 32 }, (_, i) => [`setting_${i}`, 'v'.repeat(128)] as [string, string])));
+  let stored = 0;
+  for (; stored < 100; stored++) {
+    const name = `p${String(stored).padStart(31, '0')}`;
+    const program = programOfSize(name, 8192);
+    while (encodeProgram(program).length < 8192) program.description += 'x';
+    while (encodeProgram(program).length > 8192) program.description = (program.description as string).slice(0, -1);
+    assert.is(encodeProgram(program).length, 8192);
+    try {
+      store.saveProgram(program);
+    } catch (error) {
+      assert.instance(error, StoreFullError);
+      break;
+    }
+  }
+  assert.ok(stored >= 32, `${stored} programs of 8192 B`);
+  const again = new PressStore(flash, storeLayout(flash));
+  again.mount();
+  assert.is(again.programNames().length, stored);
+  assert.is(again.calibrationHistory().length, MAX_CALIBRATION_HISTORY);
+  assert.is(again.settings().size, 32);
+  console.log(`    capacity: ${stored} programs of 8192 B, with ${MAX_CALIBRATION_HISTORY} calibrations and 32 settings`);
 });
 
 const calibrationArbitrary: fc.Arbitrary<CalibrationRecord> = fc
