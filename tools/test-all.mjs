@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// npm test: type-check (whole repo, and the portable core without Node types), the uvu
-// suites in Node, then the XS suite in the real XS engine. Stops at the first failing stage
-// and ends with one summary line.
+// npm test: type-check (whole repo, the portable core without Node types, and the device
+// modules as mcconfig compiles them), the uvu suites in Node, then the XS suite in the real
+// XS engine. Stops at the first failing stage and ends with one summary line.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const stages = [
   { name: 'typecheck', command: bin('tsc'), args: ['-p', 'tsconfig.json'] },
   { name: 'typecheck core (no Node types)', command: bin('tsc'), args: ['-p', 'tsconfig.core.json'] },
+  { name: 'typecheck device (each module on its own, Moddable settings, typings/moddable)', command: bin('tsx'), args: [path.join(root, 'tools', 'device-typecheck.ts')] },
   { name: 'uvu (Node)', command: bin('tsx'), args: [path.join(root, 'node_modules', 'uvu', 'bin.js'), 'tests', '\\.test\\.ts$'], counts: 'uvu' },
   { name: 'XS suite', command: bin('tsx'), args: [path.join(root, 'tests', 'xs', 'run-xs-suite.ts')], counts: 'plain' },
 ];
