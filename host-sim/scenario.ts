@@ -66,7 +66,7 @@ export function defaultSimulatorOptions(seed: number, plant: Plant = DEFAULT_PLA
  * The firmware configuration for a simulated load cell: calibrated exactly (tare = its
  * offset), with the noise limit a calibration would set: 8× the cell's own noise.
  */
-function simulatedFirmwareConfig(sensor: SimulatorOptions['sensor']): FirmwareConfig {
+export function simulatedFirmwareConfig(sensor: SimulatorOptions['sensor']): FirmwareConfig {
   return { ...defaultFirmwareConfig({ tareCounts: sensor.offsetCounts, kNPerCount: 1 / (sensor.countsPerN * 1000) }), noiseLimitKN: (8 * sensor.noiseRmsN) / 1000 };
 }
 

@@ -41,6 +41,12 @@ export interface SimulatorOptions {
   /** Faults to inject, each at its time. */
   faults?: FaultSpec[];
   /**
+   * The simulated operator answers prompts by pressing Continue (default true). When false
+   * (press-sim serve: a remote client answers with PROG:CONT) nothing is pressed, and the
+   * next layer goes in when a prompt is left for a running step.
+   */
+  autoOperator?: boolean;
+  /**
    * Take one physics step per control period while the plant is quiescent (pump stopped,
    * valve shut): the slow leak and creep dynamics are integrated exactly enough, and a
    * days-long maintain step runs ten times faster. tests/sim-speed.test.ts checks that the
@@ -329,6 +335,14 @@ export class PressSimulator {
       this.inputs.startPressed = false;
       this.inputs.continuePressed = false;
       this.releaseButtonsAtUs = -1;
+    }
+    if (this.options.autoOperator === false) {
+      const state = this.panel.state;
+      if (this.promptSeenAtUs >= 0 && state === 'RUNNING' && this.nextPromptLayer < this.options.promptLayers.length) {
+        this.addLayer(this.options.promptLayers[this.nextPromptLayer++]);
+      }
+      this.promptSeenAtUs = state === 'WAITING' ? now : -1;
+      return;
     }
     if (this.panel.state !== 'WAITING') {
       this.promptSeenAtUs = -1;

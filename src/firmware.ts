@@ -37,6 +37,10 @@ import { DEFAULT_OBJECT_BLOCKS, PressStore, storeLayout } from './store/press-st
 import type { CalibrationRecord } from './store/calibration-record';
 import { calibrationRecordError } from './store/calibration-record';
 import { SampleBuffer } from './store/sample-buffer';
+import type { CommandTable } from './protocol/command-table';
+import { createDeviceCommandTable } from './protocol/device-commands';
+import { ScpiSession } from './protocol/session';
+import { SerialLink } from './protocol/serial-link';
 
 /**
  * The setpoint may lead the measured pressure by this fraction of the target (at least the
@@ -59,6 +63,12 @@ const FAULT_RESET_HOLD_MS = 2000;
 const NOTICE_MS = 3000;
 /** Housekeeping (flash erase-ahead) runs this often, outside the control tick, ms. */
 const SERVICE_PERIOD_MS = 500;
+/** The serial port's protocol session is serviced about this often (a whole number of loop periods, so it wakes with the loop), ms. */
+const PROTOCOL_PERIOD_MS = 10;
+/** A serial client quiet this long in the middle of a message loses the partial message (src/protocol/serial-link.ts), ms. */
+const PROTOCOL_IDLE_CLEAR_MS = 1000;
+/** Bytes the protocol reads from the serial port per service call at most. */
+const PROTOCOL_CHUNK_BYTES = 256;
 /** Output leases granted around a flash write or erase, which stalls the loop for tens of ms on the chip. */
 const FLASH_LEASE_MS = 250;
 /** The run log's open segment is written at least this often: what a power cut can cost, ms. */
@@ -162,9 +172,14 @@ export class PressFirmware {
   /** The calibration in force came from the store's history (false: the configured default). */
   calibrationFromStore = false;
   booted = false;
+  /** The SCPI commands (docs/protocol.md), shared by every session: the serial port's and, in the simulator, TCP connections'. */
+  readonly commandTable: CommandTable;
+  /** The protocol on board.serial, serviced from its own timer, never from the tick. */
+  readonly serialLink: SerialLink;
 
   private tickerHandle: TickerHandle | null = null;
   private serviceHandle: TickerHandle | null = null;
+  private protocolHandle: TickerHandle | null = null;
   private readonly leaseMs: number;
   /** The measured pressure averaged over HOLD_FILTER_S, for static-hold decisions. */
   private holdPressureMPa = 0;
@@ -197,6 +212,8 @@ export class PressFirmware {
     this.store = new PressStore(board.flash, storeLayout(board.flash, config.storeObjectBlocks));
     this.journal = this.store.journal;
     this.runSampleBudget = Math.floor((this.store.layout.logBlocks * board.flash.blockLength * RUN_LOG_SHARE) / LOG_BYTES_PER_SAMPLE);
+    this.commandTable = createDeviceCommandTable(this);
+    this.serialLink = new SerialLink(board.serial, new ScpiSession(this.commandTable), PROTOCOL_CHUNK_BYTES, PROTOCOL_IDLE_CLEAR_MS);
   }
 
   /** Validates and selects a program (JSON already parsed) without storing it. Nothing changes when it is invalid or a run is in progress. */
@@ -335,6 +352,8 @@ export class PressFirmware {
     this.boot();
     this.tickerHandle = this.board.ticker.repeat(this.periodMs, () => this.tick());
     this.serviceHandle = this.board.ticker.repeat(SERVICE_PERIOD_MS, () => this.service());
+    const protocolPeriodMs = this.periodMs * Math.ceil(PROTOCOL_PERIOD_MS / this.periodMs - 1e-9);
+    this.protocolHandle = this.board.ticker.repeat(protocolPeriodMs, () => this.serialLink.service(this.board.clock.nowMs()));
   }
 
   /** A clean stop: the loop and housekeeping end, the outputs go safe, and the run log is written out. */
@@ -347,6 +366,8 @@ export class PressFirmware {
     this.tickerHandle = null;
     (this.serviceHandle as TickerHandle).cancel();
     this.serviceHandle = null;
+    (this.protocolHandle as TickerHandle).cancel();
+    this.protocolHandle = null;
     this.board.pump.safe();
     this.board.pumpPower.safe();
     this.board.releaseValve.safe();

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { CommandTable } from '../src/protocol/command-table';
 import type { SessionLimits } from '../src/protocol/session';
 import { ScpiSession } from '../src/protocol/session';
+import { createScpiTable } from '../tools/scpi-device-table';
 import { createFakeScpiTable, drainErrors, drainOutput, FUZZ_LIMITS, INPUT_KINDS, runFuzz } from '../tools/bench-scpi-fuzz';
 
 test('20 000 fuzz inputs: nothing escapes, bounds hold, *IDN? still answers, splits agree', () => {
@@ -21,6 +22,16 @@ test('20 000 fuzz inputs: nothing escapes, bounds hold, *IDN? still answers, spl
   // The traffic reaches the bounds and every layer: framing, parsing, dispatch, execution.
   for (const code of [-101, -102, -113, -223, -350, -363, -430, -222, -203]) assert.ok((report.errorsByCode.get(code) ?? 0) > 0, `no ${code} seen`);
   assert.ok(report.responseBytes > 100_000);
+});
+
+test('3 000 fuzz inputs against the press\'s real command table on a simulated press: nothing escapes, bounds hold', () => {
+  const report = runFuzz({ inputs: 3000, seed: 13, createTable: createScpiTable });
+  assert.equal(report.failures, []);
+  assert.is(report.recoveryChecks, 3);
+  assert.is(report.splitChecks, 120);
+  assert.ok(report.maxHeldBytes <= report.heldBound);
+  // The traffic reaches the device's handlers, not only the parser.
+  for (const code of [-113, -221, 103, 106]) assert.ok((report.errorsByCode.get(code) ?? 0) > 0, `no ${code} seen`);
 });
 
 function transcript(input: Uint8Array, cuts: number[]): { output: string; errors: string[]; esr: number } {

@@ -26,6 +26,7 @@ import { traceToSvg } from '../output/svg';
 import { fixedOrDash, formatFixedWidthTable, formatStepTable } from '../output/step-table';
 import type { TableColumn } from '../output/step-table';
 import { PANEL_WIDTH_COLUMNS, panelRedrawText, renderPanel } from '../output/panel-tty';
+import { parseServeArgs, serve } from './serve';
 
 /** Rows of trace.csv a run writes at most when --trace-every is not given (≈ 60 MB of CSV). */
 const TRACE_ROW_BUDGET = 500_000;
@@ -33,6 +34,7 @@ const TRACE_ROW_BUDGET = 500_000;
 const SYNOPSIS = `Usage:
   press-sim run <program.json> [--plant P] [--fault KIND@TIME_S]... [--seed N] [--out DIR] [--json] [--trace-every N]
                 [--speed N] [--panel | --no-panel] [--flash FILE]
+  press-sim serve [--tcp [PORT]] [--pty] [--speed N] [--plant P] [--seed N] [--flash FILE] [--host ADDR]
   press-sim validate <program.json>... [--plant P] [--json]
   press-sim plants [NAME] [--json]
   press-sim --help`;
@@ -60,6 +62,18 @@ simulated operator pressing Start and answering prompts) and reports how each st
               program is stored there and the run log is added to the logs already in it
   Exit status: 0 when the run completed, 1 when the program is unreadable or invalid or
   the run did not complete (aborted, fault), 2 for usage errors.
+
+serve: the firmware on the simulated press as an instrument speaking the SCPI protocol
+(docs/protocol.md), until stopped (Ctrl-C). Nobody presses its buttons: a client starts
+runs (INIT) and answers prompts (PROG:CONT), e.g. pressctl.
+  --tcp [PORT]  raw SCPI on a TCP socket (default port 5025; 0 picks a free one); the
+              default when --pty is not given
+  --host ADDR   the address to listen on (default 127.0.0.1)
+  --pty       the press's serial port on a pseudo-terminal (needs python3); its path is printed
+  --speed N   simulated seconds per wall second (default 1: real time)
+  --plant P, --seed N  as for run
+  --flash FILE  the controller's flash partition kept in FILE: programs, calibration and
+              run logs persist from one session to the next
 
 validate: checks program files with the firmware's validator against the simulated press
 (--plant P, default press-10t; the same rules the device applies). Prints one line per
@@ -470,11 +484,43 @@ function runCommand(args: RunArgs, io: Io): number {
   return report.result === 'completed' ? EXIT_OK : EXIT_FAILED;
 }
 
-/** Runs the command line (without the node and script arguments); returns the exit code. */
+async function serveCommand(rest: string[], io: Io): Promise<number> {
+  let args;
+  try {
+    args = parseServeArgs(rest, DEFAULT_PLANT.name);
+  } catch (error) {
+    io.stderr(`press-sim serve: ${(error as Error).message}\n${SYNOPSIS}`);
+    return EXIT_USAGE;
+  }
+  const plant = loadPlant(args.plant);
+  if (!plant.ok) {
+    for (const line of plant.lines) io.stderr(line);
+    return EXIT_USAGE;
+  }
+  let flashFile: ReturnType<typeof openFlashFile> | null = null;
+  try {
+    if (args.flash !== '') flashFile = openFlashFile(args.flash, SIM_PARTITION_BYTES);
+    const server = await serve({ ...args, plant: plant.plant, flash: flashFile?.flash, log: io.stdout });
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await server.close();
+    flashFile?.close();
+    io.stdout('stopped');
+    return EXIT_OK;
+  } catch (error) {
+    io.stderr(`press-sim serve: ${(error as Error).message}`);
+    return EXIT_FAILED;
+  }
+}
+
+/** Runs the command line (without the node and script arguments); returns the exit code (a promise of it for serve). */
 export function main(
   argv: string[],
   io: Io = { stdout: (t) => console.log(t), stderr: (t) => console.error(t), isTTY: process.stdout.isTTY === true, columns: process.stdout.columns },
-): number {
+): number | Promise<number> {
+  if (argv[0] === 'serve' && !argv.includes('--help') && !argv.includes('-h')) return serveCommand(argv.slice(1), io);
   let command: Command;
   try {
     command = parseArgs(argv);
@@ -502,4 +548,10 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) process.exitCode = main(process.argv.slice(2));
+if (isEntryPoint()) {
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+    // serve leaves sockets open; nothing else is left to finish.
+    if (process.argv[2] === 'serve') process.exit(code);
+  });
+}

@@ -7,6 +7,18 @@ export class SimSerial implements SerialPort {
 
   constructor(readonly txCapacity = 4096) {}
 
+  /** Received bytes the firmware has not read yet. */
+  get inboundBytes(): number {
+    return this.inbound.length;
+  }
+
+  /** Takes what the firmware wrote (the host side reads it). */
+  hostReceive(): Uint8Array {
+    const bytes = Uint8Array.from(this.outbound);
+    this.outbound.length = 0;
+    return bytes;
+  }
+
   hostSend(bytes: Uint8Array): void {
     for (let i = 0; i < bytes.length; i++) this.inbound.push(bytes[i]);
   }

@@ -1,0 +1,378 @@
+/**
+ * pressctl: the press (or press-sim serve) from the command line, over its SCPI protocol.
+ *
+ *   pressctl --port /dev/ttyACM0|/dev/pts/N|tcp://host:port <command> [args]
+ */
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { formatValidationError, validateProgram } from '../../src/programs/validate';
+import { formatJsonError, parseJson } from '../../src/json/parse-json';
+import { simulatedDeviceCapabilities } from '../scenario';
+import { ClientError, DeviceErrors, ScpiClient, blockBytes, encodeBlock, splitResponse } from './scpi-client';
+
+const USAGE = `Usage: pressctl --port PORT [--timeout S] <command> [args]
+
+PORT is a serial device (/dev/ttyACM0, /dev/ttyUSB0, /dev/pts/N from press-sim serve --pty)
+or tcp://host:port (press-sim serve --tcp; raw SCPI, usually port 5025). $PRESS_PORT is
+used when --port is not given.
+
+Commands:
+  upload <file.json>...     validate locally, then store each program on the press
+  list                      stored programs (* marks the selected one)
+  show <name>               a stored program as JSON
+  delete <name>             delete a stored program
+  select <name>             select a stored program
+  run <name> [--watch]      select and start a program; --watch follows it live (pressure,
+                            step, progress) and answers each prompt when you press Enter;
+                            Ctrl-C while watching aborts the run
+  continue                  answer the prompt the press is waiting at
+  abort                     stop the run and let the load down
+  status                    state, program, step, force and pressure, fault
+  faults [--clear]          the latched fault; --clear resets it
+  logs                      the runs in the log, newest first
+  log <n> [--csv] [--out FILE]
+                            run n's samples: a summary, or the CSV (to stdout or FILE)
+  calibrate [show]          the calibration in force and the raw reading
+  calibrate set --code CODE --tare COUNTS --kn-per-count K --reference TEXT [--date S] [--error PCT]
+                            unlock with CODE and put a new calibration in force
+Exit status: 0 done, 1 the press refused or reported an error, 2 usage, 3 cannot reach the press.`;
+
+class UsageError extends Error {}
+
+export interface PressctlIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Lines typed by the user (Enter answers a prompt in run --watch). */
+  lines?: AsyncIterable<string>;
+  /** Writes without a newline (the live status line). */
+  status?: (text: string) => void;
+}
+
+function takeOption(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  if (at < 0) return undefined;
+  const value = args[at + 1];
+  if (value === undefined) throw new UsageError(`${name} needs a value`);
+  args.splice(at, 2);
+  return value;
+}
+
+function takeFlag(args: string[], name: string): boolean {
+  const at = args.indexOf(name);
+  if (at < 0) return false;
+  args.splice(at, 1);
+  return true;
+}
+
+function one(args: string[], what: string): string {
+  if (args.length !== 1) throw new UsageError(`expected ${what}`);
+  return args[0];
+}
+
+function quoted(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+function progressBar(fraction: number, width = 20): string {
+  const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+}
+
+async function upload(client: ScpiClient, files: string[], io: PressctlIo): Promise<number> {
+  if (files.length === 0) throw new UsageError('upload needs at least one program file');
+  const capabilities = simulatedDeviceCapabilities();
+  let failed = false;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      io.stderr(`${file}: ${(error as Error).message}`);
+      failed = true;
+      continue;
+    }
+    const parsed = parseJson(text);
+    if (!parsed.ok) {
+      io.stderr(`${file}: ${formatJsonError(parsed)}`);
+      failed = true;
+      continue;
+    }
+    const result = validateProgram(parsed.value, capabilities);
+    if (!result.ok) {
+      for (const error of result.errors) io.stderr(`${file}: ${formatValidationError(error)}`);
+      failed = true;
+      continue;
+    }
+    const name = result.program.name;
+    const head = new TextEncoder().encode(`PROG:DEF ${quoted(name)},`);
+    const body = encodeBlock(new TextEncoder().encode(text));
+    const message = new Uint8Array(head.length + body.length);
+    message.set(head);
+    message.set(body, head.length);
+    try {
+      await client.command(message);
+      io.stdout(`${file}: stored as "${name}"`);
+    } catch (error) {
+      if (!(error instanceof DeviceErrors)) throw error;
+      for (const e of error.errors) io.stderr(`${file}: ${e}`);
+      failed = true;
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+async function status(client: ScpiClient, io: PressctlIo): Promise<number> {
+  const [state, selected] = splitResponse(await client.query('PROG:STAT?;SEL?'));
+  const [step, count, leftS, label] = splitResponse(await client.query('PROG:STEP?'));
+  const force = await client.query('MEAS:FORC?');
+  const pressure = selected === '' ? '' : await client.query('MEAS:PRES?');
+  const [fault, faultText] = splitResponse(await client.query('SYST:FAUL?'));
+  const prompt = splitResponse(await client.query('PROG:PROM?'))[0];
+  io.stdout(`state     ${state}`);
+  io.stdout(`program   ${selected === '' ? '(none selected)' : selected}`);
+  if (Number(step) > 0) io.stdout(`step      ${step}/${count} ${label}${Number(leftS) > 0 ? `, ${leftS} s left` : ''}`);
+  if (prompt !== '') io.stdout(`prompt    ${prompt}`);
+  io.stdout(`force     ${force} kN`);
+  if (pressure !== '') io.stdout(`pressure  ${pressure} MPa`);
+  io.stdout(`fault     ${fault === '0' ? 'none' : faultText}`);
+  return 0;
+}
+
+const FINAL_STATES = ['COMPLETE', 'ABORTED', 'FAULT'];
+
+async function watch(client: ScpiClient, io: PressctlIo): Promise<number> {
+  const show = io.status ?? ((text: string) => io.stdout(text));
+  let promptShown = false;
+  let enterPressed = false;
+  const lines = io.lines?.[Symbol.asyncIterator]();
+  let pendingLine: Promise<IteratorResult<string>> | null = null;
+  let aborted = false;
+  const onSigint = () => {
+    aborted = true;
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    for (;;) {
+      if (aborted) {
+        await client.command('ABOR');
+        io.stdout('\naborted');
+        aborted = false;
+      }
+      const [state, step, count, , label, pressure] = splitResponse(await client.query('PROG:STAT?;STEP?;:MEAS:PRES?'));
+      const fraction = Number(count) > 0 ? Math.max(0, Number(step) - 1) / Number(count) : 0;
+      show(`${state.padEnd(8)} step ${step}/${count} ${label.padEnd(12)} ${pressure.padStart(8)} MPa ${progressBar(FINAL_STATES.includes(state) && state === 'COMPLETE' ? 1 : fraction)}`);
+      if (FINAL_STATES.includes(state)) {
+        if (state === 'FAULT') io.stdout(`fault: ${splitResponse(await client.query('SYST:FAUL?'))[1]}`);
+        io.stdout(`run ended: ${state}`);
+        return state === 'COMPLETE' ? 0 : 1;
+      }
+      if (state === 'WAITING') {
+        if (!promptShown) {
+          const prompt = splitResponse(await client.query('PROG:PROM?'))[0];
+          io.stdout(`\nprompt: ${prompt}`);
+          io.stdout('press Enter to continue');
+          promptShown = true;
+          enterPressed = false;
+          if (lines !== undefined && pendingLine === null) pendingLine = lines.next();
+        }
+        if (pendingLine !== null && !enterPressed) {
+          const result = await Promise.race([pendingLine, new Promise<null>((resolve) => setTimeout(() => resolve(null), 200))]);
+          if (result !== null) {
+            pendingLine = null;
+            if (result.done === true) throw new ClientError('input ended while a prompt was waiting (the run is still waiting: pressctl continue)');
+            enterPressed = true;
+            await client.command('PROG:CONT');
+          }
+          continue;
+        }
+      } else promptShown = false;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function logCommand(client: ScpiClient, args: string[], io: PressctlIo): Promise<number> {
+  const csvWanted = takeFlag(args, '--csv');
+  const out = takeOption(args, '--out');
+  const id = one(args, 'a run number (pressctl logs lists them)');
+  if (!/^\d+$/.test(id)) throw new UsageError(`run number expected, got ${JSON.stringify(id)}`);
+  let csv = '';
+  for (let first = 0; ; ) {
+    const bytes = await client.queryBytes(`LOG:DATA? ${id},${first}`);
+    if (bytes.length === 0) throw new DeviceErrors(await client.errors());
+    const page = new TextDecoder().decode(blockBytes(bytes));
+    const rows = page.split('\n').filter((line) => line !== '' && !line.startsWith('t_s,')).length;
+    csv += page;
+    if (rows === 0) break;
+    first += rows;
+  }
+  if (csvWanted || out !== undefined) {
+    if (out !== undefined) {
+      writeFileSync(out, csv);
+      io.stdout(`wrote ${out}`);
+    } else io.stdout(csv.trimEnd());
+    return 0;
+  }
+  const rows = csv.trimEnd().split('\n').slice(1).map((line) => line.split(','));
+  const peak = rows.reduce((max, row) => Math.max(max, Number(row[3])), 0);
+  io.stdout(`run ${id}: ${rows.length} samples over ${rows.length > 0 ? rows[rows.length - 1][0] : 0} s, peak ${peak.toFixed(2)} MPa (--csv for the data)`);
+  return 0;
+}
+
+async function calibrate(client: ScpiClient, args: string[], io: PressctlIo): Promise<number> {
+  const sub = args.shift() ?? 'show';
+  if (sub === 'show') {
+    const [date, reference, tare, span, worst] = splitResponse(await client.query('CAL:DATA?'));
+    io.stdout(`calibration  ${reference}${date !== '0' ? `, ${new Date(Number(date) * 1000).toISOString()}` : ''}`);
+    io.stdout(`tare         ${tare} counts`);
+    io.stdout(`span         ${span} kN per count`);
+    if (worst !== '9.91E+37') io.stdout(`worst error  ${worst} %`);
+    io.stdout(`raw reading  ${await client.query('CAL:RAW?')} counts`);
+    return 0;
+  }
+  if (sub !== 'set') throw new UsageError(`calibrate: unknown subcommand ${JSON.stringify(sub)}`);
+  const code = takeOption(args, '--code');
+  const tare = takeOption(args, '--tare');
+  const span = takeOption(args, '--kn-per-count');
+  const reference = takeOption(args, '--reference');
+  const date = takeOption(args, '--date') ?? String(Math.floor(Date.now() / 1000));
+  const worst = takeOption(args, '--error');
+  if (code === undefined || tare === undefined || span === undefined || reference === undefined) throw new UsageError('calibrate set needs --code, --tare, --kn-per-count and --reference');
+  if (args.length > 0) throw new UsageError(`unexpected ${args[0]}`);
+  for (const [name, value] of [['--code', code], ['--tare', tare], ['--kn-per-count', span], ['--date', date], ['--error', worst ?? '0']]) {
+    if (!Number.isFinite(Number(value))) throw new UsageError(`${name} needs a number, got ${JSON.stringify(value)}`);
+  }
+  await client.command(`CAL:UNL ${code}`);
+  await client.command(`CAL:DEF ${date},${quoted(reference)},${tare},${span}${worst === undefined ? '' : `,${worst}`}`);
+  io.stdout('calibration stored and in force');
+  return 0;
+}
+
+async function runCommand(client: ScpiClient, command: string, args: string[], io: PressctlIo): Promise<number> {
+  switch (command) {
+    case 'upload':
+      return upload(client, args, io);
+    case 'list': {
+      const names = splitResponse(await client.query('PROG:CAT?')).filter((n) => n !== '');
+      const selected = splitResponse(await client.query('PROG:SEL?'))[0];
+      if (names.length === 0) io.stdout('(no programs stored)');
+      for (const name of names) io.stdout(`${name === selected ? '*' : ' '} ${name}`);
+      return 0;
+    }
+    case 'show': {
+      const name = one(args, 'a program name');
+      const bytes = await client.queryBytes(`PROG:DEF? ${quoted(name)}`);
+      if (bytes.length === 0) throw new DeviceErrors(await client.errors());
+      io.stdout(JSON.stringify(JSON.parse(new TextDecoder().decode(blockBytes(bytes))), null, 2));
+      return 0;
+    }
+    case 'delete':
+      await client.command(`PROG:DEL ${quoted(one(args, 'a program name'))}`);
+      return 0;
+    case 'select':
+      await client.command(`PROG:SEL ${quoted(one(args, 'a program name'))}`);
+      return 0;
+    case 'run': {
+      const watchIt = takeFlag(args, '--watch');
+      await client.command(`PROG:SEL ${quoted(one(args, 'a program name'))}`);
+      await client.command('INIT');
+      io.stdout('started');
+      return watchIt ? watch(client, io) : 0;
+    }
+    case 'continue':
+      await client.command('PROG:CONT');
+      return 0;
+    case 'abort':
+      await client.command('ABOR');
+      return 0;
+    case 'status':
+      return status(client, io);
+    case 'faults': {
+      if (takeFlag(args, '--clear')) {
+        await client.command('SYST:FAUL:CLE');
+        io.stdout('fault cleared');
+        return 0;
+      }
+      const [code, text] = splitResponse(await client.query('SYST:FAUL?'));
+      io.stdout(code === '0' ? 'no fault latched' : text);
+      return 0;
+    }
+    case 'logs': {
+      const values = splitResponse(await client.query('LOG:CAT? 100')).filter((v) => v !== '');
+      if (values.length === 0) io.stdout('(no runs in the log)');
+      for (let k = 0; k + 3 < values.length; k += 4) io.stdout(`${values[k].padStart(5)}  ${values[k + 1].padEnd(32)} ${values[k + 2].padEnd(11)} peak ${values[k + 3] === '9.91E+37' ? '-' : `${values[k + 3]} MPa`}`);
+      return 0;
+    }
+    case 'log':
+      return logCommand(client, args, io);
+    case 'calibrate':
+      return calibrate(client, args, io);
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+const COMMANDS = ['upload', 'list', 'show', 'delete', 'select', 'run', 'continue', 'abort', 'status', 'faults', 'logs', 'log', 'calibrate'];
+
+export async function main(argv: string[], io: PressctlIo): Promise<number> {
+  const args = [...argv];
+  if (args.includes('--help') || args.includes('-h') || args.length === 0) {
+    io.stdout(USAGE);
+    return args.length === 0 ? 2 : 0;
+  }
+  let client: ScpiClient | null = null;
+  try {
+    const port = takeOption(args, '--port') ?? process.env.PRESS_PORT;
+    const timeoutText = takeOption(args, '--timeout') ?? '5';
+    if (port === undefined || port === '') throw new UsageError('--port is needed (or $PRESS_PORT)');
+    const timeoutS = Number(timeoutText);
+    if (!(timeoutS > 0)) throw new UsageError(`--timeout needs a positive number of seconds, got ${JSON.stringify(timeoutText)}`);
+    const command = args.shift() as string;
+    if (!COMMANDS.includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    client = await ScpiClient.open(port, timeoutS * 1000);
+    return await runCommand(client, command, args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`pressctl: ${error.message}\n(pressctl --help for the commands)`);
+      return 2;
+    }
+    if (error instanceof DeviceErrors) {
+      for (const e of error.errors) io.stderr(`pressctl: the press reports ${e}`);
+      return 1;
+    }
+    if (error instanceof ClientError) {
+      io.stderr(`pressctl: ${error.message}`);
+      return 3;
+    }
+    throw error;
+  } finally {
+    client?.close();
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const reader = createInterface({ input: process.stdin, terminal: false });
+  const io: PressctlIo = {
+    stdout: (text) => process.stdout.write(`${text}\n`),
+    stderr: (text) => process.stderr.write(`${text}\n`),
+    lines: reader,
+    status: process.stdout.isTTY ? (text) => process.stdout.write(`\r${text}\x1b[K`) : undefined,
+  };
+  void main(process.argv.slice(2), io).then((code) => {
+    reader.close();
+    process.exit(code);
+  });
+}

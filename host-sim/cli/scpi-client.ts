@@ -1,0 +1,270 @@
+/**
+ * A raw SCPI client over TCP (tcp://host:port) or a serial device (/dev/ttyUSB0, /dev/pts/N):
+ * sends program messages, reads response messages (newline-terminated, definite-length
+ * blocks read by their length), and turns errors into messages a person can act on.
+ */
+import { execFileSync } from 'node:child_process';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import net from 'node:net';
+import tty from 'node:tty';
+
+export class ClientError extends Error {}
+
+/** The device answered with errors in its queue. */
+export class DeviceErrors extends ClientError {
+  constructor(readonly errors: string[]) {
+    super(errors.join('\n'));
+  }
+}
+
+interface Transport {
+  write(bytes: Uint8Array): void;
+  onData(listener: (chunk: Buffer) => void): void;
+  onFailure(listener: (error: Error) => void): void;
+  close(): void;
+}
+
+function describeOpenError(target: string, error: NodeJS.ErrnoException): ClientError {
+  switch (error.code) {
+    case 'ENOENT':
+      return new ClientError(`no device at ${target} (is the press plugged in, or press-sim serve running?)`);
+    case 'EBUSY':
+      return new ClientError(`${target} is busy: another program has the port open`);
+    case 'EACCES':
+      return new ClientError(`no permission to open ${target} (on Linux: add yourself to the dialout group)`);
+    case 'ECONNREFUSED':
+      return new ClientError(`nothing is listening at ${target} (is press-sim serve running?)`);
+    case 'ENOTFOUND':
+      return new ClientError(`unknown host in ${target}`);
+    default:
+      return new ClientError(`cannot open ${target}: ${error.message}`);
+  }
+}
+
+async function openTcp(target: string, timeoutMs: number): Promise<Transport> {
+  const match = /^tcp:\/\/([^:/]+|\[[^\]]+\]):(\d+)\/?$/.exec(target);
+  if (match === null) throw new ClientError(`${target}: expected tcp://host:port`);
+  const socket = net.connect({ host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) });
+  socket.setNoDelay(true);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new ClientError(`no connection to ${target} within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(describeOpenError(target, error));
+    });
+  });
+  return {
+    write: (bytes) => void socket.write(bytes),
+    onData: (listener) => void socket.on('data', listener),
+    onFailure: (listener) => {
+      socket.on('error', listener);
+      socket.on('close', () => listener(new ClientError(`${target} closed the connection`)));
+    },
+    close: () => socket.destroy(),
+  };
+}
+
+function openSerial(path: string): Transport {
+  let readFd: number;
+  let writeFd: number;
+  try {
+    readFd = openSync(path, 'r');
+    writeFd = openSync(path, 'w');
+  } catch (error) {
+    throw describeOpenError(path, error as NodeJS.ErrnoException);
+  }
+  if (!tty.isatty(readFd)) throw new ClientError(`${path} is not a serial port or terminal`);
+  try {
+    // Raw bytes, no echo; the baud rate matters on a UART only (USB CDC and PTYs ignore it).
+    execFileSync('stty', ['-F', path, '115200', 'raw', '-echo'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    throw new ClientError(`cannot configure ${path} (stty): ${String((error as { stderr?: Buffer }).stderr ?? error).trim()}`);
+  }
+  const input = new tty.ReadStream(readFd);
+  input.setRawMode(true);
+  let closed = false;
+  return {
+    write: (bytes) => {
+      let done = 0;
+      while (done < bytes.length) done += writeSync(writeFd, bytes, done, bytes.length - done);
+    },
+    onData: (listener) => void input.on('data', listener),
+    onFailure: (listener) => void input.on('error', listener),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      input.destroy();
+      closeSync(writeFd);
+    },
+  };
+}
+
+/** Where a response message ends in `bytes` (the index after its newline), or -1 when it is not complete. */
+export function responseEnd(bytes: Uint8Array): number {
+  let quote = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (quote !== 0) {
+      if (b === quote) quote = 0;
+    } else if (b === 0x22 || b === 0x27) {
+      quote = b;
+    } else if (b === 0x23 && i + 1 < bytes.length && bytes[i + 1] >= 0x31 && bytes[i + 1] <= 0x39) {
+      const digits = bytes[i + 1] - 0x30;
+      if (i + 2 + digits > bytes.length) return -1;
+      const length = Number(String.fromCharCode(...bytes.subarray(i + 2, i + 2 + digits)));
+      i += 1 + digits + length;
+      if (i >= bytes.length) return -1;
+    } else if (b === 0x0a) {
+      return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** Splits a response message into its values at top-level commas and semicolons; strings unquoted. */
+export function splitResponse(text: string): string[] {
+  const values: string[] = [];
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      for (;;) {
+        if (j >= text.length) break;
+        if (text[j] === '"') {
+          if (text[j + 1] === '"') {
+            current += '"';
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        current += text[j++];
+      }
+      i = j;
+    } else if (c === ',' || c === ';') {
+      values.push(current);
+      current = '';
+    } else current += c;
+  }
+  values.push(current);
+  return values;
+}
+
+/** The bytes of a definite-length block response `#<n><length><bytes>`. */
+export function blockBytes(response: Uint8Array): Uint8Array {
+  if (response[0] !== 0x23) throw new ClientError(`expected a block, got ${JSON.stringify(new TextDecoder().decode(response.subarray(0, 40)))}`);
+  const digits = response[1] - 0x30;
+  const length = Number(new TextDecoder().decode(response.subarray(2, 2 + digits)));
+  return response.subarray(2 + digits, 2 + digits + length);
+}
+
+export function encodeBlock(bytes: Uint8Array): Uint8Array {
+  const header = new TextEncoder().encode(`#${String(bytes.length).length}${bytes.length}`);
+  const out = new Uint8Array(header.length + bytes.length);
+  out.set(header);
+  out.set(bytes, header.length);
+  return out;
+}
+
+export class ScpiClient {
+  private buffer = new Uint8Array(0);
+  private waiter: (() => void) | null = null;
+  private failure: Error | null = null;
+
+  private constructor(private readonly transport: Transport, readonly target: string, readonly timeoutMs: number) {
+    transport.onData((chunk) => {
+      const joined = new Uint8Array(this.buffer.length + chunk.length);
+      joined.set(this.buffer);
+      joined.set(chunk, this.buffer.length);
+      this.buffer = joined;
+      this.waiter?.();
+    });
+    transport.onFailure((error) => {
+      this.failure = error instanceof ClientError ? error : new ClientError(`${target}: ${error.message}`);
+      this.waiter?.();
+    });
+  }
+
+  static async open(target: string, timeoutMs = 5000): Promise<ScpiClient> {
+    const transport = target.startsWith('tcp://') ? await openTcp(target, timeoutMs) : openSerial(target);
+    const client = new ScpiClient(transport, target, timeoutMs);
+    // A newline ends whatever an earlier client left half-sent; *CLS starts with an empty error queue.
+    client.send('\n*CLS');
+    const idn = await client.query('*IDN?').catch((error: Error) => {
+      transport.close();
+      throw error instanceof ClientError && error.message.startsWith('no answer') ? new ClientError(`${target} does not answer *IDN? (is it the press?)`) : error;
+    });
+    client.identity = idn;
+    return client;
+  }
+
+  identity = '';
+
+  send(message: string | Uint8Array): void {
+    const bytes = typeof message === 'string' ? new TextEncoder().encode(message) : message;
+    const out = new Uint8Array(bytes.length + 1);
+    out.set(bytes);
+    out[bytes.length] = 0x0a;
+    this.transport.write(out);
+  }
+
+  /** Reads one response message (without its newline). */
+  async readResponse(): Promise<Uint8Array> {
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      const end = responseEnd(this.buffer);
+      if (end >= 0) {
+        const message = this.buffer.subarray(0, end - 1);
+        this.buffer = this.buffer.slice(end);
+        return message;
+      }
+      if (this.failure !== null) throw this.failure;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new ClientError(`no answer from ${this.target} within ${this.timeoutMs / 1000} s`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.waiter = null;
+    }
+  }
+
+  async queryBytes(message: string | Uint8Array): Promise<Uint8Array> {
+    this.send(message);
+    return this.readResponse();
+  }
+
+  async query(message: string): Promise<string> {
+    return new TextDecoder().decode(await this.queryBytes(message));
+  }
+
+  /** Every error queued on the device (emptying the queue). */
+  async errors(): Promise<string[]> {
+    const values = splitResponse(await this.query('SYST:ERR:ALL?'));
+    const errors: string[] = [];
+    for (let k = 0; k + 1 < values.length; k += 2) if (values[k] !== '0') errors.push(`${values[k]},"${values[k + 1]}"`);
+    return errors;
+  }
+
+  /** Sends a command and throws DeviceErrors when it queued any. */
+  async command(message: string | Uint8Array): Promise<void> {
+    this.send(message);
+    const errors = await this.errors();
+    if (errors.length > 0) throw new DeviceErrors(errors);
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}

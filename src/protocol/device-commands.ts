@@ -1,0 +1,218 @@
+/**
+ * The press's SCPI commands (docs/protocol.md, "Device commands") bound to a PressFirmware:
+ * measurement, the program store, runs, faults, the run log and calibration. One table per
+ * firmware, shared by every session. Handlers run outside the control tick; the ones that
+ * start, continue or abort a run only change what the next tick reads.
+ */
+import type { PressFirmware } from '../firmware';
+import { parseJson, formatJsonError } from '../json/parse-json';
+import { readUtf8, utf8Length, writeUtf8 } from '../bytes/utf8';
+import { formatValidationError, validateProgram } from '../programs/validate';
+import { REFUSAL_NAMES } from '../runner/run-events';
+import { RunState } from '../runner/run-state';
+import { faultLabel, faultMessage } from '../safety/faults';
+import { RunOutcome } from '../store/run-journal';
+import { CommandTable } from './command-table';
+import { DEVICE_ERROR_MESSAGES, DeviceError } from './device-errors';
+import { fail } from './errors';
+import { block, integer, numeric, optional, string } from './parameters';
+import type { ResponseValue } from './response';
+import { chars, fixed } from './response';
+import { runLogCsv, runLogRowCount } from './run-log-csv';
+import type { DeviceIdentity } from './standard-commands';
+import { registerStandardCommands } from './standard-commands';
+
+/** The largest program upload, bytes of JSON (a program's flash slot is 8 KB encoded). */
+export const MAX_PROGRAM_JSON_BYTES = 16384;
+/** Rows of run-log CSV in one LOG:DATA? answer (≈ 30 bytes a row, well inside the 18 KiB output buffer). */
+export const LOG_ROWS_PER_ANSWER = 400;
+/** Runs LOG:CATalog? lists at most. */
+export const MAX_LOG_CATALOG = 100;
+/** The calibration unlock code when the settings do not hold one (setting `cal_code`). */
+export const DEFAULT_CALIBRATION_CODE = 7500;
+export const CALIBRATION_CODE_SETTING = 'cal_code';
+
+export const DEFAULT_IDENTITY: DeviceIdentity = { manufacturer: 'Lab Press Works', model: 'LP-20', serialNumber: 'SN0000', firmwareVersion: '0.1.0' };
+
+const OUTCOME_NAMES: Record<number, string> = {
+  [RunOutcome.open]: 'OPEN',
+  [RunOutcome.completed]: 'COMPLETED',
+  [RunOutcome.aborted]: 'ABORTED',
+  [RunOutcome.fault]: 'FAULT',
+  [RunOutcome.interrupted]: 'INTERRUPTED',
+};
+
+const programName = string({ maxChars: 32, pattern: /^[A-Za-z0-9._-]{1,32}$/, describe: '1-32 letters, digits, ".", "_" and "-"' });
+
+function deviceFail(code: number, detail: string): never {
+  return fail(code, detail, DEVICE_ERROR_MESSAGES[code]);
+}
+
+function utf8Bytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(utf8Length(text));
+  writeUtf8(text, bytes, 0);
+  return bytes;
+}
+
+/** True while a run (or the let-down after one) holds the press: flash scans and writes wait. */
+function busy(firmware: PressFirmware): boolean {
+  return firmware.sequencer.active || firmware.sequencer.unloading;
+}
+
+function refuseWhenBusy(firmware: PressFirmware): void {
+  if (busy(firmware)) deviceFail(DeviceError.refused, REFUSAL_NAMES[2]);
+}
+
+function refusal(code: number): void {
+  if (code !== 0) deviceFail(DeviceError.refused, REFUSAL_NAMES[code] ?? `refusal ${code}`);
+}
+
+export interface DeviceCommandOptions {
+  identity?: DeviceIdentity;
+}
+
+/** A fresh table bound to `firmware`: the common commands and the press's own. */
+export function createDeviceCommandTable(firmware: PressFirmware, options: DeviceCommandOptions = {}): CommandTable {
+  const table = new CommandTable();
+  const calibration = { unlocked: false };
+  const calibrationLocked = { locked: () => !calibration.unlocked };
+
+  registerStandardCommands(table, {
+    identity: options.identity ?? DEFAULT_IDENTITY,
+    // The reset state: no run (a run in progress is stopped and its load let down), calibration locked.
+    reset: () => {
+      firmware.abortRun();
+      calibration.unlocked = false;
+    },
+    selfTest: () => firmware.safety.latchedFault,
+  });
+
+  // Measurement.
+  table.query('MEASure:FORCe?', [], () => fixed(firmware.loadCell.forceKN, 3));
+  table.query('MEASure:PRESsure?', [], () => {
+    if (firmware.program === null) fail(-221, 'no program selected: the pressure is taken over the selected program\'s die');
+    return fixed(firmware.loadCell.pressureMPa, 2);
+  });
+
+  // The program store.
+  table.query('PROGram:CATalog?', [], () => {
+    const names = firmware.store.programNames();
+    return names.length === 0 ? '' : names;
+  });
+  table.command('PROGram:DEFine', [programName, block({ maxBytes: MAX_PROGRAM_JSON_BYTES })], ([name, bytes], context) => {
+    const text = readUtf8(bytes, 0, bytes.length);
+    if (text === null) deviceFail(DeviceError.programRejected, 'the block is not UTF-8 text');
+    const parsed = parseJson(text);
+    if (!parsed.ok) deviceFail(DeviceError.programRejected, `not JSON: ${formatJsonError(parsed)}`);
+    const json = parsed.value as { name?: unknown };
+    if (typeof json === 'object' && json !== null && json.name !== name) {
+      deviceFail(DeviceError.programRejected, `the program's "name" (${JSON.stringify(json.name)}) is not "${name}"`);
+    }
+    const checked = validateProgram(json, firmware.capabilities);
+    if (!checked.ok) {
+      for (const error of checked.errors) context.report(DeviceError.programRejected, formatValidationError(error), DEVICE_ERROR_MESSAGES[DeviceError.programRejected]);
+      return;
+    }
+    refuseWhenBusy(firmware);
+    const stored = firmware.storeProgram(json);
+    if (!stored.ok) deviceFail(DeviceError.storeFailed, stored.errors.map(formatValidationError).join('; '));
+  });
+  table.query('PROGram:DEFine?', [programName], ([name]) => {
+    const loaded = firmware.store.loadProgram(name);
+    if (loaded === null) deviceFail(DeviceError.noSuchProgram, name);
+    if (!loaded.ok) fail(-250, `${name}: ${loaded.error}`);
+    return utf8Bytes(JSON.stringify(loaded.program));
+  });
+  table.command('PROGram:DELete', [programName], ([name]) => {
+    refuseWhenBusy(firmware);
+    if (!firmware.store.hasProgram(name)) deviceFail(DeviceError.noSuchProgram, name);
+    const problem = firmware.deleteStoredProgram(name);
+    if (problem !== null) deviceFail(DeviceError.storeFailed, problem);
+  });
+  table.command('PROGram:SELect', [programName], ([name]) => {
+    refuseWhenBusy(firmware);
+    if (!firmware.store.hasProgram(name)) deviceFail(DeviceError.noSuchProgram, name);
+    const problem = firmware.selectStoredProgram(name);
+    if (problem !== null) deviceFail(DeviceError.programRejected, problem);
+  });
+  table.query('PROGram:SELect?', [], () => (firmware.program === null ? '' : firmware.program.name));
+
+  // Runs.
+  table.command('INITiate[:IMMediate]', [], () => refusal(firmware.startRun()));
+  table.command('ABORt', [], () => {
+    firmware.abortRun();
+  });
+  table.command('PROGram:CONTinue', [], () => refusal(firmware.continueRun()));
+  table.query('PROGram:STATe?', [], () => chars(firmware.stateName));
+  table.query('PROGram:STEP?', [], () => {
+    const seq = firmware.sequencer;
+    const program = seq.program;
+    const count = program === null ? 0 : program.stepCount;
+    const nowMs = firmware.board.clock.nowMs();
+    const leftS = seq.stepIndex < 0 || !seq.active ? 0 : seq.stepTimeLeftS(seq.state === RunState.paused ? seq.pausedAtMs : nowMs);
+    const label = program === null || seq.stepIndex < 0 ? '' : program.labels[seq.stepIndex] || program.typeNames[seq.stepIndex];
+    return [seq.stepIndex + 1, count, fixed(Number.isFinite(leftS) ? leftS : -1, 1), label];
+  });
+  table.query('PROGram:PROMpt?', [], () => {
+    const seq = firmware.sequencer;
+    const program = seq.program;
+    return seq.state === RunState.waiting && program !== null ? program.prompts[seq.stepIndex] : '';
+  });
+
+  // Faults.
+  table.query('SYSTem:FAULt?', [], () => {
+    const code = firmware.safety.latchedFault;
+    return [code, code === 0 ? 'No fault' : `${faultLabel(code)}: ${faultMessage(code)}`];
+  });
+  table.command('SYSTem:FAULt:CLEar', [], () => refusal(firmware.resetFault()));
+
+  // The run log.
+  table.query('LOG:CATalog?', [optional(integer({ min: 1, max: MAX_LOG_CATALOG }), 20)], ([limit]) => {
+    refuseWhenBusy(firmware);
+    const out: ResponseValue[] = [];
+    for (const run of firmware.journal.runs(limit)) out.push(run.runId, run.programName, chars(OUTCOME_NAMES[run.outcome] ?? 'UNKNOWN'), fixed(run.peakMPa, 2));
+    return out.length === 0 ? '' : out;
+  });
+  table.query('LOG:DATA?', [integer({ min: 1 }), optional(integer({ min: 0 }), 0)], ([runId, firstRow]) => {
+    refuseWhenBusy(firmware);
+    const log = firmware.journal.runLog(runId);
+    if (log === null) deviceFail(DeviceError.noSuchRun, String(runId));
+    return utf8Bytes(runLogCsv(log, firstRow, LOG_ROWS_PER_ANSWER));
+  });
+  table.query('LOG:ROWS?', [integer({ min: 1 })], ([runId]) => {
+    refuseWhenBusy(firmware);
+    const log = firmware.journal.runLog(runId);
+    if (log === null) deviceFail(DeviceError.noSuchRun, String(runId));
+    return runLogRowCount(log);
+  });
+
+  // Calibration: reading is free, changing it needs the unlock code.
+  table.command('CALibration:UNLock', [integer({ min: 0, max: 999_999 })], ([code]) => {
+    const setting = firmware.store.settings().get(CALIBRATION_CODE_SETTING);
+    const expected = typeof setting === 'number' ? setting : DEFAULT_CALIBRATION_CODE;
+    if (code !== expected) deviceFail(DeviceError.wrongCode, String(code));
+    calibration.unlocked = true;
+  });
+  table.command('CALibration:LOCK', [], () => {
+    calibration.unlocked = false;
+  });
+  table.query('CALibration:LOCK?', [], () => !calibration.unlocked);
+  table.query('CALibration:RAW?', [], () => firmware.board.loadCell.counts);
+  table.query('CALibration:DATA?', [], () => {
+    const record = firmware.calibrationFromStore ? firmware.store.currentCalibration() : null;
+    const cal = firmware.loadCell.calibration;
+    return [record === null ? 0 : record.dateS, record === null ? 'factory default' : record.reference, cal.tareCounts, cal.kNPerCount, record === null ? NaN : record.worstErrorPercent];
+  });
+  table.command(
+    'CALibration:DEFine',
+    [numeric({ min: 0 }), string({ maxChars: 64 }), numeric(), numeric(), optional(numeric({ min: 0 }), NaN)],
+    ([dateS, reference, tareCounts, kNPerCount, worstErrorPercent]) => {
+      refuseWhenBusy(firmware);
+      const problem = firmware.addCalibration({ dateS, reference, calibration: { tareCounts, kNPerCount }, worstErrorPercent });
+      if (problem !== null) deviceFail(DeviceError.calibrationRejected, problem);
+      calibration.unlocked = false;
+    },
+    calibrationLocked,
+  );
+  return table;
+}

@@ -1,0 +1,30 @@
+/**
+ * The press's own error codes (positive, SCPI-1999 Vol. 2 §21.8: device-defined). They set
+ * DDE in the Event Status Register. The detail after ';' says what exactly was wrong.
+ */
+export const DeviceError = {
+  /** PROG:DEF: the program failed validation or is not JSON; one entry per validator message. */
+  programRejected: 101,
+  /** A program or calibration could not be written: the store is full or not mounted. */
+  storeFailed: 102,
+  /** The press's state does not allow it now (a run in progress, a latched fault, …): the refusal. */
+  refused: 103,
+  /** No stored program of that name. */
+  noSuchProgram: 104,
+  /** CAL:DEF: the calibration record is not acceptable. */
+  calibrationRejected: 105,
+  /** LOG:DATA?: no run of that number in the log. */
+  noSuchRun: 106,
+  /** CAL:UNL: wrong unlock code. */
+  wrongCode: 107,
+} as const;
+
+export const DEVICE_ERROR_MESSAGES: Readonly<Record<number, string>> = {
+  101: 'Program rejected',
+  102: 'Store failed',
+  103: 'Refused',
+  104: 'No such program',
+  105: 'Calibration rejected',
+  106: 'No such run',
+  107: 'Wrong unlock code',
+};
