@@ -95,6 +95,13 @@ export class MalformedError extends Error {
   }
 }
 
+/** The error result of a decoder for what a ByteReader threw (other errors are rethrown). */
+export function readFailure(error: unknown, truncatedMessage: string): string {
+  if (error instanceof MalformedError) return error.message;
+  if (error instanceof TruncatedError) return `byte ${error.offset}: ${truncatedMessage}`;
+  throw error;
+}
+
 export class ByteReader {
   private readonly view: DataView;
   offset: number;

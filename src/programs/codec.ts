@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter, MalformedError, TruncatedError } from '../bytes/byte-stream';
+import { ByteReader, ByteWriter, readFailure } from '../bytes/byte-stream';
 import { crc32 } from '../bytes/crc32';
 import type { FieldSpec } from './fields';
 import { FieldKind, HOLD_MODES, STEP_FIELDS, STEP_TYPES } from './fields';
@@ -226,8 +226,7 @@ export function decodeProgram(bytes: Uint8Array): DecodeResult {
     if (input.offset !== body) return { ok: false, error: `byte ${input.offset}: ${body - input.offset} bytes left over after the steps` };
     return { ok: true, program: program as unknown as Program, bytes: total };
   } catch (error) {
-    if (error instanceof DecodeError || error instanceof MalformedError) return { ok: false, error: error.message };
-    if (error instanceof TruncatedError) return { ok: false, error: `byte ${error.offset}: record ends in the middle of a field` };
-    throw error;
+    if (error instanceof DecodeError) return { ok: false, error: error.message };
+    return { ok: false, error: readFailure(error, 'record ends in the middle of a field') };
   }
 }

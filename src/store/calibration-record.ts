@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter, MalformedError, TruncatedError } from '../bytes/byte-stream';
+import { ByteReader, ByteWriter, readFailure } from '../bytes/byte-stream';
 import { unpairedSurrogateIndex, codePointLength } from '../bytes/utf8';
 import type { LoadCellCalibration } from '../loadcell/calibration';
 import { MAX_CALIBRATION_POINTS } from '../loadcell/calibration';
@@ -114,8 +114,6 @@ export function decodeCalibrationHistory(bytes: Uint8Array): CalibrationHistoryR
     if (input.offset !== bytes.length) return { ok: false, error: `byte ${input.offset}: ${bytes.length - input.offset} bytes left over` };
     return { ok: true, records };
   } catch (error) {
-    if (error instanceof MalformedError) return { ok: false, error: error.message };
-    if (error instanceof TruncatedError) return { ok: false, error: `byte ${error.offset}: the history ends in the middle of a field` };
-    throw error;
+    return { ok: false, error: readFailure(error, 'the history ends in the middle of a field') };
   }
 }

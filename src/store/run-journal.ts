@@ -406,16 +406,16 @@ export class RunJournal {
 
   /** Everything the journal still holds of one run: its start and end, step summaries and samples in order (host and protocol use; allocates). */
   runLog(runId: number): RunLog | null {
-    return this.scanLogs(runId).get(runId) ?? null;
+    return this.scanLogs(runId, true).get(runId) ?? null;
   }
 
   /** The logs of every run that still has a record, by run id ascending (host and protocol use; allocates). */
   runLogs(): RunLog[] {
-    return [...this.scanLogs(0).values()].sort((a, b) => a.run.runId - b.run.runId);
+    return [...this.scanLogs(0, true).values()].sort((a, b) => a.run.runId - b.run.runId);
   }
 
-  /** One pass over the ring: the logs of run `onlyRunId`, or of every run when it is 0. */
-  private scanLogs(onlyRunId: number): Map<number, RunLog> {
+  /** One pass over the ring: the logs of run `onlyRunId`, or of every run when it is 0; samples only when asked for. */
+  private scanLogs(onlyRunId: number, withSamples: boolean): Map<number, RunLog> {
     this.checkMounted();
     const logs = new Map<number, RunLog>();
     const endSeq = new Map<number, number>();
@@ -466,7 +466,7 @@ export class RunJournal {
           };
           log.steps.push(step);
           stepSeq.set(step, seq);
-        } else if (type === TYPE_SAMPLES) {
+        } else if (type === TYPE_SAMPLES && withSamples) {
           const count = view.getUint16(at + 42, true);
           const base = view.getFloat32(p + 12, true);
           const mpaPerCode = view.getFloat32(p + 16, true);
@@ -501,39 +501,8 @@ export class RunJournal {
 
   /** Newest first, at most `limit` runs whose start record is still in the journal (host and protocol use; may allocate). */
   runs(limit: number): JournalRun[] {
-    const byId = new Map<number, JournalRun>();
-    const endSeqById = new Map<number, number>();
-    const ends: { seq: number; runId: number; outcome: number; faultCode: number; endMs: number; peakMPa: number }[] = [];
-    for (let i = 0; i < this.blockCount; i++) {
-      const block = this.flash.read(this.blockOffset(i), this.blockLength);
-      const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
-      forEachRecord(block, view, (at, type) => {
-        if (type === TYPE_RUN_START) {
-          const run = runFromStart(block, view, at);
-          byId.set(run.runId, run);
-        } else if (type === TYPE_RUN_END) {
-          ends.push({
-            seq: view.getUint32(at + 4, true),
-            runId: view.getUint32(at + 12, true),
-            outcome: block[at + HEADER_BYTES],
-            faultCode: view.getUint16(at + HEADER_BYTES + 2, true),
-            endMs: view.getFloat64(at + HEADER_BYTES + 4, true),
-            peakMPa: view.getFloat32(at + HEADER_BYTES + 12, true),
-          });
-        }
-      });
-    }
-    for (const end of ends) {
-      const run = byId.get(end.runId);
-      if (run === undefined || end.seq < (endSeqById.get(end.runId) ?? 0)) continue;
-      endSeqById.set(end.runId, end.seq);
-      run.outcome = end.outcome;
-      run.faultCode = end.faultCode;
-      run.endMs = end.endMs;
-      run.peakMPa = end.peakMPa;
-    }
-    const ids = [...byId.keys()].sort((a, b) => b - a).slice(0, Math.max(0, limit));
-    return ids.map((id) => byId.get(id) as JournalRun);
+    const logs = [...this.scanLogs(0, false).values()].filter((log) => log.startFound);
+    return logs.sort((a, b) => b.run.runId - a.run.runId).slice(0, Math.max(0, limit)).map((log) => log.run);
   }
 
   private appendEnd(runId: number, outcome: number, faultCode: number, endMs: number, peakMPa: number): boolean {

@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter, MalformedError, TruncatedError } from '../bytes/byte-stream';
+import { ByteReader, ByteWriter, readFailure } from '../bytes/byte-stream';
 import { unpairedSurrogateIndex, utf8Length } from '../bytes/utf8';
 
 /** Device settings: named numbers and texts (the instrument's serial number, its unlock code…). */
@@ -76,8 +76,6 @@ export function decodeSettings(bytes: Uint8Array): SettingsResult {
     if (input.offset !== bytes.length) return { ok: false, error: `byte ${input.offset}: ${bytes.length - input.offset} bytes left over` };
     return { ok: true, settings };
   } catch (error) {
-    if (error instanceof MalformedError) return { ok: false, error: error.message };
-    if (error instanceof TruncatedError) return { ok: false, error: `byte ${error.offset}: the settings end in the middle of a field` };
-    throw error;
+    return { ok: false, error: readFailure(error, 'the settings end in the middle of a field') };
   }
 }
