@@ -1,34 +1,5 @@
 #!/usr/bin/env node
-// npm bin shim: runs the TypeScript command line through tsx, in a child Node process.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+// npm bin shim: the pressctl command line (host-sim/cli/pressctl.ts) through tsx.
+import { runTypeScript } from './run-typescript.mjs';
 
-const script = fileURLToPath(new URL('../host-sim/cli/pressctl.ts', import.meta.url));
-
-let tsx;
-try {
-  // Resolved from this file, so the shim also works when started from another directory.
-  tsx = import.meta.resolve('tsx');
-} catch {
-  console.error('pressctl: cannot find tsx; run npm install in the press-controller package');
-  process.exit(1);
-}
-
-const child = spawn(process.execPath, ['--import', tsx, script, ...process.argv.slice(2)], { stdio: 'inherit' });
-
-// Ctrl-C reaches the child from the terminal; pass on a termination request sent to the shim only.
-const onSigint = () => {};
-const onSigterm = () => child.kill('SIGTERM');
-process.on('SIGINT', onSigint);
-process.on('SIGTERM', onSigterm);
-
-child.on('error', (error) => {
-  console.error(`pressctl: cannot start ${process.execPath}: ${error.message}`);
-  process.exit(1);
-});
-child.on('exit', (code, signal) => {
-  process.off('SIGINT', onSigint);
-  process.off('SIGTERM', onSigterm);
-  if (signal !== null) process.kill(process.pid, signal);
-  else process.exit(code ?? 1);
-});
+runTypeScript('pressctl', new URL('../host-sim/cli/pressctl.ts', import.meta.url));

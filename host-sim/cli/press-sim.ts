@@ -5,9 +5,8 @@
  *   press-sim run <program.json> [--seed N] [--out DIR] [--json] [--speed N] [--panel | --no-panel]
  *   press-sim validate <program.json…> [--json]
  */
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { formatValidationError, validateProgram } from '../../src/programs/validate';
 import type { ValidationError } from '../../src/programs/validate';
 import { compileProgram } from '../../src/programs/compile';
@@ -27,6 +26,7 @@ import { fixedOrDash, formatFixedWidthTable, formatStepTable } from '../output/s
 import type { TableColumn } from '../output/step-table';
 import { PANEL_WIDTH_COLUMNS, panelRedrawText, renderPanel } from '../output/panel-tty';
 import { parseServeArgs, serve } from './serve';
+import { eachOption, isEntryPoint } from './options';
 
 /** Rows of trace.csv a run writes at most when --trace-every is not given (≈ 60 MB of CSV). */
 const TRACE_ROW_BUDGET = 500_000;
@@ -132,17 +132,7 @@ function parseArgs(argv: string[]): Command {
 
   const args: RunArgs = { file: '', seed: 1, outDir: 'out', json: false, plant: DEFAULT_PLANT.name, faults: [], traceEvery: 0, speed: 0, panel: 'auto', flash: '' };
   const files: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = rest[++i];
-      if (next === undefined) throw new UsageError(`${name} needs a value`);
-      return next;
-    };
+  for (const { arg, name, inline, value } of eachOption(rest, (message) => new UsageError(message))) {
     if (name === '--seed') {
       const text = value();
       if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--seed must be an integer, got ${JSON.stringify(text)}`);
@@ -538,17 +528,7 @@ export function main(
   return runCommand(command.args, io);
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   void Promise.resolve(main(process.argv.slice(2))).then((code) => {
     process.exitCode = code;
     // serve leaves sockets open; nothing else is left to finish.

@@ -3,13 +3,13 @@
  *
  *   pressctl --port /dev/ttyACM0|/dev/pts/N|tcp://host:port <command> [args]
  */
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import { formatValidationError, validateProgram } from '../../src/programs/validate';
 import { formatJsonError, parseJson } from '../../src/json/parse-json';
 import { simulatedDeviceCapabilities } from '../scenario';
 import { ClientError, DeviceErrors, ScpiClient, blockBytes, encodeBlock, splitResponse } from './scpi-client';
+import { isEntryPoint } from './options';
 
 const USAGE = `Usage: pressctl --port PORT [--timeout S] <command> [args]
 
@@ -353,17 +353,7 @@ export async function main(argv: string[], io: PressctlIo): Promise<number> {
   }
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   const reader = createInterface({ input: process.stdin, terminal: false });
   const io: PressctlIo = {
     stdout: (text) => process.stdout.write(`${text}\n`),

@@ -11,6 +11,7 @@ import type { ScpiSession } from '../../src/protocol/session';
 import { VirtualInstrument } from '../virtual-instrument';
 import type { SimFlash } from '../hal/sim-flash';
 import type { Plant } from '../plants';
+import { eachOption } from './options';
 
 export interface ServeOptions {
   /** TCP port (0: any free one), or null for none. */
@@ -168,23 +169,12 @@ export interface ServeArgs {
 export function parseServeArgs(rest: string[], defaultPlant: string): ServeArgs {
   const args: ServeArgs = { tcpPort: null, tcpHost: '127.0.0.1', pty: false, speed: 1, plant: defaultPlant, seed: 1, flash: '' };
   let tcpGiven = false;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = rest[++i];
-      if (next === undefined) throw new Error(`${name} needs a value`);
-      return next;
-    };
+  for (const { arg, name, inline, value, optionalValue } of eachOption(rest, (message) => new Error(message))) {
     if (name === '--tcp') {
       tcpGiven = true;
       // An optional value: --tcp alone is the raw-SCPI default port.
-      const next = inline ?? rest[i + 1];
-      if (next !== undefined && /^\d+$/.test(next)) {
-        if (inline === undefined) i++;
+      const next = optionalValue(/^\d+$/);
+      if (next !== undefined) {
         const port = Number(next);
         if (port > 65535) throw new Error(`--tcp: ${next} is not a port`);
         args.tcpPort = port;
