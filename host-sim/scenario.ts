@@ -1,5 +1,8 @@
-import { PressFirmware, defaultFirmwareConfig, deviceCapabilities } from '../src/firmware';
-import type { FirmwareConfig } from '../src/firmware';
+import { deviceCapabilities } from '../src/firmware';
+import type { FirmwareConfig, PressFirmware } from '../src/firmware';
+import type { LoadCellCalibration } from '../src/loadcell/calibration';
+import type { PressApp } from '../src/press-app';
+import { composePress, pressConfig } from '../src/press-app';
 import type { DeviceCapabilities } from '../src/programs/program';
 import type { RunReport } from '../src/runner/report';
 import { RunState } from '../src/runner/run-state';
@@ -62,12 +65,19 @@ export function defaultSimulatorOptions(seed: number, plant: Plant = DEFAULT_PLA
   };
 }
 
-/**
- * The firmware configuration for a simulated load cell: calibrated exactly (tare = its
- * offset), with the noise limit a calibration would set: 8× the cell's own noise.
- */
+/** A simulated load cell calibrated exactly: the tare is its offset, the span its sensitivity. */
+export function simulatedCalibration(sensor: SimulatorOptions['sensor']): LoadCellCalibration {
+  return { tareCounts: sensor.offsetCounts, kNPerCount: 1 / (sensor.countsPerN * 1000) };
+}
+
+/** What a calibration of the simulated cell would set besides: the noise limit, 8× the cell's own noise. */
+export function simulatedFirmwareChanges(sensor: SimulatorOptions['sensor']): Partial<FirmwareConfig> {
+  return { noiseLimitKN: (8 * sensor.noiseRmsN) / 1000 };
+}
+
+/** The firmware configuration for a simulated load cell (the composition root's, with the simulated calibration). */
 export function simulatedFirmwareConfig(sensor: SimulatorOptions['sensor']): FirmwareConfig {
-  return { ...defaultFirmwareConfig({ tareCounts: sensor.offsetCounts, kNPerCount: 1 / (sensor.countsPerN * 1000) }), noiseLimitKN: (8 * sensor.noiseRmsN) / 1000 };
+  return pressConfig(simulatedCalibration(sensor), simulatedFirmwareChanges(sensor));
 }
 
 /** What the firmware on a simulated press validates programs against. */
@@ -79,10 +89,12 @@ export function simulatedDeviceCapabilities(plant: Plant = DEFAULT_PLANT): Devic
 const START_DELAY_S = 0.5;
 
 export interface DryRunSession {
-  sim: PressSimulator;
+  readonly sim: PressSimulator;
+  /** The press on the simulated board, from the composition root. */
+  readonly app: PressApp;
   /** The firmware running now: a new instance after every simulated reset or power cycle. */
-  firmware: PressFirmware;
-  errors: ValidationError[];
+  readonly firmware: PressFirmware;
+  readonly errors: ValidationError[];
 }
 
 /** Builds the simulated press and the firmware on it, with the program selected (or its errors). */
@@ -94,23 +106,25 @@ export function createDryRunSession(programJson: unknown, options: Partial<DryRu
     simOptions.dieDiameterMm = programDiameterMm;
   }
   const sim = new PressSimulator(simOptions);
-  const config: FirmwareConfig = { ...simulatedFirmwareConfig(simOptions.sensor), ...options.firmware };
-  const firmware = new PressFirmware(sim.board, config);
+  const app = composePress(sim.board, simulatedCalibration(simOptions.sensor), { ...simulatedFirmwareChanges(simOptions.sensor), ...options.firmware });
   // As on the press: the program is validated and stored in flash, then selected from there.
-  firmware.boot();
-  const selection = firmware.storeProgram(programJson);
+  app.boot();
+  const selection = app.firmware.storeProgram(programJson);
   if (selection.ok) {
-    const problem = firmware.selectStoredProgram(selection.program.name);
+    const problem = app.firmware.selectStoredProgram(selection.program.name);
     if (problem !== null) throw new Error(`dry run: the stored program cannot be selected: ${problem}`);
   }
-  const session: DryRunSession = { sim, firmware, errors: selection.errors };
   // The chip restarts: a fresh firmware boots on the same board and flash. Nothing is selected
   // and nothing starts by itself.
-  sim.onReset = () => {
-    session.firmware = new PressFirmware(sim.board, config);
-    session.firmware.start();
+  sim.onReset = () => app.restart();
+  return {
+    sim,
+    app,
+    get firmware() {
+      return app.firmware;
+    },
+    errors: selection.errors,
   };
-  return session;
 }
 
 /**
@@ -143,66 +157,120 @@ export function expectedDurationS(session: DryRunSession): number {
 
 /** Runs a session built by createDryRunSession to the end of its program. */
 export function runSession(session: DryRunSession, options: Partial<DryRunOptions> = {}): DryRunResult {
-  const sim = session.sim;
-  if (session.errors.length > 0) {
-    return { valid: false, errors: session.errors, report: null, layers: [], simTimeS: 0, ticks: 0, overruns: 0, leaseExpiries: 0, trace: null };
+  const run = new DryRunDriver(session, options);
+  while (!run.advance(Infinity));
+  return run.result();
+}
+
+/**
+ * A dry run that advances in slices: runSession() runs it to the end at once; the app on
+ * Moddable's runtime (host-sim/lin-main.ts) advances it from a Timer, a slice at a time, so
+ * the runtime's event loop keeps turning. Either way the same physics steps run in the same
+ * order, so the results are the same.
+ */
+export class DryRunDriver {
+  readonly trace: Trace | null;
+  private readonly row = new Float64Array(10);
+  private readonly traceEvery: number;
+  private readonly onTick: DryRunOptions['onTick'] | undefined;
+  private readonly maxSimUs: number;
+  private readonly tailUs: number;
+  /** The report is the run's own firmware's, even when a simulated reset replaced it since. */
+  private readonly runFirmware: PressFirmware;
+  private endUs = -1;
+  private started = false;
+  private finished = false;
+
+  constructor(
+    readonly session: DryRunSession,
+    options: Partial<DryRunOptions> = {},
+  ) {
+    this.traceEvery = options.traceEveryTicks ?? 1;
+    this.onTick = options.onTick;
+    this.trace = session.errors.length === 0 && this.traceEvery > 0 ? new Trace() : null;
+    this.maxSimUs = (options.maxSimTimeS ?? expectedDurationS(session) * 2 + 3600) * 1e6;
+    this.tailUs = (options.tailS ?? 2) * 1e6;
+    this.finished = session.errors.length > 0;
+    if (!this.finished) session.firmware.start();
+    this.runFirmware = session.firmware;
   }
 
-  const traceEvery = options.traceEveryTicks ?? 1;
-  const onTick = options.onTick;
-  const trace = traceEvery > 0 ? new Trace() : null;
-  const row = new Float64Array(10);
-  const maxSimUs = (options.maxSimTimeS ?? expectedDurationS(session) * 2 + 3600) * 1e6;
-  const tailUs = (options.tailS ?? 2) * 1e6;
-  session.firmware.start();
-  // The report is the run's own firmware's, even when a simulated reset replaced it since.
-  const runFirmware = session.firmware;
-  let endUs = -1;
-  let started = false;
-  while (sim.clock.nowUs < maxSimUs) {
-    if (!started && sim.clock.nowUs >= START_DELAY_S * 1e6) {
-      sim.pressStart();
-      started = true;
-    }
-    if (!sim.step()) continue;
-    if (onTick !== undefined) onTick(session);
-    if (trace !== null && session.firmware.timing.ticks % traceEvery === 0) {
-      const seq = session.firmware.sequencer;
-      row[0] = sim.timeS;
-      row[1] = sim.plant.forceN / 1000;
-      row[2] = sim.plant.diePressureMPa;
-      row[3] = session.firmware.loadCell.pressureMPa;
-      row[4] = session.firmware.trajectory.setpointMPa;
-      row[5] = seq.active ? seq.targetMPa : 0;
-      row[6] = sim.pump.appliedLevel;
-      row[7] = sim.releaseValve.appliedLevel;
-      row[8] = seq.stepIndex;
-      row[9] = seq.state;
-      trace.push(row);
-    }
-    const finished = started && sim.clock.nowUs > START_DELAY_S * 1e6 + 200_000 && !session.firmware.sequencer.active && session.firmware.sequencer.state !== RunState.idle;
-    if (finished && endUs < 0) endUs = sim.clock.nowUs + tailUs;
-    if (endUs >= 0 && sim.clock.nowUs >= endUs) break;
+  get done(): boolean {
+    return this.finished;
   }
-  session.firmware.stop();
 
-  const layers: LayerReport[] = sim.layers.map((layer, i) => ({
-    material: layer.material.name,
-    mass_mg: layer.massMg,
-    thickness_mm: sim.stack.thicknessM(i) * 1000,
-    relative_density: sim.stack.relativeDensity(i),
-  }));
-  return {
-    valid: true,
-    errors: [],
-    report: runFirmware.report(),
-    layers,
-    simTimeS: sim.timeS,
-    ticks: session.firmware.timing.ticks,
-    overruns: session.firmware.timing.overruns,
-    leaseExpiries: sim.pump.leaseExpiries + sim.releaseValve.leaseExpiries,
-    trace,
-  };
+  /** Runs up to `maxSteps` physics steps. Returns true once the run is over (and the firmware stopped). */
+  advance(maxSteps: number): boolean {
+    if (this.finished) return true;
+    const session = this.session;
+    const sim = session.sim;
+    const trace = this.trace;
+    const row = this.row;
+    for (let n = 0; n < maxSteps; n++) {
+      if (sim.clock.nowUs >= this.maxSimUs) {
+        this.finish();
+        return true;
+      }
+      if (!this.started && sim.clock.nowUs >= START_DELAY_S * 1e6) {
+        sim.pressStart();
+        this.started = true;
+      }
+      if (!sim.step()) continue;
+      if (this.onTick !== undefined) this.onTick(session);
+      const firmware = session.firmware;
+      if (trace !== null && firmware.timing.ticks % this.traceEvery === 0) {
+        const seq = firmware.sequencer;
+        row[0] = sim.timeS;
+        row[1] = sim.plant.forceN / 1000;
+        row[2] = sim.plant.diePressureMPa;
+        row[3] = firmware.loadCell.pressureMPa;
+        row[4] = firmware.trajectory.setpointMPa;
+        row[5] = seq.active ? seq.targetMPa : 0;
+        row[6] = sim.pump.appliedLevel;
+        row[7] = sim.releaseValve.appliedLevel;
+        row[8] = seq.stepIndex;
+        row[9] = seq.state;
+        trace.push(row);
+      }
+      const over = this.started && sim.clock.nowUs > START_DELAY_S * 1e6 + 200_000 && !firmware.sequencer.active && firmware.sequencer.state !== RunState.idle;
+      if (over && this.endUs < 0) this.endUs = sim.clock.nowUs + this.tailUs;
+      if (this.endUs >= 0 && sim.clock.nowUs >= this.endUs) {
+        this.finish();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  result(): DryRunResult {
+    const session = this.session;
+    if (session.errors.length > 0) {
+      return { valid: false, errors: session.errors, report: null, layers: [], simTimeS: 0, ticks: 0, overruns: 0, leaseExpiries: 0, trace: null };
+    }
+    const sim = session.sim;
+    const layers: LayerReport[] = sim.layers.map((layer, i) => ({
+      material: layer.material.name,
+      mass_mg: layer.massMg,
+      thickness_mm: sim.stack.thicknessM(i) * 1000,
+      relative_density: sim.stack.relativeDensity(i),
+    }));
+    return {
+      valid: true,
+      errors: [],
+      report: this.runFirmware.report(),
+      layers,
+      simTimeS: sim.timeS,
+      ticks: session.firmware.timing.ticks,
+      overruns: session.firmware.timing.overruns,
+      leaseExpiries: sim.pump.leaseExpiries + sim.releaseValve.leaseExpiries,
+      trace: this.trace,
+    };
+  }
+
+  private finish(): void {
+    this.finished = true;
+    this.session.firmware.stop();
+  }
 }
 
 /** The bore of the simulated die: the program's diameter, or the round bore of its area. */

@@ -4,10 +4,11 @@
  * protocol (the simulated serial port, or sessions of its own for TCP connections). Time
  * advances only when advanceTo() is called; the caller paces it.
  */
-import { PressFirmware } from '../src/firmware';
-import type { FirmwareConfig } from '../src/firmware';
+import type { FirmwareConfig, PressFirmware } from '../src/firmware';
+import type { PressApp } from '../src/press-app';
+import { composePress } from '../src/press-app';
 import { ScpiSession } from '../src/protocol/session';
-import { defaultSimulatorOptions, simulatedFirmwareConfig } from './scenario';
+import { defaultSimulatorOptions, simulatedCalibration, simulatedFirmwareChanges } from './scenario';
 import { PressSimulator } from './simulator';
 import type { SimFlash } from './hal/sim-flash';
 import type { Plant } from './plants';
@@ -26,22 +27,22 @@ export interface VirtualInstrumentOptions {
 
 export class VirtualInstrument {
   readonly sim: PressSimulator;
-  /** The firmware running now: a new one after a simulated reset. */
-  firmware: PressFirmware;
-  private readonly config: FirmwareConfig;
+  /** The press on the simulated board, from the composition root. */
+  readonly app: PressApp;
 
   constructor(options: Partial<VirtualInstrumentOptions> = {}) {
     const plant = options.plant ?? DEFAULT_PLANT;
     const simOptions = { ...defaultSimulatorOptions(options.seed ?? 1, plant), autoOperator: false, flash: options.flash };
     if (options.dieDiameterMm !== undefined) simOptions.dieDiameterMm = options.dieDiameterMm;
     this.sim = new PressSimulator(simOptions);
-    this.config = { ...simulatedFirmwareConfig(simOptions.sensor), ...options.firmware };
-    this.firmware = new PressFirmware(this.sim.board, this.config);
-    this.firmware.start();
-    this.sim.onReset = () => {
-      this.firmware = new PressFirmware(this.sim.board, this.config);
-      this.firmware.start();
-    };
+    this.app = composePress(this.sim.board, simulatedCalibration(simOptions.sensor), { ...simulatedFirmwareChanges(simOptions.sensor), ...options.firmware });
+    this.app.start();
+    this.sim.onReset = () => this.app.restart();
+  }
+
+  /** The firmware running now: a new one after a simulated reset. */
+  get firmware(): PressFirmware {
+    return this.app.firmware;
   }
 
   /** A protocol session on the running firmware's commands (one per TCP connection). */
@@ -65,6 +66,6 @@ export class VirtualInstrument {
   }
 
   stop(): void {
-    this.firmware.stop();
+    this.app.stop();
   }
 }

@@ -19,11 +19,9 @@ import type { FaultKind, FaultSpec, PressSimulator } from '../simulator';
 import { DEFAULT_PLANT, PLANT_PRESETS, plantFromJson, plantToJson } from '../plants';
 import type { Plant } from '../plants';
 import { formatProgramFileError, readProgramFile } from './program-file';
-import type { LayerReport } from '../scenario';
 import { traceToCsv } from '../output/csv';
 import { traceToSvg } from '../output/svg';
-import { fixedOrDash, formatFixedWidthTable, formatStepTable } from '../output/step-table';
-import type { TableColumn } from '../output/step-table';
+import { formatLayerTable, formatStepTable } from '../output/step-table';
 import { PANEL_WIDTH_COLUMNS, panelRedrawText, renderPanel } from '../output/panel-tty';
 import { parseServeArgs, serve } from './serve';
 import { eachOption, isEntryPoint } from './options';
@@ -217,14 +215,6 @@ function parseValidateArgs(rest: string[]): ValidateArgs {
   if (args.files.length === 0) throw new UsageError('validate needs at least one program file');
   return args;
 }
-
-const LAYER_COLUMNS: TableColumn<LayerReport & { n: number }>[] = [
-  { header: 'layer', align: 'right', cell: (l) => String(l.n) },
-  { header: 'material', align: 'left', cell: (l) => l.material },
-  { header: 'mass mg', align: 'right', cell: (l) => fixedOrDash(l.mass_mg, 1) },
-  { header: 'thickness mm', align: 'right', cell: (l) => fixedOrDash(l.thickness_mm, 4) },
-  { header: 'relative density', align: 'right', cell: (l) => fixedOrDash(l.relative_density, 3) },
-];
 
 function formatDuration(seconds: number): string {
   return seconds >= 10 ? seconds.toFixed(0) : seconds >= 0.1 ? seconds.toFixed(1) : seconds.toFixed(3);
@@ -449,7 +439,7 @@ function runCommand(args: RunArgs, io: Io): number {
     }
     io.stdout(formatStepTable(report));
     io.stdout('');
-    io.stdout(formatFixedWidthTable(LAYER_COLUMNS, result.layers.map((layer, k) => ({ ...layer, n: k + 1 }))));
+    io.stdout(formatLayerTable(result.layers));
     io.stdout('');
   }
 

@@ -1,4 +1,6 @@
 import type { RunReport, StepReport } from '../../src/runner/report';
+import type { LayerReport } from '../scenario';
+import { deepFreeze } from '../../src/frozen';
 
 export type Align = 'left' | 'right';
 
@@ -24,7 +26,7 @@ export function fixedOrDash(value: number | null | undefined, decimals: number):
   return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
 }
 
-const STEP_COLUMNS: TableColumn<StepReport>[] = [
+const STEP_COLUMNS: TableColumn<StepReport>[] = deepFreeze([
   { header: 'step', align: 'right', cell: (s) => String(s.index + 1) },
   { header: 'type', align: 'left', cell: (s) => s.type },
   { header: 'target MPa', align: 'right', cell: (s) => fixedOrDash(s.target_MPa, 2) },
@@ -33,7 +35,7 @@ const STEP_COLUMNS: TableColumn<StepReport>[] = [
   { header: 'overshoot MPa', align: 'right', cell: (s) => fixedOrDash(s.overshoot_MPa, 3) },
   { header: 'hold error p99 MPa', align: 'right', cell: (s) => fixedOrDash(s.hold_error_p99_MPa, 3) },
   { header: 'duration s', align: 'right', cell: (s) => fixedOrDash(s.duration_s, 2) },
-];
+]);
 
 /**
  * The run report as a fixed-width text table, one line per step that started (1-based step
@@ -47,4 +49,17 @@ export function formatStepTable(report: RunReport): string {
   }
   lines.push(`${result}   peak: ${fixedOrDash(report.peak_MPa, 2)} MPa   run time: ${fixedOrDash(report.run_time_s, 2)} s`);
   return lines.join('\n');
+}
+
+const LAYER_COLUMNS: TableColumn<LayerReport & { n: number }>[] = deepFreeze([
+  { header: 'layer', align: 'right', cell: (l) => String(l.n) },
+  { header: 'material', align: 'left', cell: (l) => l.material },
+  { header: 'mass mg', align: 'right', cell: (l) => fixedOrDash(l.mass_mg, 1) },
+  { header: 'thickness mm', align: 'right', cell: (l) => fixedOrDash(l.thickness_mm, 4) },
+  { header: 'relative density', align: 'right', cell: (l) => fixedOrDash(l.relative_density, 3) },
+]);
+
+/** The layers the dry run pressed: material, mass, thickness and relative density. */
+export function formatLayerTable(layers: readonly LayerReport[]): string {
+  return formatFixedWidthTable(LAYER_COLUMNS, layers.map((layer, k) => ({ ...layer, n: k + 1 })));
 }
