@@ -23,10 +23,10 @@ export interface LoadCellAdc {
 }
 
 /** Sticky ADC error codes (plain numbers: no const enums across modules). */
-export const AdcError = {
+export const AdcError = Object.freeze({
   none: 0,
   timeout: 1,
   saturated: 2,
   notReady: 3,
   bus: 4,
-} as const;
+} as const);

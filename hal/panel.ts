@@ -25,7 +25,7 @@ export function blankPanelView(): PanelView {
 }
 
 /** Status LED and buzzer patterns, one per runner state. */
-export const StatusPattern = {
+export const StatusPattern = Object.freeze({
   idle: 0,
   running: 1,
   waiting: 2,
@@ -33,7 +33,7 @@ export const StatusPattern = {
   complete: 4,
   aborted: 5,
   fault: 6,
-} as const;
+} as const);
 
 export interface StatusSignal {
   /** LED on time and off time of one blink period, ms (off 0 = steady on, on 0 = dark). */
@@ -48,15 +48,15 @@ export interface StatusSignal {
  * What each pattern looks and sounds like. Board drivers and the simulator's terminal panel
  * both read this table, so a pattern means the same on the bench and on the screen.
  */
-export const STATUS_SIGNALS: readonly StatusSignal[] = [
-  /* idle     */ { ledOnMs: 0, ledOffMs: 1000, beepsOnEntry: 0, beepRepeatMs: 0 },
-  /* running  */ { ledOnMs: 1000, ledOffMs: 0, beepsOnEntry: 0, beepRepeatMs: 0 },
-  /* waiting  */ { ledOnMs: 500, ledOffMs: 500, beepsOnEntry: 2, beepRepeatMs: 30_000 },
-  /* paused   */ { ledOnMs: 250, ledOffMs: 750, beepsOnEntry: 1, beepRepeatMs: 10_000 },
-  /* complete */ { ledOnMs: 100, ledOffMs: 1900, beepsOnEntry: 3, beepRepeatMs: 0 },
-  /* aborted  */ { ledOnMs: 100, ledOffMs: 900, beepsOnEntry: 1, beepRepeatMs: 0 },
-  /* fault    */ { ledOnMs: 100, ledOffMs: 100, beepsOnEntry: 5, beepRepeatMs: 2_000 },
-];
+export const STATUS_SIGNALS: readonly StatusSignal[] = Object.freeze([
+  /* idle     */ Object.freeze({ ledOnMs: 0, ledOffMs: 1000, beepsOnEntry: 0, beepRepeatMs: 0 }),
+  /* running  */ Object.freeze({ ledOnMs: 1000, ledOffMs: 0, beepsOnEntry: 0, beepRepeatMs: 0 }),
+  /* waiting  */ Object.freeze({ ledOnMs: 500, ledOffMs: 500, beepsOnEntry: 2, beepRepeatMs: 30_000 }),
+  /* paused   */ Object.freeze({ ledOnMs: 250, ledOffMs: 750, beepsOnEntry: 1, beepRepeatMs: 10_000 }),
+  /* complete */ Object.freeze({ ledOnMs: 100, ledOffMs: 1900, beepsOnEntry: 3, beepRepeatMs: 0 }),
+  /* aborted  */ Object.freeze({ ledOnMs: 100, ledOffMs: 900, beepsOnEntry: 1, beepRepeatMs: 0 }),
+  /* fault    */ Object.freeze({ ledOnMs: 100, ledOffMs: 100, beepsOnEntry: 5, beepRepeatMs: 2_000 }),
+]);
 
 export interface OperatorPanel {
   /** Called at a low rate (not every tick) with the current view. */

@@ -1,12 +1,12 @@
 /** Why the controller (re)started, as the board reports it. */
-export const ResetReason = {
+export const ResetReason = Object.freeze({
   powerOn: 0,
   software: 1,
   watchdog: 2,
   brownout: 3,
   panic: 4,
   unknown: 5,
-} as const;
+} as const);
 
 /**
  * The chip's reset reason and its task watchdog. The firmware feeds the watchdog at the end

@@ -4,6 +4,7 @@ import type { LoadCellSensorParams } from './hal/sim-loadcell-adc';
 import { SENSOR_PRESETS } from './physics/sensors';
 import { MATERIALS } from './physics/materials';
 import type { LayerSpec } from './simulator';
+import { deepFreeze } from '../src/frozen';
 
 /**
  * A plant: the press, its load cell and the sample the simulated operator loads. Plants
@@ -36,14 +37,14 @@ export interface SampleSpec {
 
 export const PLANT_FORMAT = 'press-plant/1';
 
-const THREE_LAYER_CELL: SampleSpec = {
+const THREE_LAYER_CELL: SampleSpec = deepFreeze({
   fixtures: [],
   firstLayer: { material: 'li6ps5cl', massMg: 100 },
   promptLayers: [
     { material: 'ncm811-li6ps5cl', massMg: 15 },
     { material: 'li-in-foil', massMg: 7 },
   ],
-};
+});
 
 /**
  * The default press: a well-kept 10 t frame with a small gear pump and the imperfections
@@ -51,7 +52,7 @@ const THREE_LAYER_CELL: SampleSpec = {
  * spring, hoses that breathe, a check valve that loses a drop when it seats, a trace of
  * air. Worn presses are presets of their own (sticky-seals, leaky-seals, air-in-oil).
  */
-const DEFAULT_PRESS: PressParams = {
+const DEFAULT_PRESS: PressParams = Object.freeze({
   ...PRESS_10T,
   name: 'press-10t',
   airFraction: 0.001,
@@ -60,7 +61,7 @@ const DEFAULT_PRESS: PressParams = {
   returnSpringN: 300,
   sealFrictionN: 60,
   sealBreakawayN: 90,
-};
+});
 
 const base = (name: string, description: string, press: Partial<PressParams> = {}, extra: Partial<Plant> = {}): Plant => ({
   name,
@@ -82,7 +83,7 @@ const scaledCell = (capacityN: number): LoadCellSensorParams => {
 /** Ram area for a tonnage at 700 bar, m². */
 const ramAreaForTonnes = (tonnes: number) => (tonnes * 9806.65) / 70e6;
 
-const PRESETS: Plant[] = [
+const PRESETS: Plant[] = deepFreeze([
   base('press-10t', 'default: 10 t frame, 0.15 L/min gear pump, 50 kN ADS1220 cell at 330 SPS, three-layer Li6PS5Cl cell'),
   base('press-8t', '8 t benchtop frame, softer (40 kN/mm), less oil', { ramAreaM2: ramAreaForTonnes(8), oilVolumeM3: 1.6e-4, frameStiffnessNPerM: 4e7, pumpMaxFlowM3PerS: 2e-6 }),
   base('press-15t', '15 t frame, 0.24 L/min gear pump, 100 kN cell', { ramAreaM2: ramAreaForTonnes(15), oilVolumeM3: 3e-4, frameStiffnessNPerM: 7e7, pumpMaxFlowM3PerS: 4e-6, sealFrictionN: 100, sealBreakawayN: 150, returnSpringN: 450 }, { sensor: scaledCell(100_000) }),
@@ -97,12 +98,12 @@ const PRESETS: Plant[] = [
   base('soft-sample', '10 t pressing lithium foil on a Li6PS5Cl separator: lithium creeps under load', {}, { sample: { fixtures: [], firstLayer: { material: 'li-foil', massMg: 8 }, promptLayers: [{ material: 'li6ps5cl', massMg: 100 }] } }),
   base('stack-fixture', '10 t loading a stack-pressure cell fixture (20 kN/mm, relaxes 20 % with τ = 2 h) on a Li | Li6PS5Cl cell', {}, { sample: { fixtures: [{ material: 'cell-fixture', massMg: 0 }], firstLayer: { material: 'li6ps5cl', massMg: 100 }, promptLayers: [{ material: 'li-foil', massMg: 8 }] } }),
   ...Object.values(SENSOR_PRESETS).map((sensor) => base(sensor.name, `default press with the load cell read by ${sensor.name}`, {}, { sensor })),
-];
+]);
 
 /** Preset plants by name, default first. */
-export const PLANT_PRESETS: Readonly<Record<string, Plant>> = Object.fromEntries(PRESETS.map((plant) => [plant.name, plant]));
+export const PLANT_PRESETS: Readonly<Record<string, Plant>> = Object.freeze(Object.fromEntries(PRESETS.map((plant) => [plant.name, plant])));
 
-export const DEFAULT_PLANT = PLANT_PRESETS['press-10t'];
+export const DEFAULT_PLANT = Object.freeze(PLANT_PRESETS['press-10t']);
 
 /** The simulator's layer specs for a plant's sample. */
 export function sampleLayers(sample: SampleSpec): { fixtureLayers: LayerSpec[]; firstLayer: LayerSpec; promptLayers: LayerSpec[] } {

@@ -61,7 +61,7 @@ export interface SimulatorOptions {
 export const SIM_PARTITION_BYTES = 256 * 4096;
 
 /** Faults the simulator can inject (docs/simulator.md, "Faults"). */
-export const FAULT_KINDS = [
+export const FAULT_KINDS = Object.freeze([
   'loadcell-disconnect',
   'loadcell-stuck',
   'loadcell-noise',
@@ -76,7 +76,7 @@ export const FAULT_KINDS = [
   'estop',
   'guard-open',
   'serial-garbage',
-] as const;
+] as const);
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultSpec {

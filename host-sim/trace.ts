@@ -1,5 +1,5 @@
 /** Column-wise trace of a simulated run, grown in chunks of typed arrays (host side only). */
-export const TRACE_COLUMNS = [
+export const TRACE_COLUMNS = Object.freeze([
   'time_s',
   'force_kN',
   'pressure_MPa',
@@ -10,7 +10,7 @@ export const TRACE_COLUMNS = [
   'release',
   'step',
   'state',
-] as const;
+] as const);
 
 export type TraceColumn = (typeof TRACE_COLUMNS)[number];
 

@@ -4,7 +4,7 @@ import { AdcError } from '../loadcell-adc';
 import type { DelayMs, DigitalIn, SpiBus } from './io';
 
 /** ADS1220 commands (TI SBAS501, 8.5.3). */
-export const Ads1220Command = {
+export const Ads1220Command = Object.freeze({
   reset: 0x06,
   startSync: 0x08,
   powerDown: 0x02,
@@ -13,12 +13,12 @@ export const Ads1220Command = {
   readRegisters: 0x20,
   /** WREG | rr << 2 | (bytes − 1) */
   writeRegisters: 0x40,
-} as const;
+} as const);
 
 /** Data rates: DR[2:0] 0..6 in normal mode (256 kHz modulator), and in turbo mode (512 kHz, twice as fast). */
-const NORMAL_RATES_SPS = [20, 45, 90, 175, 330, 600, 1000];
-const TURBO_RATES_SPS = [40, 90, 180, 350, 660, 1200, 2000];
-const GAINS = [1, 2, 4, 8, 16, 32, 64, 128];
+const NORMAL_RATES_SPS = Object.freeze([20, 45, 90, 175, 330, 600, 1000]);
+const TURBO_RATES_SPS = Object.freeze([40, 90, 180, 350, 660, 1200, 2000]);
+const GAINS = Object.freeze([1, 2, 4, 8, 16, 32, 64, 128]);
 
 /** SPI mode 1 (CPOL 0, CPHA 1): the ADS1220 latches DIN and shifts DOUT on SCLK's falling edge. */
 export const ADS1220_SPI_MODE = 1;

@@ -120,7 +120,7 @@ export interface BoardConfig {
 
 /** GPIO numbers the ESP32 family can have (ESP32: 0–39, ESP32-S3: 0–48). */
 const MAX_GPIO = 48;
-export const ADS1220_RATES_SPS = [20, 45, 90, 175, 330, 600, 1000, 40, 180, 350, 660, 1200, 2000] as const;
+export const ADS1220_RATES_SPS = Object.freeze([20, 45, 90, 175, 330, 600, 1000, 40, 180, 350, 660, 1200, 2000] as const);
 
 type Raw = { readonly [key: string]: unknown };
 

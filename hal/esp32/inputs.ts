@@ -16,8 +16,6 @@ export class InputLine {
   }
 }
 
-const NEVER: InputLine = new InputLine({ read: () => 0 }, false);
-
 /**
  * The bench inputs as the pins read now, in logical sense, not debounced: the firmware
  * debounces every input itself (src/operator/debounce.ts). The e-stop and the guard are wired
@@ -33,7 +31,7 @@ export class PinInputs implements OperatorInputs {
     private readonly stopLine: InputLine,
     continueLine: InputLine | null,
   ) {
-    this.continueLine = continueLine ?? NEVER;
+    this.continueLine = continueLine ?? new InputLine({ read: () => 0 }, false);
   }
 
   get estop(): boolean {

@@ -11,14 +11,14 @@ const RS = 0x01;
 const ENABLE = 0x04;
 const BACKLIGHT = 0x08;
 
-export const LcdCommand = {
+export const LcdCommand = Object.freeze({
   clear: 0x01,
   entryModeIncrement: 0x06,
   displayOnCursorOff: 0x0c,
   displayOff: 0x08,
   functionSet4Bit2Line: 0x28,
   setDdramAddress: 0x80,
-} as const;
+} as const);
 
 export class CharLcd {
   private readonly rowBuffer: Uint8Array;

@@ -2,7 +2,7 @@ import type { SystemControl } from '../system';
 import { ResetReason } from '../system';
 
 /** ESP-IDF esp_reset_reason_t values (esp_system.h), as Moddable's resetReason module returns them. */
-export const EspResetReason = {
+export const EspResetReason = Object.freeze({
   unknown: 0,
   powerOn: 1,
   externalPin: 2,
@@ -19,7 +19,7 @@ export const EspResetReason = {
   efuse: 13,
   powerGlitch: 14,
   cpuLockup: 15,
-} as const;
+} as const);
 
 /**
  * The HAL's reset reason for an ESP-IDF one. The reset button (EN pin) counts as a power-on:

@@ -11,17 +11,38 @@ const LN2_LO = 1.90821492927058770002e-10;
 const INV_LN2 = 1.44269504088896338700;
 const SQRT_HALF = 0.70710678118654752440;
 
-const scratch = new Float64Array(1);
-const scratchBits = new Uint32Array(scratch.buffer);
-// Index of the 32-bit word that holds sign, exponent and high mantissa (little-endian hosts: 1).
-const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
-const LO = 1 - HI;
+const POW2_MIN_EXPONENT = -1022;
+const POW2_MAX_EXPONENT = 1023;
+/**
+ * 2^k for every normal exponent k, made by exact doubling and halving. Written only while the
+ * module loads: preloaded on Moddable's runtime, it is read-only from then on.
+ */
+const POW2 = powersOfTwo();
+
+function powersOfTwo(): Float64Array {
+  const table = new Float64Array(POW2_MAX_EXPONENT - POW2_MIN_EXPONENT + 1);
+  let power = 1;
+  for (let k = 0; k <= POW2_MAX_EXPONENT; k++, power *= 2) table[k - POW2_MIN_EXPONENT] = power;
+  power = 1;
+  for (let k = 0; k >= POW2_MIN_EXPONENT; k--, power /= 2) table[k - POW2_MIN_EXPONENT] = power;
+  return table;
+}
 
 /** 2^k for integer k in the normal range. */
 function pow2(k: number): number {
-  scratchBits[HI] = (k + 1023) << 20;
-  scratchBits[LO] = 0;
-  return scratch[0];
+  return POW2[k - POW2_MIN_EXPONENT];
+}
+
+/** The exponent e of a normal x > 0: 2^e <= x < 2^(e+1) (a binary search of the table). */
+function exponentOf(x: number): number {
+  let low = POW2_MIN_EXPONENT;
+  let high = POW2_MAX_EXPONENT;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (POW2[mid - POW2_MIN_EXPONENT] <= x) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 export function detExp(x: number): number {
@@ -48,11 +69,9 @@ export function detLn(x: number): number {
     x *= 18014398509481984; // 2^54: bring subnormals into the normal range
     e = -54;
   }
-  scratch[0] = x;
-  const hi = scratchBits[HI];
-  e += ((hi >>> 20) & 0x7ff) - 1023;
-  scratchBits[HI] = (hi & 0x000fffff) | 0x3ff00000; // mantissa m in [1, 2)
-  let m = scratch[0];
+  const exponent = exponentOf(x);
+  e += exponent;
+  let m = x / pow2(exponent); // mantissa in [1, 2), exact: a division by a power of two
   if (m > 2 * SQRT_HALF) {
     m *= 0.5;
     e += 1;

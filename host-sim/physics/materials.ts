@@ -1,3 +1,5 @@
+import { deepFreeze } from '../../src/frozen';
+
 /**
  * Sample material presets. Powders follow a Heckel law blended from a loose-fill density
  * (docs/simulator.md; numbers from shared physics reference, tags [pub]/[fit]/[est]).
@@ -67,7 +69,7 @@ export interface FixtureMaterial {
 
 export type Material = PowderMaterial | FoilMaterial | MetalFoilMaterial | FixtureMaterial;
 
-export const MATERIALS: Record<string, Material> = {
+export const MATERIALS: Record<string, Material> = deepFreeze({
   // Li6PS5Cl argyrodite: 375 MPa → 0.83 [pub], cap 0.92.
   li6ps5cl: {
     kind: 'powder',
@@ -164,4 +166,4 @@ export const MATERIALS: Record<string, Material> = {
     relaxFraction: 0.2,
     relaxTauS: 7200,
   },
-};
+});

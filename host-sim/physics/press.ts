@@ -54,7 +54,7 @@ export interface PressParams {
 }
 
 /** The default press: 10 t frame, small gear pump, ADS1220 cell under a 10 mm die. */
-export const PRESS_10T: PressParams = {
+export const PRESS_10T: PressParams = Object.freeze({
   name: '10t-gear-pump',
   ramAreaM2: 14.5e-4,
   ratedPressurePa: 70e6,
@@ -79,4 +79,4 @@ export const PRESS_10T: PressParams = {
   sealFrictionN: 0,
   sealBreakawayN: 0,
   stickSpeedMPerS: 0,
-};
+});

@@ -1,4 +1,5 @@
 import type { LoadCellSensorParams } from '../hal/sim-loadcell-adc';
+import { deepFreeze } from '../../src/frozen';
 
 /*
  * Load cells and converters for the simulated press. Every preset is the same cell: 50 kN
@@ -102,18 +103,18 @@ function ads1220(rateSps: number, noiseRmsN: number, describe: string): LoadCell
  * 50 kN compression cell, 2 mV/V, on an ADS1220 (gain 128, ratiometric reference) at 330 SPS:
  * 42.9 counts/N, 1.5 N rms per conversion [est], 0.1 ms readout latency. The simulator's default.
  */
-export const ADS1220_330SPS_50KN: LoadCellSensorParams = ads1220(
+export const ADS1220_330SPS_50KN: LoadCellSensorParams = Object.freeze(ads1220(
   330,
   1.5,
   'ADS1220 gain 128 ratiometric, 330 SPS, 50 kN 2 mV/V cell: 1.5 N rms, 0.1 ms latency (default)',
-);
+));
 
 /** Every simulated load-cell converter, by name. */
-export const SENSOR_PRESETS: Record<string, LoadCellSensorParams> = {
+export const SENSOR_PRESETS: Record<string, LoadCellSensorParams> = deepFreeze({
   'hx711-10sps': hx711(10, 1.0, 'HX711 module gain 128 at 5 V, 10 SPS, 50 kN 2 mV/V cell: 1.0 N rms, 150 ms latency'),
   'hx711-80sps': hx711(80, 1.8, 'HX711 module gain 128 at 5 V, 80 SPS, 50 kN 2 mV/V cell: 1.8 N rms, 18.75 ms latency'),
   'ads1220-20sps': ads1220(20, 0.45, 'ADS1220 gain 128 ratiometric, 20 SPS (50/60 Hz rejection), 50 kN 2 mV/V cell: 0.45 N rms, 0.1 ms latency'),
   'ads1220-330sps': ADS1220_330SPS_50KN,
   'ads1220-1000sps': ads1220(1000, 2.6, 'ADS1220 gain 128 ratiometric, 1000 SPS, 50 kN 2 mV/V cell: 2.6 N rms, 0.1 ms latency'),
   'ads1220-2000sps': ads1220(2000, 3.7, 'ADS1220 gain 128 ratiometric, 2000 SPS (turbo), 50 kN 2 mV/V cell: 3.7 N rms, 0.1 ms latency'),
-};
+});

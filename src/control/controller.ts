@@ -30,7 +30,7 @@ export interface ControllerTuning {
   estimatorRiseWeight: number;
 }
 
-export const DEFAULT_TUNING: ControllerTuning = {
+export const DEFAULT_TUNING: ControllerTuning = Object.freeze({
   kpPerS: 3,
   kiPerS2: 1.5,
   initialPumpGain: 200,
@@ -42,7 +42,7 @@ export const DEFAULT_TUNING: ControllerTuning = {
   actuatorLagS: 0.05,
   estimatorWeight: 0.05,
   estimatorRiseWeight: 0.3,
-};
+});
 
 /**
  * Window of the pressure-rate estimate: this many ticks, or this long when more ticks. A

@@ -14,11 +14,11 @@
  * limits), so the sawtooth the press cannot avoid is centred on the target instead of
  * starting at it.
  */
-export const Correction = {
+export const Correction = Object.freeze({
   none: 0,
   up: 1,
   down: -1,
-} as const;
+} as const);
 
 /** A landing is read this long after its correction ended (the pressure filter settles), ms. */
 const LANDING_SETTLE_MS = 1500;

@@ -166,7 +166,7 @@ export function indicationErrors(cal: LoadCellCalibration, points: readonly Cali
   return { errorsPercent, worstPercent, worstIndex, iso7500Class: iso7500Class(worstPercent) };
 }
 
-const ISO_7500_CLASSES: readonly Iso7500Class[] = [0.5, 1, 2, 3];
+const ISO_7500_CLASSES: readonly Iso7500Class[] = Object.freeze([0.5, 1, 2, 3]);
 
 /** The best ISO 7500-1 class whose relative accuracy error limit (±0.5, 1, 2, 3 %) covers |q|. */
 export function iso7500Class(worstAbsPercent: number): Iso7500Class | null {

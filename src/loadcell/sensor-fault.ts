@@ -1,5 +1,5 @@
 /** Sensor fault codes the load-cell pipeline reports to the safety layer (0 = healthy). */
-export const SensorFault = {
+export const SensorFault = Object.freeze({
   none: 0,
   adcError: 1,
   stale: 2,
@@ -12,4 +12,4 @@ export const SensorFault = {
   implausibleSlope: 6,
   /** The conversion-to-conversion noise is far above what the cell showed when calibrated. */
   noisy: 7,
-} as const;
+} as const);

@@ -2,19 +2,19 @@ import { dieAreaMm2, forceKNToPressureMPa } from '../units';
 import type { Program, Step } from './program';
 
 /** Step type codes used in the compiled (typed-array) form. */
-export const StepKind = {
+export const StepKind = Object.freeze({
   ramp: 0,
   hold: 1,
   release: 2,
   prompt: 3,
   wait: 4,
   maintain: 5,
-} as const;
+} as const);
 
-export const HoldMode = {
+export const HoldMode = Object.freeze({
   dynamic: 0,
   static: 1,
-} as const;
+} as const);
 
 /** Default arrival band of a ramp or release: 0.5 % of the target, at least 0.5 MPa. */
 export function defaultRampBandMPa(targetMPa: number): number {

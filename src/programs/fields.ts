@@ -1,4 +1,5 @@
 import type { StepType } from './program';
+import { deepFreeze } from '../frozen';
 
 /**
  * The fields of each step type, in their canonical order. The validator derives the
@@ -6,12 +7,12 @@ import type { StepType } from './program';
  * drift apart. Appending a field keeps old encodings readable; reordering breaks them.
  */
 
-export const FieldKind = {
+export const FieldKind = Object.freeze({
   number: 0,
   text: 1,
   mode: 2,
   steps: 3,
-} as const;
+} as const);
 
 export interface FieldSpec {
   readonly key: string;
@@ -21,9 +22,9 @@ export interface FieldSpec {
 const num = (key: string): FieldSpec => ({ key, kind: FieldKind.number });
 const text = (key: string): FieldSpec => ({ key, kind: FieldKind.text });
 
-const RAMP_OR_RELEASE = [num('to_MPa'), num('to_kN'), num('rate_MPa_s'), num('rate_kN_s'), num('band_MPa'), num('band_kN'), text('label')];
+const RAMP_OR_RELEASE = deepFreeze([num('to_MPa'), num('to_kN'), num('rate_MPa_s'), num('rate_kN_s'), num('band_MPa'), num('band_kN'), text('label')]);
 
-export const STEP_FIELDS: Readonly<Record<StepType, readonly FieldSpec[]>> = {
+export const STEP_FIELDS: Readonly<Record<StepType, readonly FieldSpec[]>> = deepFreeze({
   ramp: RAMP_OR_RELEASE,
   hold: [num('duration_s'), num('band_MPa'), num('band_kN'), { key: 'mode', kind: FieldKind.mode }, text('label')],
   release: RAMP_OR_RELEASE,
@@ -31,12 +32,12 @@ export const STEP_FIELDS: Readonly<Record<StepType, readonly FieldSpec[]>> = {
   wait: [num('duration_s'), text('label')],
   maintain: [num('at_MPa'), num('at_kN'), num('duration_s'), num('band_MPa'), num('band_kN'), num('log_interval_s'), num('rate_MPa_s'), num('rate_kN_s'), text('label')],
   repeat: [num('count'), { key: 'steps', kind: FieldKind.steps }, text('label')],
-};
+});
 
-export const STEP_TYPES: readonly StepType[] = ['ramp', 'hold', 'release', 'prompt', 'wait', 'maintain', 'repeat'];
+export const STEP_TYPES: readonly StepType[] = Object.freeze(['ramp', 'hold', 'release', 'prompt', 'wait', 'maintain', 'repeat']);
 
-export const HOLD_MODES = ['dynamic', 'static'] as const;
+export const HOLD_MODES = Object.freeze(['dynamic', 'static'] as const);
 
-export const TOP_FIELDS = ['$schema', 'format', 'name', 'description', 'die', 'limits', 'log_interval_s', 'steps'];
-export const DIE_FIELDS = ['diameter_mm', 'area_mm2', 'max_pressure_MPa'];
-export const LIMIT_FIELDS = ['max_force_kN'];
+export const TOP_FIELDS = Object.freeze(['$schema', 'format', 'name', 'description', 'die', 'limits', 'log_interval_s', 'steps']);
+export const DIE_FIELDS = Object.freeze(['diameter_mm', 'area_mm2', 'max_pressure_MPa']);
+export const LIMIT_FIELDS = Object.freeze(['max_force_kN']);

@@ -4,6 +4,7 @@ import { encodeProgram } from './codec';
 import { DIE_FIELDS, HOLD_MODES, LIMIT_FIELDS, STEP_FIELDS, STEP_TYPES, TOP_FIELDS } from './fields';
 import type { DeviceCapabilities, Program, Step, StepType } from './program';
 import { PROGRAM_FORMAT } from './program';
+import { deepFreeze } from '../frozen';
 
 export interface ValidationError {
   /** JSON path of the offending value, e.g. `steps[3].to_MPa` ('' for the whole program). */
@@ -21,7 +22,7 @@ export function formatValidationError(error: ValidationError): string {
 }
 
 /** Bounds that are facts of the format rather than of one device (docs/program-format.md). */
-export const FORMAT_LIMITS = {
+export const FORMAT_LIMITS = deepFreeze({
   nameMaxChars: 32,
   labelMaxChars: 24,
   dieDiameterMm: [1, 100],
@@ -33,7 +34,7 @@ export const FORMAT_LIMITS = {
   maxRepeatCount: 1000,
   /** A repeat may hold a repeat, which may not hold another. */
   maxRepeatDepth: 2,
-} as const;
+} as const);
 
 const NAME_PATTERN = /^[A-Za-z0-9._-]{1,32}$/;
 

@@ -21,6 +21,7 @@ import { chars, fixed } from './response';
 import { runLogCsv, runLogRowCount } from './run-log-csv';
 import type { DeviceIdentity } from './standard-commands';
 import { registerStandardCommands } from './standard-commands';
+import { deepFreeze } from '../frozen';
 
 /** The largest program upload, bytes of JSON (a program's flash slot is 8 KB encoded). */
 export const MAX_PROGRAM_JSON_BYTES = 16384;
@@ -32,17 +33,17 @@ export const MAX_LOG_CATALOG = 100;
 export const DEFAULT_CALIBRATION_CODE = 7500;
 export const CALIBRATION_CODE_SETTING = 'cal_code';
 
-export const DEFAULT_IDENTITY: DeviceIdentity = { manufacturer: 'Lab Press Works', model: 'LP-20', serialNumber: 'SN0000', firmwareVersion: '0.1.0' };
+export const DEFAULT_IDENTITY: DeviceIdentity = Object.freeze({ manufacturer: 'Lab Press Works', model: 'LP-20', serialNumber: 'SN0000', firmwareVersion: '0.1.0' });
 
-const OUTCOME_NAMES: Record<number, string> = {
+const OUTCOME_NAMES: Record<number, string> = deepFreeze({
   [RunOutcome.open]: 'OPEN',
   [RunOutcome.completed]: 'COMPLETED',
   [RunOutcome.aborted]: 'ABORTED',
   [RunOutcome.fault]: 'FAULT',
   [RunOutcome.interrupted]: 'INTERRUPTED',
-};
+});
 
-const programName = string({ maxChars: 32, pattern: /^[A-Za-z0-9._-]{1,32}$/, describe: '1-32 letters, digits, ".", "_" and "-"' });
+const programName = deepFreeze(string({ maxChars: 32, pattern: /^[A-Za-z0-9._-]{1,32}$/, describe: '1-32 letters, digits, ".", "_" and "-"' }));
 
 function deviceFail(code: number, detail: string): never {
   return fail(code, detail, DEVICE_ERROR_MESSAGES[code]);

@@ -2,7 +2,7 @@
  * The press's own error codes (positive, SCPI-1999 Vol. 2 §21.8: device-defined). They set
  * DDE in the Event Status Register. The detail after ';' says what exactly was wrong.
  */
-export const DeviceError = {
+export const DeviceError = Object.freeze({
   /** PROG:DEF: the program failed validation or is not JSON; one entry per validator message. */
   programRejected: 101,
   /** A program or calibration could not be written: the store is full or not mounted. */
@@ -17,9 +17,9 @@ export const DeviceError = {
   noSuchRun: 106,
   /** CAL:UNL: wrong unlock code. */
   wrongCode: 107,
-} as const;
+} as const);
 
-export const DEVICE_ERROR_MESSAGES: Readonly<Record<number, string>> = {
+export const DEVICE_ERROR_MESSAGES: Readonly<Record<number, string>> = Object.freeze({
   101: 'Program rejected',
   102: 'Store failed',
   103: 'Refused',
@@ -27,4 +27,4 @@ export const DEVICE_ERROR_MESSAGES: Readonly<Record<number, string>> = {
   105: 'Calibration rejected',
   106: 'No such run',
   107: 'Wrong unlock code',
-};
+});

@@ -13,8 +13,8 @@ export interface QueuedError {
 /** SCPI limits the error/event description to 255 characters. */
 export const MAX_ERROR_TEXT = 255;
 
-const NO_ERROR: QueuedError = { code: 0, text: 'No error' };
-const OVERFLOW: QueuedError = { code: -350, text: 'Queue overflow' };
+const NO_ERROR: QueuedError = Object.freeze({ code: 0, text: 'No error' });
+const OVERFLOW: QueuedError = Object.freeze({ code: -350, text: 'Queue overflow' });
 
 export function errorText(message: string, info: string): string {
   const text = info === '' ? message : `${message};${info}`;

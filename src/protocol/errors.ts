@@ -4,7 +4,7 @@
  */
 
 /** The standard codes this instrument can report, with the message text SCPI prescribes. */
-export const STANDARD_ERRORS: Readonly<Record<number, string>> = {
+export const STANDARD_ERRORS: Readonly<Record<number, string>> = Object.freeze({
   0: 'No error',
   [-100]: 'Command error',
   [-101]: 'Invalid character',
@@ -63,10 +63,10 @@ export const STANDARD_ERRORS: Readonly<Record<number, string>> = {
   [-363]: 'Input buffer overrun',
   [-400]: 'Query error',
   [-430]: 'Query DEADLOCKED',
-};
+});
 
 /** Event Status Register bits (IEEE 488.2 §11.5.1). */
-export const ESR = {
+export const ESR = Object.freeze({
   OPC: 0x01,
   RQC: 0x02,
   QYE: 0x04,
@@ -75,7 +75,7 @@ export const ESR = {
   CME: 0x20,
   URQ: 0x40,
   PON: 0x80,
-} as const;
+} as const);
 
 /**
  * The ESR bit an error sets, by its class: command errors CME, execution errors EXE,

@@ -18,12 +18,12 @@ export interface ParamSpec<T> {
   coerce(data: ParamData): T;
 }
 
-const KIND_NAMES: Record<ParamData['kind'], string> = {
+const KIND_NAMES: Record<ParamData['kind'], string> = Object.freeze({
   number: 'numeric data',
   string: 'string data',
   block: 'block data',
   chars: 'character data',
-};
+});
 
 function dataTypeError(data: ParamData, expected: string): never {
   throw new ScpiError(-104, `expected ${expected}, got ${KIND_NAMES[data.kind]} ${data.text}`);

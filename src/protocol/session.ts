@@ -26,13 +26,13 @@ export interface SessionLimits {
   errorQueueLength: number;
 }
 
-export const DEFAULT_LIMITS: SessionLimits = {
+export const DEFAULT_LIMITS: SessionLimits = Object.freeze({
   maxMessageBytes: 1024,
   maxBlockBytes: 16384,
   blockSkipLimitBytes: 1 << 20,
   outputCapacityBytes: 18432,
   errorQueueLength: 16,
-};
+});
 
 export interface SessionOptions extends Partial<SessionLimits> {
   /** Set PON in the Event Status Register at start (a session that starts with the device). */

@@ -26,7 +26,7 @@ export interface StandardCommandHooks {
 /** The SCPI version this command set follows (SYSTem:VERSion?). */
 export const SCPI_VERSION = '1999.0';
 
-const BYTE_RANGE = { min: 0, max: 255 } as const;
+const BYTE_RANGE = Object.freeze({ min: 0, max: 255 } as const);
 
 function identityResponse(identity: DeviceIdentity): string {
   const fields = [identity.manufacturer, identity.model, identity.serialNumber, identity.firmwareVersion];

@@ -6,7 +6,7 @@ import { ErrorQueue } from './error-queue';
 import { ESR, eventBitForCode, standardMessage } from './errors';
 
 /** Status Byte bits (IEEE 488.2 §11.2, SCPI-1999 Vol. 1 §9). */
-export const STB = {
+export const STB = Object.freeze({
   /** Error/event queue not empty. */
   EAV: 0x04,
   /** Message available: the output queue holds response bytes. */
@@ -15,7 +15,7 @@ export const STB = {
   ESB: 0x20,
   /** Master summary: (STB & SRE) is not zero, bit 6 excluded. */
   MSS: 0x40,
-} as const;
+} as const);
 
 /** STB bits a device may drive (bit 3 QUES, bit 7 OPER and the spare bits 0 and 1). */
 export const DEVICE_STB_BITS = 0x8b;

@@ -5,6 +5,7 @@ import type { Sequencer } from './sequencer';
 import { RUN_STATE_NAMES, RunState } from './run-state';
 import type { RunEvent } from './run-events';
 import { EVENT_CAUSE_NAMES, EventCause } from './run-events';
+import { deepFreeze } from '../frozen';
 
 export interface StepReport {
   index: number;
@@ -56,11 +57,11 @@ export interface RunReport {
   events_lost: number;
 }
 
-const RESULT_NAMES: Record<number, RunReport['result']> = {
+const RESULT_NAMES: Record<number, RunReport['result']> = deepFreeze({
   [RunState.complete]: 'completed',
   [RunState.aborted]: 'aborted',
   [RunState.fault]: 'fault',
-};
+});
 
 /** Builds the run report from the sequencer's typed-array statistics (after the run, not per tick). */
 export function buildRunReport(sequencer: Sequencer, faultCode: number, faultTimeMs: number, programHash: number): RunReport {

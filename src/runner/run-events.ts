@@ -1,5 +1,5 @@
 /** Why something happened. Numbers are stable: run records and the protocol carry them. */
-export const EventCause = {
+export const EventCause = Object.freeze({
   boot: 1,
   startButton: 2,
   startRemote: 3,
@@ -19,9 +19,9 @@ export const EventCause = {
   refused: 17,
   interruptedRunFound: 18,
   programSelected: 19,
-} as const;
+} as const);
 
-export const EVENT_CAUSE_NAMES: Record<number, string> = {
+export const EVENT_CAUSE_NAMES: Record<number, string> = Object.freeze({
   1: 'boot',
   2: 'start-button',
   3: 'start-remote',
@@ -41,10 +41,10 @@ export const EVENT_CAUSE_NAMES: Record<number, string> = {
   17: 'refused',
   18: 'interrupted-run-found',
   19: 'program-selected',
-};
+});
 
 /** Why a Start, Continue or fault reset was refused (the detail of a `refused` event). */
-export const Refusal = {
+export const Refusal = Object.freeze({
   noProgram: 1,
   busy: 2,
   faultLatched: 3,
@@ -53,9 +53,9 @@ export const Refusal = {
   unloading: 6,
   notWaiting: 7,
   noFault: 8,
-} as const;
+} as const);
 
-export const REFUSAL_NAMES: Record<number, string> = {
+export const REFUSAL_NAMES: Record<number, string> = Object.freeze({
   1: 'no program selected',
   2: 'a run is in progress',
   3: 'a fault is latched: reset it first',
@@ -64,10 +64,9 @@ export const REFUSAL_NAMES: Record<number, string> = {
   6: 'the press is still letting the load down',
   7: 'no prompt is waiting for an answer',
   8: 'no fault is latched',
-};
+});
 
-const NOTICES: Record<number, string> = {};
-for (const key of Object.keys(REFUSAL_NAMES)) NOTICES[Number(key)] = `Refused: ${REFUSAL_NAMES[Number(key)]}`;
+const NOTICES: Readonly<Record<number, string>> = Object.freeze(Object.fromEntries(Object.keys(REFUSAL_NAMES).map((key) => [key, `Refused: ${REFUSAL_NAMES[Number(key)]}`])));
 
 /** The panel's notice for a refused action (built once, so refusing allocates nothing). */
 export function refusalNotice(refusal: number): string {

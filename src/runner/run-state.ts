@@ -1,5 +1,5 @@
 /** Runner states; the names are the ones the protocol and the panel show. */
-export const RunState = {
+export const RunState = Object.freeze({
   idle: 0,
   running: 1,
   waiting: 2,
@@ -7,12 +7,12 @@ export const RunState = {
   complete: 4,
   aborted: 5,
   fault: 6,
-} as const;
+} as const);
 
-export const RUN_STATE_NAMES = ['IDLE', 'RUNNING', 'WAITING', 'PAUSED', 'COMPLETE', 'ABORTED', 'FAULT'];
+export const RUN_STATE_NAMES = Object.freeze(['IDLE', 'RUNNING', 'WAITING', 'PAUSED', 'COMPLETE', 'ABORTED', 'FAULT']);
 
 /** What the runner asks of the controller this tick. */
-export const Demand = {
+export const Demand = Object.freeze({
   /** Pump off, release closed: keep whatever is in the die. */
   idle: 0,
   /** Track targetMPa, moving the setpoint at most at rateMPaPerS. */
@@ -21,4 +21,4 @@ export const Demand = {
   staticHold: 2,
   /** Pump off, release fully open. */
   dump: 3,
-} as const;
+} as const);

@@ -1,5 +1,6 @@
 /** Stable fault codes (docs/faults.md). Numbers never change meaning once released. */
-export const FaultCode = {
+import { deepFreeze } from '../frozen';
+export const FaultCode = Object.freeze({
   none: 0,
   overPressure: 101,
   overForce: 102,
@@ -20,7 +21,7 @@ export const FaultCode = {
   watchdogReset: 502,
   runInterrupted: 503,
   stepTimeout: 601,
-} as const;
+} as const);
 
 /**
  * What the outputs do while a fault is latched. Both cut the pump and its power contactor.
@@ -29,7 +30,7 @@ export const FaultCode = {
  * brittle pellet is not cracked by a fault the press itself can still control (pump failure,
  * step timeout); at the zero level the valve opens fully.
  */
-export const FaultReaction = { dump: 0, unload: 1 } as const;
+export const FaultReaction = Object.freeze({ dump: 0, unload: 1 } as const);
 
 interface FaultInfo {
   name: string;
@@ -39,7 +40,7 @@ interface FaultInfo {
 
 const { dump, unload } = FaultReaction;
 
-const FAULTS: Record<number, FaultInfo> = {
+const FAULTS: Record<number, FaultInfo> = deepFreeze({
   101: { name: 'OVER_PRESSURE', reaction: dump, message: 'pressure above the die rating or the program force limit: pump stopped, load released' },
   102: { name: 'OVER_FORCE', reaction: dump, message: 'force above the press frame rating: pump stopped, load released' },
   103: { name: 'OVER_STEP_LIMIT', reaction: dump, message: 'pressure far above the step target and its band: pump stopped, load released' },
@@ -59,7 +60,7 @@ const FAULTS: Record<number, FaultInfo> = {
   502: { name: 'WATCHDOG_RESET', reaction: dump, message: 'the controller restarted after a watchdog reset: it started safe and did not resume the run' },
   503: { name: 'RUN_INTERRUPTED', reaction: dump, message: 'a run was interrupted by a power loss or reset: it is marked in the log and was not resumed' },
   601: { name: 'STEP_TIMEOUT', reaction: unload, message: 'a step did not reach its target in time: pump stopped, load let down' },
-};
+});
 
 export function faultName(code: number): string {
   return code === 0 ? 'none' : (FAULTS[code]?.name ?? `FAULT_${code}`);
@@ -74,23 +75,21 @@ export function faultReaction(code: number): number {
 }
 
 /** Every defined code, ascending (docs and tests walk it). */
-export const FAULT_CODES: readonly number[] = Object.keys(FAULTS)
+export const FAULT_CODES: readonly number[] = Object.freeze(Object.keys(FAULTS)
   .map(Number)
-  .sort((a, b) => a - b);
+  .sort((a, b) => a - b));
 
 /** The panel's text for a code: "<code> <NAME>", '' for none. Preallocated so the tick can read it. */
-const PANEL_LABELS: Record<number, string> = {};
-for (const code of FAULT_CODES) PANEL_LABELS[code] = `${code} ${FAULTS[code].name}`;
+const PANEL_LABELS: Readonly<Record<number, string>> = Object.freeze(Object.fromEntries(FAULT_CODES.map((code) => [code, `${code} ${FAULTS[code].name}`])));
 
 export function faultLabel(code: number): string {
   return code === 0 ? '' : (PANEL_LABELS[code] ?? `${code}`);
 }
 
 /** What the panel asks of the operator while a fault is latched. */
-const PANEL_PROMPTS: Record<number, string> = {};
-for (const code of FAULT_CODES) {
-  PANEL_PROMPTS[code] = code === FaultCode.emergencyStop ? 'E-stop: release it, then hold Stop 2 s to reset' : `${FAULTS[code].name}: see docs/faults.md, then hold Stop 2 s to reset`;
-}
+const PANEL_PROMPTS: Readonly<Record<number, string>> = Object.freeze(
+  Object.fromEntries(FAULT_CODES.map((code) => [code, code === FaultCode.emergencyStop ? 'E-stop: release it, then hold Stop 2 s to reset' : `${FAULTS[code].name}: see docs/faults.md, then hold Stop 2 s to reset`])),
+);
 
 export function faultPrompt(code: number): string {
   return PANEL_PROMPTS[code] ?? '';

@@ -2,7 +2,7 @@ import { SensorFault } from '../loadcell/sensor-fault';
 import { FaultCode, FaultReaction, faultReaction } from './faults';
 import { HydraulicsWatch } from './hydraulics-watch';
 
-const SENSOR_FAULT_CODES: readonly number[] = [
+const SENSOR_FAULT_CODES: readonly number[] = Object.freeze([
   FaultCode.none,
   FaultCode.sensorAdcError,
   FaultCode.sensorStale,
@@ -11,7 +11,7 @@ const SENSOR_FAULT_CODES: readonly number[] = [
   FaultCode.sensorOutOfRange,
   FaultCode.sensorSlope,
   FaultCode.sensorNoisy,
-];
+]);
 
 /**
  * Independent of the controller: runs every tick after it and before the outputs, and may

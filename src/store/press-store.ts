@@ -10,7 +10,7 @@ import type { Settings } from './settings-codec';
 import { decodeSettings, encodeSettings } from './settings-codec';
 
 /** Object kinds in the object store. */
-export const ObjectKind = { program: 1, calibration: 2, settings: 3 } as const;
+export const ObjectKind = Object.freeze({ program: 1, calibration: 2, settings: 3 } as const);
 const CALIBRATION_KEY = 'loadcell';
 const SETTINGS_KEY = 'device';
 

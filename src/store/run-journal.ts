@@ -28,7 +28,7 @@ import { crc32 } from '../bytes/crc32';
  * back when the blocks of older records are erased.
  */
 
-export const RunOutcome = { open: 0, completed: 1, aborted: 2, fault: 3, interrupted: 4 } as const;
+export const RunOutcome = Object.freeze({ open: 0, completed: 1, aborted: 2, fault: 3, interrupted: 4 } as const);
 
 export interface JournalRun {
   /** 1, 2, 3… across boots, never reused. */
