@@ -1,13 +1,34 @@
 import { quantileBin } from '../stats/histogram';
 
-/** Resolution and range of the per-step |error| histogram used for the p99 hold error. */
-const ERROR_BIN_MPA = 0.001;
-const ERROR_BINS = 8192;
+/**
+ * The per-step |error| histogram behind the p99 hold error: 1 kPa bins up to 2.048 MPa, then
+ * 8 kPa bins up to 10.24 MPa (under 0.4 % of the value there), then one bin for everything
+ * beyond. 12 KB, where 1 kPa bins all the way would take 40 KB of the board's heap.
+ */
+const FINE_BIN_MPA = 0.001;
+const FINE_BINS = 2048;
+const COARSE_BIN_MPA = 0.008;
+const COARSE_BINS = 1024;
+const FINE_RANGE_MPA = FINE_BINS * FINE_BIN_MPA;
+const ERROR_BINS = FINE_BINS + COARSE_BINS;
+
+/** Histogram bin of an |error| (ERROR_BINS: beyond the range). */
+export function errorBin(errorMPa: number): number {
+  if (errorMPa < FINE_RANGE_MPA) return Math.floor(errorMPa / FINE_BIN_MPA);
+  const coarse = FINE_BINS + Math.floor((errorMPa - FINE_RANGE_MPA) / COARSE_BIN_MPA);
+  return coarse < ERROR_BINS ? coarse : ERROR_BINS;
+}
+
+/** The upper edge of a bin, MPa (Infinity for the bin beyond the range). */
+export function errorBinUpperMPa(bin: number): number {
+  if (bin < FINE_BINS) return (bin + 1) * FINE_BIN_MPA;
+  return bin < ERROR_BINS ? FINE_RANGE_MPA + (bin - FINE_BINS + 1) * COARSE_BIN_MPA : Infinity;
+}
 
 /**
  * Per-step results, one typed-array slot per step, filled during the run without
  * allocating: time span, peak, value at the end, mean and p99 of |P − target| (from a
- * fixed 1 kPa histogram).
+ * fixed histogram, 1 kPa bins below 2 MPa).
  */
 export class StepStats {
   readonly startS: Float64Array;
@@ -72,8 +93,7 @@ export class StepStats {
     this.samples++;
     if (!this.tracksError) return;
     const error = pressureMPa > targetMPa ? pressureMPa - targetMPa : targetMPa - pressureMPa;
-    const raw = Math.floor(error / ERROR_BIN_MPA);
-    const bin = raw < ERROR_BINS ? raw : ERROR_BINS;
+    const bin = errorBin(error);
     this.histogram[bin]++;
     if (bin > this.topBin) this.topBin = bin;
   }
@@ -85,7 +105,7 @@ export class StepStats {
     this.active = -1;
     this.meanMPa[step] = this.samples > 0 ? this.sumMPa / this.samples : this.endMPa[step];
     const bin = quantileBin(this.histogram, this.samples, 0.99, this.topBin);
-    const p99 = bin < 0 ? 0 : bin === ERROR_BINS ? Infinity : (bin + 1) * ERROR_BIN_MPA;
+    const p99 = bin < 0 ? 0 : errorBinUpperMPa(bin);
     this.errorP99MPa[step] = this.tracksError ? p99 : NaN;
   }
 }
