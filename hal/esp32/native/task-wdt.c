@@ -30,6 +30,7 @@ void xs_press_twdt_subscribe(xsMachine *the)
 
 void xs_press_twdt_feed(xsMachine *the)
 {
+	(void)the;	/* feeding takes nothing from JavaScript */
 #if CONFIG_ESP_TASK_WDT_EN
 	if (NULL != gUser)
 		esp_task_wdt_reset_user(gUser);
