@@ -2,9 +2,12 @@
 // thread: a callback that is due while another callback runs is called when that one returns,
 // and a repeating timer that fell behind is called back to back until it has caught up.
 declare module 'timer' {
-  /** Opaque timer instance: only useful to pass back to Timer functions. */
-  export type TimerId = object;
-  export type TimerCallback = (timer: TimerId) => void;
+  /** An opaque timer: only Timer's functions make one, only they take one. */
+  class TimerId {
+    private constructor();
+    private readonly timer: true;
+  }
+  type TimerCallback = (timer: TimerId) => void;
 
   const Timer: {
     /** Calls back once after `intervalMs` (0: as soon as possible), then every `repeatMs` when given. */
