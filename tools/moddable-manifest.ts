@@ -11,7 +11,9 @@ import ts from 'typescript';
 /** Module specifiers each SDK manifest brings in (read from the SDK's manifests). */
 export const SDK_PROVIDES: Record<string, readonly string[]> = {
   // includes the device manifest, which adds base/time and base/timer
-  '$(MODDABLE)/examples/manifest_base.json': ['time', 'timer'],
+  '$(MODDABLE)/examples/manifest_base.json': ['time', 'timer', 'Resource'],
+  '$(MODDABLE)/modules/base/instrumentation/manifest.json': ['instrumentation'],
+  '$(MODDABLE)/modules/base/debug/manifest.json': ['debug'],
   '$(MODDABLE)/modules/io/manifest.json': ['embedded:io/digital', 'embedded:io/pwm', 'embedded:io/spi', 'embedded:io/i2c', 'embedded:io/serial'],
   '$(MODDABLE)/modules/io/flash/manifest.json': ['embedded:storage/flash'],
   '$(MODDABLE)/modules/base/microseconds/manifest.json': [],
