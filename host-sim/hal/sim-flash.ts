@@ -28,9 +28,15 @@ export class SimFlash implements FlashPartition {
   private powerOff = false;
   private random = new SeededRandom(1);
 
-  constructor(readonly byteLength: number, readonly blockLength = 4096) {
+  /**
+   * `storage`, when given, holds the partition's bytes instead of a new erased array: on
+   * Moddable's desktop runtime it is host memory outside the JavaScript heap, as the real
+   * partition is flash outside the chip's RAM.
+   */
+  constructor(readonly byteLength: number, readonly blockLength = 4096, storage?: Uint8Array) {
     if (byteLength % blockLength !== 0) throw new RangeError(`flash: ${byteLength} B is not a whole number of ${blockLength} B blocks`);
-    this.bytes = new Uint8Array(byteLength).fill(0xff);
+    if (storage !== undefined && storage.length !== byteLength) throw new RangeError(`flash: the storage holds ${storage.length} B, not ${byteLength} B`);
+    this.bytes = storage ?? new Uint8Array(byteLength).fill(0xff);
   }
 
   read(byteOffset: number, length: number): Uint8Array {
