@@ -61,8 +61,8 @@ test('the check catches a warning: an unused variable', () => {
 test('the check catches a wrong argument to an ESP-IDF call: a pointer for a gpio_num_t, a missing argument, the wrong enum', () => {
   const one = [build('esp32s3 release')];
   assertCaught(checkEdited('hx711', once('gpio_reset_pin(sck);', 'gpio_reset_pin(&gSck);'), one), 'hx711.c', ['esp32s3 release'], "incompatible type for argument 1 of 'gpio_reset_pin'", "expected 'gpio_num_t' but argument is of type 'int *'");
-  assertCaught(checkEdited('hx711', once('gpio_set_pull_mode(dout, GPIO_PULLUP_ONLY);', 'gpio_set_pull_mode(dout);'), one), 'hx711.c', ['esp32s3 release'], "too few arguments to function 'gpio_set_pull_mode'");
-  assertCaught(checkEdited('hx711', once('gpio_set_direction(dout, GPIO_MODE_INPUT);', 'gpio_set_direction(dout, GPIO_PULLUP_ONLY);'), one), 'hx711.c', ['esp32s3 release'], "to 'gpio_mode_t'");
+  assertCaught(checkEdited('hx711', once('gpio_set_pull_mode(dout, GPIO_PULLUP_ONLY)', 'gpio_set_pull_mode(dout)'), one), 'hx711.c', ['esp32s3 release'], "too few arguments to function 'gpio_set_pull_mode'");
+  assertCaught(checkEdited('hx711', once('gpio_set_direction(dout, GPIO_MODE_INPUT)', 'gpio_set_direction(dout, GPIO_PULLUP_ONLY)'), one), 'hx711.c', ['esp32s3 release'], "to 'gpio_mode_t'");
 });
 
 test('a mistake on one side of a configuration #if is caught in the builds that compile that side', () => {

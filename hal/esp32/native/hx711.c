@@ -27,14 +27,16 @@ void xs_press_hx711_begin(xsMachine *the)
 	if ((dout < 0) || (dout >= GPIO_NUM_MAX) || (sck < 0) || (sck >= GPIO_NUM_MAX) || (dout == sck))
 		xsRangeError("invalid pin");
 
+	/* An input-only pin (GPIO 34-39 on the ESP32) refuses the output mode: say so instead of never clocking the converter. */
 	gpio_reset_pin(sck);
 	gpio_set_level(sck, 0);
-	gpio_set_direction(sck, GPIO_MODE_OUTPUT);
+	if (ESP_OK != gpio_set_direction(sck, GPIO_MODE_OUTPUT))
+		xsRangeError("sck: pin %d cannot be an output", sck);
 	gpio_set_level(sck, 0);
 
 	gpio_reset_pin(dout);
-	gpio_set_direction(dout, GPIO_MODE_INPUT);
-	gpio_set_pull_mode(dout, GPIO_PULLUP_ONLY);
+	if ((ESP_OK != gpio_set_direction(dout, GPIO_MODE_INPUT)) || (ESP_OK != gpio_set_pull_mode(dout, GPIO_PULLUP_ONLY)))
+		xsRangeError("dout: pin %d cannot be an input with a pull-up", dout);
 
 	gDout = dout;
 	gSck = sck;
