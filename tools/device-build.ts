@@ -10,6 +10,7 @@
 //       sizes are the ESP32's, without growth, so the run also shows the firmware fits them;
 //       --budget esp32s3 builds with the ESP32-S3's instead. --memory builds with
 //       instrumentation and prints the machine's peak memory (host-sim/moddable/memory-probe.ts).
+//       --timeout S: how long the run may take (default 1800 s).
 //   npm run device:esp32 [-- --platform esp32|esp32/esp32s3]
 //       both ESP32 platforms by default. With ESP-IDF ($IDF_PATH) a full mcconfig build;
 //       without it the JavaScript part only — tsc per module, xsc, xsl (the generated
@@ -26,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EXIT_NO_SDK = 2;
 const PROJECT_PREFIXES = ['main', 'src/', 'hal/', 'host-sim/'];
+/** How long mcsim may take to finish its dry run by default (a 24 h maintain takes about half an hour), s. */
 const RUN_TIMEOUT_S = 1800;
 
 function die(message: string, code = 1): never {
@@ -95,7 +97,7 @@ function configOf(args: string[]): Record<string, string> {
 }
 
 /** Runs mcsim headless until the app prints its last line (or fails), then stops it. */
-async function runMcsim(bin: string, library: string): Promise<string> {
+async function runMcsim(bin: string, library: string, timeoutS: number): Promise<string> {
   if (spawnSync('sh', ['-c', 'command -v xvfb-run']).status !== 0) die('xvfb-run is missing: install Debian\'s xvfb package to run mcsim headless', EXIT_NO_SDK);
   const mcsim = path.join(bin, 'mcsim');
   console.log(`device: xvfb-run -a ${mcsim} ${library}`);
@@ -116,9 +118,9 @@ async function runMcsim(bin: string, library: string): Promise<string> {
       resolve(output);
     };
     const timer = setTimeout(() => {
-      output += `\ndevice: mcsim did not finish within ${RUN_TIMEOUT_S} s\n`;
+      output += `\ndevice: mcsim did not finish within ${timeoutS} s (--timeout S)\n`;
       stop();
-    }, RUN_TIMEOUT_S * 1000);
+    }, timeoutS * 1000);
     const take = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       if (/dry run: (done|failed)|XS abort/.test(output)) setTimeout(stop, 200);
@@ -172,7 +174,8 @@ async function lin(args: string[]): Promise<void> {
   console.log(`device: lin: built ${path.relative(root, library)}`);
   if (args.includes('--build-only')) return;
 
-  const output = await runMcsim(bin, library);
+  const timeoutAt = args.indexOf('--timeout');
+  const output = await runMcsim(bin, library, timeoutAt >= 0 ? Number(args[timeoutAt + 1]) : RUN_TIMEOUT_S);
   writeFileSync(path.join(dir, 'run.log'), output);
   process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
   if (/XS abort|dry run: failed/.test(output) || !output.includes('dry run: done')) die('lin: the app did not complete its dry run on Moddable\'s runtime');
