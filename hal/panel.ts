@@ -59,7 +59,10 @@ export const STATUS_SIGNALS: readonly StatusSignal[] = Object.freeze([
 ]);
 
 export interface OperatorPanel {
-  /** Called at a low rate (not every tick) with the current view. */
+  /**
+   * Called from the firmware's panel timer (about 10 Hz, never from the control tick) with the
+   * current view. May do bus I/O, but a bounded amount per call: it runs between ticks.
+   */
   show(view: PanelView): void;
   /** LED / buzzer pattern, one of StatusPattern; called with every refresh, acted on when it changes. */
   setStatus(pattern: number): void;

@@ -89,8 +89,8 @@ export interface FirmwareConfig {
   staleAfterMs: number;
   /** Actuator leases last this many loop periods. */
   leasePeriods: number;
-  /** Panel refresh divider: the panel is redrawn every N ticks. */
-  panelEveryTicks: number;
+  /** The panel is refreshed from its own timer about this often (a whole number of loop periods), ms. */
+  panelPeriodMs: number;
   panelPromptChars: number;
   maxSteps: number;
   maxRunSteps: number;
@@ -109,7 +109,7 @@ export function defaultFirmwareConfig(calibration: LoadCellCalibration): Firmwar
     controlLaw: 'pi',
     staleAfterMs: 250,
     leasePeriods: 3,
-    panelEveryTicks: 10,
+    panelPeriodMs: 100,
     panelPromptChars: 80,
     maxSteps: 64,
     maxRunSteps: 256,
@@ -134,8 +134,8 @@ export function deviceCapabilities(limits: PressLimits, config: FirmwareConfig):
  * The firmware: composes the load-cell pipeline, sequencer, controller and safety
  * supervisor over a Board, and runs them from a fixed-rate tick. One tick, in order:
  * sample → filter → plausibility → setpoint from the runner → controller demand →
- * safety supervisor (may override) → actuators with leases → panel. The tick allocates
- * nothing.
+ * safety supervisor (may override) → actuators with leases. The tick allocates nothing
+ * and never touches the panel: its I/O (an I2C display on the board) runs from its own timer.
  */
 export class PressFirmware {
   readonly capabilities: DeviceCapabilities;
@@ -180,6 +180,7 @@ export class PressFirmware {
   private tickerHandle: TickerHandle | null = null;
   private serviceHandle: TickerHandle | null = null;
   private protocolHandle: TickerHandle | null = null;
+  private panelHandle: TickerHandle | null = null;
   private readonly leaseMs: number;
   /** The measured pressure averaged over HOLD_FILTER_S, for static-hold decisions. */
   private holdPressureMPa = 0;
@@ -346,14 +347,24 @@ export class PressFirmware {
     else if (this.interruptedRun !== null) this.latchFault(FaultCode.runInterrupted, nowMs, 0);
   }
 
-  /** Boots if needed and starts the fixed-rate loop and the housekeeping timer on the board's ticker. */
+  /**
+   * Boots if needed and starts, on the board's ticker, the fixed-rate loop, the panel, the
+   * housekeeping and the protocol timers. The panel's timer comes right after the loop's, so
+   * when both are due it shows what that tick decided.
+   */
   start(): void {
     if (this.tickerHandle !== null) return;
     this.boot();
-    this.tickerHandle = this.board.ticker.repeat(this.periodMs, () => this.tick());
-    this.serviceHandle = this.board.ticker.repeat(SERVICE_PERIOD_MS, () => this.service());
-    const protocolPeriodMs = this.periodMs * Math.ceil(PROTOCOL_PERIOD_MS / this.periodMs - 1e-9);
-    this.protocolHandle = this.board.ticker.repeat(protocolPeriodMs, () => this.serialLink.service(this.board.clock.nowMs()));
+    const ticker = this.board.ticker;
+    this.tickerHandle = ticker.repeat(this.periodMs, () => this.tick());
+    this.panelHandle = ticker.repeat(this.wholePeriodsMs(this.config.panelPeriodMs), () => this.refreshPanel());
+    this.serviceHandle = ticker.repeat(SERVICE_PERIOD_MS, () => this.service());
+    this.protocolHandle = ticker.repeat(this.wholePeriodsMs(PROTOCOL_PERIOD_MS), () => this.serialLink.service(this.board.clock.nowMs()));
+  }
+
+  /** The shortest whole number of loop periods that lasts at least `ms`, so a timer wakes with the loop. */
+  private wholePeriodsMs(ms: number): number {
+    return this.periodMs * Math.ceil(ms / this.periodMs - 1e-9);
   }
 
   /** A clean stop: the loop and housekeeping end, the outputs go safe, and the run log is written out. */
@@ -368,6 +379,8 @@ export class PressFirmware {
     this.serviceHandle = null;
     (this.protocolHandle as TickerHandle).cancel();
     this.protocolHandle = null;
+    (this.panelHandle as TickerHandle).cancel();
+    this.panelHandle = null;
     this.board.pump.safe();
     this.board.pumpPower.safe();
     this.board.releaseValve.safe();
@@ -387,8 +400,14 @@ export class PressFirmware {
     if (!journal.needsErase) return;
     const quiet = (!seq.active && !seq.unloading) || this.lastDemand === Demand.idle;
     if (!quiet && this.samples.segmentsHeld < SampleBuffer.SEGMENTS - 1) return;
-    this.withOutputsHeldForFlash(() => journal.eraseAhead());
+    this.eraseLogAhead();
     this.samples.flush(journal, nowMs, LOG_FLUSH_AGE_MS);
+  }
+
+  /** Not inline in service(): XS boxes a local that a closure captures whenever the function holding it is entered, so there it cost a heap slot every 500 ms, erase or not. */
+  private eraseLogAhead(): void {
+    const journal = this.journal;
+    this.withOutputsHeldForFlash(() => journal.eraseAhead());
   }
 
   /** The previous run's step summaries, from the sequencer's statistics (after the run, before the next one starts). */
@@ -525,7 +544,7 @@ export class PressFirmware {
     const safety = this.safety;
     const program = seq.program;
     const stepLimitMPa = program !== null && seq.active ? program.limitMPa[seq.stepIndex] : Infinity;
-    if (safety.check(nowMs, this.timing.lastPeriodMs, pressure, cell.forceKN, cell.fault, this.estop.state, stepLimitMPa, seq.overdue(nowMs), this.drivenPumpLevel, this.drivenReleaseLevel)) {
+    if (safety.check(nowMs, this.timing.lastPeriodMs, pressure, cell.forceKN, cell.fault, this.estop.state, stepLimitMPa, seq.overdue, this.drivenPumpLevel, this.drivenReleaseLevel)) {
       if (seq.state !== RunState.fault) this.latchFault(safety.latchedFault, nowMs, pressure);
       pumpLevel = 0;
       if (!seq.unloading) releaseLevel = 1;
@@ -548,7 +567,6 @@ export class PressFirmware {
 
     // Fed only by a tick that ran to its outputs on a fresh reading, or that is deliberately holding the safe state.
     if (cell.samplesThisTick > 0 || safety.tripped) board.system.feedWatchdog();
-    if (this.timing.ticks % this.config.panelEveryTicks === 0) this.refreshPanel(nowMs, pressure);
   }
 
   private latchFault(code: number, nowMs: number, pressureMPa: number): void {
@@ -648,7 +666,9 @@ export class PressFirmware {
     }
   }
 
-  private refreshPanel(nowMs: number, pressureMPa: number): void {
+  /** The panel's timer: fills the view from the latest tick's results and hands it to the panel. */
+  refreshPanel(): void {
+    const nowMs = this.board.clock.nowMs();
     const view = this.panelView;
     const seq = this.sequencer;
     const program = seq.program;
@@ -658,7 +678,7 @@ export class PressFirmware {
     view.stepIndex = seq.stepIndex + 1;
     view.stepCount = program === null ? 0 : program.stepCount;
     view.stepType = program === null || seq.stepIndex < 0 ? '' : program.labels[seq.stepIndex] || program.typeNames[seq.stepIndex];
-    view.pressureMPa = pressureMPa;
+    view.pressureMPa = this.loadCell.pressureMPa;
     view.targetMPa = seq.targetMPa;
     view.stepTimeLeftS = state === RunState.paused ? seq.stepTimeLeftS(seq.pausedAtMs) : seq.stepTimeLeftS(nowMs);
     const fault = this.safety.latchedFault;

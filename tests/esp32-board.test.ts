@@ -44,6 +44,20 @@ test('a bad pin map fails at boot naming the field', () => {
   assert.equal([overridden.serial.port, overridden.serial.transmit, overridden.serial.receive], [0, 1, 3]);
 });
 
+test('the LCD bus rate is held to what the backpack expander is specified for: PCF8574 100 kHz, PCA8574 400 kHz', () => {
+  const good = configOf('esp32');
+  const withLcd = (lcd: Record<string, unknown>) => {
+    const press = structuredClone(good.press) as Record<string, any>;
+    Object.assign(press.panel.lcd, lcd);
+    return { ...good, press };
+  };
+  assert.equal(parseBoardConfig(good).lcd, { data: 21, clock: 22, hz: 100_000, expander: 'pcf8574', address: 0x27, columns: 20, rows: 4 });
+  assert.throws(() => parseBoardConfig(withLcd({ hz: 400_000 })), /config\.press\.panel\.lcd\.hz: 400000 Hz is beyond the 100 kHz a PCF8574 is specified for/);
+  assert.is(parseBoardConfig(withLcd({ hz: 400_000, expander: 'pca8574' })).lcd?.hz, 400_000);
+  assert.throws(() => parseBoardConfig(withLcd({ hz: 1_000_000, expander: 'pca8574' })), /lcd\.hz: 1000000 is outside 10000\.\.400000/);
+  assert.throws(() => parseBoardConfig(withLcd({ expander: 'mcp23008' })), /lcd\.expander: mcp23008 is not one of pcf8574, pca8574/);
+});
+
 test('clock: microseconds when the build has them, else the 32-bit millisecond ticks extended across their wrap', () => {
   const precise = { ticks: 5, microseconds: 1_234_567.5 };
   assert.is(new MonotonicClock(precise).nowMs(), 1234.5675);

@@ -49,7 +49,7 @@ function bench() {
   pins.start.level = 1;
   pins.stop.level = 1;
   const i2c = new FakeI2c();
-  const panel = new EspPanel(new CharLcd(i2c, 20, 4), null, false, null, false, clock, 20, 4);
+  const panel = new EspPanel(new CharLcd(i2c, 20, 4, 100_000), null, false, null, false, clock, 20, 4);
   const feeds: number[] = [];
   const board: Board = {
     name: 'esp32 on fakes',

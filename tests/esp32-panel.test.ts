@@ -75,7 +75,7 @@ test('LCD: 4-bit nibbles with an enable pulse, backlight on; rows 2 and 3 contin
   encodeByte(bytes, 0, 0x41, 0x01);
   assert.equal([...bytes], [0x4d, 0x49, 0x1d, 0x19]);
   const i2c = new FakeI2c();
-  const lcd = new CharLcd(i2c, 20, 4);
+  const lcd = new CharLcd(i2c, 20, 4, 100_000);
   assert.equal([0, 1, 2, 3].map((r) => lcd.rowAddress(r)), [0x00, 0x40, 0x14, 0x54]);
   const delays: number[] = [];
   lcd.init((ms) => delays.push(ms));
@@ -85,28 +85,109 @@ test('LCD: 4-bit nibbles with an enable pulse, backlight on; rows 2 and 3 contin
   i2c.writes.length = 0;
   lcd.writeRow(3, cells, 0);
   assert.is(i2c.writes.length, 1, 'a row is one I2C write');
-  assert.is(i2c.writes[0].length, 4 + 80);
-  assert.is((i2c.writes[0][1] & 0xf0) | (i2c.writes[0][3] >> 4), 0x80 | 0x54);
+  const frame = i2c.writes[0];
+  assert.is(frame.length, 1 + 4 + 1 + 80, 'the address command and the first character each lead with a set-up byte');
+  assert.is((frame[1] & 0xf0) | (frame[3] >> 4), 0x80 | 0x54);
+  assert.equal([frame[0], frame[5]], [frame[1] & ~0x04, frame[6] & ~0x04], 'set-up bytes: the next byte with E low');
+  assert.is(frame[0] & 0x01, 0, 'RS low before E rises for the command');
+  assert.is(frame[5] & 0x01, 1, 'RS high before E rises for the first character');
 });
 
-test('panel: one changed row per refresh; unchanged rows are not sent', () => {
+/** Replays what an HD44780 sees through the expander: the E falling edges, with the bytes since the previous latch. */
+function latches(frame: number[]): { value: number; rs: number; gapBytes: number }[] {
+  const out: { value: number; rs: number; gapBytes: number }[] = [];
+  let high = -1;
+  let lastLatch = -1;
+  let gap = 0;
+  for (let i = 1; i < frame.length; i++) {
+    if ((frame[i - 1] & 0x04) !== 0 && (frame[i] & 0x04) === 0) {
+      const nibble = frame[i - 1] >> 4;
+      if (high < 0) {
+        high = nibble;
+        gap = lastLatch < 0 ? Infinity : i - lastLatch;
+      } else {
+        out.push({ value: (high << 4) | nibble, rs: frame[i - 1] & 0x01, gapBytes: gap });
+        high = -1;
+        lastLatch = i;
+      }
+    }
+  }
+  return out;
+}
+
+test('LCD timing through the expander: the display has its 53 µs between bytes at 100 and at 400 kHz; RS is set up before E rises', () => {
+  for (const hz of [100_000, 400_000]) {
+    const i2c = new FakeI2c();
+    const lcd = new CharLcd(i2c, 20, 4, hz);
+    const cells = new Uint8Array(20).map((_, i) => 0x41 + i);
+    lcd.write(1, 3, cells, 2, 6);
+    const frame = i2c.writes[0];
+    assert.is(frame.length, lcd.frameBytes(6));
+    const seen = latches(frame);
+    assert.equal(seen.map((l) => l.value), [0x80 | (0x40 + 3), 0x43, 0x44, 0x45, 0x46, 0x47, 0x48], `${hz} Hz: address, then the six characters`);
+    assert.equal(seen.map((l) => l.rs), [0, 1, 1, 1, 1, 1, 1]);
+    for (const latch of seen.slice(1)) assert.ok(latch.gapBytes * lcd.byteUs >= 53, `${hz} Hz: ${latch.gapBytes} bytes = ${latch.gapBytes * lcd.byteUs} µs between latches`);
+    for (let i = 1; i < frame.length; i++) {
+      const rises = (frame[i - 1] & 0x04) === 0 && (frame[i] & 0x04) !== 0;
+      if (rises) assert.is(frame[i] & 0x01, frame[i - 1] & 0x01, `${hz} Hz: RS unchanged where E rises (byte ${i})`);
+    }
+  }
+});
+
+test('LCD: one write carries as many characters as fit in the bus budget, and stays within it', () => {
+  const slow = new CharLcd(new FakeI2c(), 20, 4, 100_000);
+  const fast = new CharLcd(new FakeI2c(), 20, 4, 400_000);
+  assert.equal([slow.leadBytes, fast.leadBytes], [0, 1]);
+  assert.is(slow.cellsWithin(2500), 5);
+  assert.is(fast.cellsWithin(2500), 20, 'a whole row at 400 kHz');
+  for (const lcd of [slow, fast]) assert.ok((lcd.frameBytes(lcd.cellsWithin(2500)) + 1) * lcd.byteUs <= 2500);
+});
+
+test('panel: only changed cells are sent, one row per refresh, at most cellsPerShow of them; unchanged rows are not sent', () => {
   const i2c = new FakeI2c();
   const clock = new FakeClock();
-  const panel = new EspPanel(new CharLcd(i2c, 20, 4), null, false, null, false, clock, 20, 4);
+  const lcd = new CharLcd(i2c, 20, 4, 100_000);
+  const panel = new EspPanel(lcd, null, false, null, false, clock, 20, 4);
+  assert.is(panel.cellsPerShow, 5);
   const view = blankPanelView();
-  for (let i = 0; i < 4; i++) panel.show(view);
-  assert.is(i2c.writes.length, 4, 'first screen: four refreshes, one row each');
-  panel.show(view);
-  assert.is(i2c.writes.length, 4, 'nothing changed, nothing sent');
+  let shows = 0;
+  while (shows < 100) {
+    const before = i2c.writes.length;
+    panel.show(view);
+    shows++;
+    if (i2c.writes.length === before) break;
+  }
+  assert.is(shows, 17, 'first screen: 80 cells, 5 per refresh, then a refresh with nothing to send');
+  for (const frame of i2c.writes) assert.ok(frame.length <= lcd.frameBytes(5), `${frame.length} bytes in one write`);
+  const glass = latchedGlass(i2c.writes, lcd);
+  assert.is(glass, String.fromCharCode(...panel.text.cells), 'what reached the glass is the layout');
+  const sent = i2c.writes.length;
   view.pressureMPa = 5;
   panel.show(view);
-  assert.is(i2c.writes.length, 5);
-  assert.is((i2c.writes[4][1] & 0xf0) | (i2c.writes[4][3] >> 4), 0x80 | 0x40, 'only row 1 was sent');
+  assert.is(i2c.writes.length, sent + 1);
+  const frame = i2c.writes[sent];
+  assert.is((frame[1] & 0xf0) | (frame[3] >> 4), 0x80 | (0x40 + 4), 'row 1 from the first changed cell: "   0.0" became "   5.0"');
+  assert.is(latches(frame).length, 2, 'one character');
 });
 
-test('panel: a display that stops answering is dropped, never thrown into the control tick', () => {
+/** The DDRAM the writes leave, read in row order. */
+function latchedGlass(writes: number[][], lcd: CharLcd): string {
+  const ddram = new Map<number, number>();
+  for (const frame of writes) {
+    let address = 0;
+    for (const latch of latches(frame)) {
+      if (latch.rs === 0) address = latch.value & 0x7f;
+      else ddram.set(address++, latch.value);
+    }
+  }
+  let text = '';
+  for (let row = 0; row < lcd.rows; row++) for (let c = 0; c < lcd.columns; c++) text += String.fromCharCode(ddram.get(lcd.rowAddress(row) + c) ?? 0);
+  return text;
+}
+
+test('panel: a display that stops answering is dropped, never thrown into the panel timer', () => {
   const i2c = new FakeI2c();
-  const panel = new EspPanel(new CharLcd(i2c, 20, 4), null, false, null, false, new FakeClock(), 20, 4);
+  const panel = new EspPanel(new CharLcd(i2c, 20, 4, 100_000), null, false, null, false, new FakeClock(), 20, 4);
   i2c.failing = true;
   const view = blankPanelView();
   panel.show(view);

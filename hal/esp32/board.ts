@@ -79,7 +79,7 @@ function panel(config: BoardConfig, clock: MonotonicClock): EspPanel {
   let lcd: CharLcd | null = null;
   if (lcdConfig !== null) {
     try {
-      lcd = new CharLcd(new I2C({ data: lcdConfig.data, clock: lcdConfig.clock, hz: lcdConfig.hz, address: lcdConfig.address }), lcdConfig.columns, lcdConfig.rows);
+      lcd = new CharLcd(new I2C({ data: lcdConfig.data, clock: lcdConfig.clock, hz: lcdConfig.hz, address: lcdConfig.address }), lcdConfig.columns, lcdConfig.rows, lcdConfig.hz);
       lcd.init(Timer.delay);
     } catch {
       trace('press: no display at the configured I2C address\n');

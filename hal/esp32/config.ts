@@ -74,7 +74,10 @@ export interface ReleaseValveConfig {
 export interface LcdConfig {
   data: number;
   clock: number;
+  /** I2C clock, at most what the backpack's expander is specified for (LCD_EXPANDER_MAX_HZ). */
   hz: number;
+  /** The I/O expander on the backpack: 'pcf8574' (the common one) or 'pca8574'. */
+  expander: string;
   /** 7-bit I2C address of the PCF8574 backpack (0x27 or 0x3F on common modules). */
   address: number;
   columns: number;
@@ -121,6 +124,13 @@ export interface BoardConfig {
 /** GPIO numbers the ESP32 family can have (ESP32: 0–39, ESP32-S3: 0–48). */
 const MAX_GPIO = 48;
 export const ADS1220_RATES_SPS = Object.freeze([20, 45, 90, 175, 330, 600, 1000, 40, 180, 350, 660, 1200, 2000] as const);
+
+/**
+ * Fastest I2C clock each backpack expander is specified for: the PCF8574 for standard mode only
+ * (NXP PCF8574/74A rev. 5, TI SCPS068), the pin-compatible PCA8574 for fast mode (NXP
+ * PCA8574/74A). hal/esp32/lcd.ts gives the display's timing at both.
+ */
+export const LCD_EXPANDER_MAX_HZ: { readonly [expander: string]: number } = Object.freeze({ pcf8574: 100_000, pca8574: 400_000 });
 
 type Raw = { readonly [key: string]: unknown };
 
@@ -215,6 +225,22 @@ function loadCellConfig(raw: Raw, path: string): LoadCellConfig {
   };
 }
 
+function lcdConfig(raw: Raw, path: string): LcdConfig {
+  const expander = stringAt(raw, 'expander', `${path}.expander`, Object.keys(LCD_EXPANDER_MAX_HZ), 'pcf8574');
+  const maxHz = LCD_EXPANDER_MAX_HZ[expander];
+  const hz = numberAt(raw, 'hz', `${path}.hz`, 10_000, 400_000, 100_000);
+  if (hz > maxHz) fail(`${path}.hz`, `${hz} Hz is beyond the ${maxHz / 1000} kHz a ${expander.toUpperCase()} is specified for`);
+  return {
+    data: pinAt(raw, 'data', `${path}.data`),
+    clock: pinAt(raw, 'clock', `${path}.clock`),
+    hz,
+    expander,
+    address: numberAt(raw, 'address', `${path}.address`, 0x08, 0x77, 0x27),
+    columns: numberAt(raw, 'columns', `${path}.columns`, 16, 40, 20),
+    rows: numberAt(raw, 'rows', `${path}.rows`, 2, 4, 4),
+  };
+}
+
 /** Every GPIO is used once: two functions on one pin is a wiring error the build must not hide. */
 function checkPinsUnique(config: BoardConfig): void {
   const used = new Map<number, string>();
@@ -306,17 +332,7 @@ export function parseBoardConfig(config: Raw): BoardConfig {
     start: inputPin(objectAt(inputs, 'start', 'press.inputs.start'), 'press.inputs.start'),
     stop: inputPin(objectAt(inputs, 'stop', 'press.inputs.stop'), 'press.inputs.stop'),
     continueButton: continueRaw === null ? null : inputPin(continueRaw, 'press.inputs.continue'),
-    lcd:
-      lcd === null
-        ? null
-        : {
-            data: pinAt(lcd, 'data', 'press.panel.lcd.data'),
-            clock: pinAt(lcd, 'clock', 'press.panel.lcd.clock'),
-            hz: numberAt(lcd, 'hz', 'press.panel.lcd.hz', 10_000, 400_000, 100_000),
-            address: numberAt(lcd, 'address', 'press.panel.lcd.address', 0x08, 0x77, 0x27),
-            columns: numberAt(lcd, 'columns', 'press.panel.lcd.columns', 16, 40, 20),
-            rows: numberAt(lcd, 'rows', 'press.panel.lcd.rows', 2, 4, 4),
-          },
+    lcd: lcd === null ? null : lcdConfig(lcd, 'press.panel.lcd'),
     statusLed: led === null ? null : outputPin(led, 'press.panel.led'),
     buzzer: buzzer === null ? null : outputPin(buzzer, 'press.panel.buzzer'),
     serial: {

@@ -105,7 +105,8 @@ export class LeasedDrive implements LeasedOutput {
     this.level = clamped;
     // A lease that is not a positive number of ms (NaN included) ends at once.
     this.leaseEndMs = this.clock.nowMs() + (leaseMs > 0 ? leaseMs : 0);
-    this.drive(clamped);
+    // Nearly every tick renews the lease at the same level: no call to drive() then.
+    if (clamped !== this.driven) this.drive(clamped);
   }
 
   safe(): void {

@@ -1,7 +1,10 @@
 import type { OperatorPanel, PanelView } from '../../hal/panel';
 import { blankPanelView } from '../../hal/panel';
 
-/** Keeps a copy of the last view the firmware showed, for the simulated operator and the terminal. */
+/**
+ * Keeps a copy of the last view the firmware showed, for the simulated operator and the
+ * terminal. The firmware shows it from its panel timer (every 100 ms), not from the tick.
+ */
 export class SimPanel implements OperatorPanel {
   readonly view: PanelView = blankPanelView();
   status = 0;
@@ -15,7 +18,7 @@ export class SimPanel implements OperatorPanel {
     return this.view.prompt;
   }
 
-  /** Copies field by field: the firmware calls this from its tick, which must not allocate. */
+  /** Copies field by field (Object.assign would allocate): the firmware's timers allocate nothing in steady state. */
   show(view: PanelView): void {
     const mine = this.view;
     mine.state = view.state;

@@ -26,7 +26,8 @@ export class SimSerial implements SerialPort {
   read(into: Uint8Array): number {
     const n = Math.min(into.length, this.inbound.length);
     for (let i = 0; i < n; i++) into[i] = this.inbound[i];
-    this.inbound.splice(0, n);
+    // splice returns a new array: only when there is something to take (the firmware polls every 10 ms).
+    if (n > 0) this.inbound.splice(0, n);
     return n;
   }
 

@@ -48,6 +48,8 @@ export class Sequencer {
   unloading = false;
   /** The step must have come closer to its target by then (ms), or it has stalled; Infinity for steps without a deadline. */
   deadlineMs = Infinity;
+  /** As of the last update(): a ramp or a maintain step's approach has stalled (a release to zero ends instead). */
+  overdue = false;
   /** Closest the step has come to its target, MPa. */
   private bestDistanceMPa = Infinity;
   /** When the run was paused, ms. */
@@ -164,11 +166,6 @@ export class Sequencer {
     this.setRestingDemand();
   }
 
-  /** Whether a ramp or a maintain step's approach has stalled (a release to zero ends instead). */
-  overdue(nowMs: number): boolean {
-    return this.state === RunState.running && nowMs > this.deadlineMs;
-  }
-
   /** Called every tick with the measured pressure and its settled rate; sets demand, target, rate. */
   update(nowMs: number, pressureMPa: number, settledRateMPaPerS: number): void {
     if (pressureMPa > this.peakMPa && this.active) this.peakMPa = pressureMPa;
@@ -180,6 +177,7 @@ export class Sequencer {
     if (program === null || (this.state !== RunState.running && this.state !== RunState.waiting)) {
       if (this.state === RunState.paused) (this.stats as StepStats).sample((nowMs - this.runStartMs) / 1000, pressureMPa, this.targetMPa);
       this.setRestingDemand();
+      this.overdue = false;
       return;
     }
     const i = this.stepIndex;
@@ -246,6 +244,7 @@ export class Sequencer {
         }
         break;
     }
+    this.overdue = this.state === RunState.running && nowMs > this.deadlineMs;
   }
 
   /** Seconds left in the current step, when the step has a duration (NaN otherwise). */
