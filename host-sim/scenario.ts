@@ -1,3 +1,4 @@
+import type { Board } from '../hal/board';
 import { deviceCapabilities } from '../src/firmware';
 import type { FirmwareConfig, PressFirmware } from '../src/firmware';
 import type { LoadCellCalibration } from '../src/loadcell/calibration';
@@ -31,6 +32,8 @@ export interface DryRunOptions {
   firmware: Partial<FirmwareConfig>;
   /** Called after every control tick (benchmarks collect their figures here). */
   onTick: (session: DryRunSession) => void;
+  /** The board the firmware runs on, built around the simulated press (default: the simulator's own, sim.board). */
+  board: (sim: PressSimulator) => Board;
 }
 
 export interface LayerReport {
@@ -106,7 +109,8 @@ export function createDryRunSession(programJson: unknown, options: Partial<DryRu
     simOptions.dieDiameterMm = programDiameterMm;
   }
   const sim = new PressSimulator(simOptions);
-  const app = composePress(sim.board, simulatedCalibration(simOptions.sensor), { ...simulatedFirmwareChanges(simOptions.sensor), ...options.firmware });
+  const board = options.board === undefined ? sim.board : options.board(sim);
+  const app = composePress(board, simulatedCalibration(simOptions.sensor), { ...simulatedFirmwareChanges(simOptions.sensor), ...options.firmware });
   // As on the press: the program is validated and stored in flash, then selected from there.
   app.boot();
   const selection = app.firmware.storeProgram(programJson);

@@ -1,169 +1,175 @@
-// npm run bench: the XS computation meter of one control tick (PressFirmware.tick, including
-// the simulated HAL calls it makes), over every tick of a dry run of the example program in
-// the real XS engine. Prints `xs-tick-meter: <median>`.
-import { readFileSync } from 'node:fs';
+// npm run bench: the XS computation meter of one control tick, the firmware over the real
+// hal/esp32 drivers (tools/bench-board: the drivers on fake ECMA-419 IO, the simulated press
+// behind the pins), over every tick of a dry run of the example program, in the XS engine
+// (xsnap). Two runs in XS: the plain one gives the figures (`xs-tick-meter: <median>`); the
+// second wraps each part of the tick and gives the per-part table, checked tick by tick to add
+// up to the plain run. Writes out/bench/xs-tick.json. Options: --program NAME (an example).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
-import { runInXs, extractJson, repoRoot } from './xs-run';
+import { runInXs, extractJson, repoRoot, xsnapBinary } from './xs-run';
+import { benchBoardConfig } from './bench-board/manifest-config';
+import { createBenchRun, runBench } from './bench-board/bench-session';
+import { PART_INFO, Part } from './bench-board/xs-tick-probe';
+import type { TickProbeReport } from './bench-board/xs-tick-probe';
+import { dryRun } from '../host-sim/scenario';
+import type { DryRunResult } from '../host-sim/scenario';
 
-const EXAMPLE = 'li6ps5cl-three-layer';
+const programAt = process.argv.indexOf('--program');
+const EXAMPLE = programAt >= 0 ? process.argv[programAt + 1] : 'li6ps5cl-three-layer';
 const programText = readFileSync(path.join(repoRoot, 'examples', `${EXAMPLE}.json`), 'utf8');
+const config = benchBoardConfig();
+const OUT = path.join(repoRoot, 'out', 'bench', 'xs-tick.json');
 
-interface MeterSummary {
-  ticks: number;
-  median: number;
-  p99: number;
-  max: number;
-  maxAt: string;
-  holdTicks: number;
-  holdMedian: number;
-  firmwareMedian: number;
-  firmwareHoldMedian: number;
-  halMedian: number;
-  result: string;
-}
-
-const sourceFor = (splitHal: boolean) => `
-import { createDryRunSession, runSession } from './host-sim/scenario';
-import { PressFirmware } from './src/firmware';
-import { StepKind } from './src/programs/compile';
+const probeSource = (breakdown: boolean) => `
+import { runTickProbe } from './tools/bench-board/xs-tick-probe';
 declare function print(...values: unknown[]): void;
-declare function resetMeter(limit: number, index: number): number;
-
-const session = createDryRunSession(JSON.parse(${JSON.stringify(programText)}), { seed: 1 });
-const firmware = session.firmware;
-const capacity = 200000;
-const meters = new Uint32Array(capacity);
-const inHold = new Uint8Array(capacity);
-let count = 0;
-let maxUsed = 0;
-let maxAt = '';
-// The simulated HAL's own work (the converter FIFO, leased outputs, the clock, the panel)
-// is metered apart: on the board these are native drivers. Each wrapper banks the meter
-// before and after the call, so the firmware's share keeps the call itself and the HAL's
-// share is the body.
-let firmwareUnits = 0;
-let halUnits = 0;
-const board = session.sim.board as any;
-function split0(target: any, name: string) {
-  const original = target[name];
-  target[name] = function () {
-    firmwareUnits += resetMeter(0, 0);
-    const result = original.call(target);
-    halUnits += resetMeter(0, 0);
-    return result;
-  };
-}
-function split1(target: any, name: string) {
-  const original = target[name];
-  target[name] = function (a: unknown) {
-    firmwareUnits += resetMeter(0, 0);
-    const result = original.call(target, a);
-    halUnits += resetMeter(0, 0);
-    return result;
-  };
-}
-function split2(target: any, name: string) {
-  const original = target[name];
-  target[name] = function (a: unknown, b: unknown) {
-    firmwareUnits += resetMeter(0, 0);
-    const result = original.call(target, a, b);
-    halUnits += resetMeter(0, 0);
-    return result;
-  };
-}
-if (${splitHal}) {
-  split0(board.loadCell, 'poll');
-  split0(board.clock, 'nowMs');
-  split2(board.pump, 'command');
-  split2(board.releaseValve, 'command');
-  split2(board.pumpPower, 'command');
-  split0(board.system, 'feedWatchdog');
-  split1(board.panel, 'show');
-  split1(board.panel, 'setStatus');
-}
-const firmwareMeters = new Uint32Array(capacity);
-const halMeters = new Uint32Array(capacity);
-const tick = PressFirmware.prototype.tick;
-firmware.tick = function meteredTick(this: PressFirmware) {
-  firmwareUnits = 0;
-  halUnits = 0;
-  resetMeter(0, 0);
-  tick.call(this);
-  firmwareUnits += resetMeter(0, 0);
-  const used = firmwareUnits + halUnits;
-  if (count < capacity) {
-    firmwareMeters[count] = firmwareUnits;
-    halMeters[count] = halUnits;
-  }
-  if (used > maxUsed) {
-    maxUsed = used;
-    const seq = this.sequencer;
-    maxAt = 'tick ' + count + ', state ' + seq.state + ', step ' + (seq.stepIndex + 1);
-  }
-  if (count < capacity) {
-    meters[count] = used;
-    const seq = this.sequencer;
-    inHold[count] = seq.active && seq.program !== null && seq.program.kind[seq.stepIndex] === StepKind.hold ? 1 : 0;
-    count++;
-  }
-};
-const result = runSession(session, { traceEveryTicks: 0 });
-
-function median(values: number[]): number {
-  values.sort((a, b) => a - b);
-  return values.length === 0 ? NaN : values[Math.floor(values.length / 2)];
-}
-const all: number[] = [];
-const hold: number[] = [];
-const firmwareOnly: number[] = [];
-const firmwareHold: number[] = [];
-const hal: number[] = [];
-for (let i = 0; i < count; i++) {
-  all.push(meters[i]);
-  firmwareOnly.push(firmwareMeters[i]);
-  hal.push(halMeters[i]);
-  if (inHold[i] === 1) {
-    hold.push(meters[i]);
-    firmwareHold.push(firmwareMeters[i]);
-  }
-}
-const holdMedian = median(hold);
-const sorted = all.slice().sort((a, b) => a - b);
-print('RESULT ' + JSON.stringify({
-  ticks: count,
-  median: median(all),
-  p99: sorted[Math.floor(sorted.length * 0.99)],
-  max: sorted[sorted.length - 1],
-  maxAt,
-  holdTicks: hold.length,
-  holdMedian,
-  firmwareMedian: median(firmwareOnly),
-  firmwareHoldMedian: median(firmwareHold),
-  halMedian: median(hal),
-  result: result.report === null ? 'invalid' : result.report.result,
-}));
+const report = runTickProbe({ programText: ${JSON.stringify(programText)}, seed: 1, config: ${JSON.stringify(config)}, breakdown: ${breakdown} });
+print('RESULT ' + JSON.stringify(report));
 `;
 
-async function measure(splitHal: boolean): Promise<MeterSummary> {
-  const run = await runInXs(sourceFor(splitHal));
+async function probe(breakdown: boolean): Promise<TickProbeReport> {
+  const run = await runInXs(probeSource(breakdown));
   if (run.exitCode !== 0) {
     console.error(run.stderr);
     process.exit(1);
   }
-  return extractJson<MeterSummary>(run.stdout, 'RESULT ');
+  return extractJson<TickProbeReport>(run.stdout, 'RESULT ');
 }
-// The plain run gives the figures; the second one, with the HAL calls wrapped (the wrappers
-// cost a few dozen units each), only how much of the tick the simulated HAL's bodies take.
-const summary = await measure(false);
-const split = await measure(true);
-if (summary.ticks < 10000 || summary.result !== 'completed') {
-  console.error(`bench: run did not complete enough ticks: ${JSON.stringify(summary)}`);
+
+const sortedOf = (values: number[]) => [...values].sort((a, b) => a - b);
+const medianOf = (values: number[]) => (values.length === 0 ? NaN : sortedOf(values)[Math.floor(values.length / 2)]);
+const meanOf = (values: number[]) => (values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length);
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+const started = Date.now();
+const [plain, parts] = await Promise.all([probe(false), probe(true)]);
+const wallS = (Date.now() - started) / 1000;
+if (plain.ticks < 10000 || plain.result !== 'completed') {
+  console.error(`bench: the run did not complete: ${plain.result}, ${plain.ticks} ticks`);
   process.exit(1);
 }
-console.log(`bench: ${EXAMPLE} dry run in XS, ${summary.ticks} control ticks metered (result ${summary.result})`);
-console.log(`bench: per tick: median ${summary.median}, p99 ${summary.p99}, max ${summary.max} (${summary.maxAt}); hold steps only: median ${summary.holdMedian} over ${summary.holdTicks} ticks`);
-const firmwareOnly = summary.median - split.halMedian;
-console.log(`bench: of which the simulated HAL's bodies (converter FIFO, leased outputs, clock, panel; native drivers on the board): median ${split.halMedian}`);
-console.log(`bench: the firmware's own share, median tick minus median HAL bodies: ${firmwareOnly} (hold steps ${summary.holdMedian - split.halMedian})`);
-console.log(`xs-tick-meter-firmware: ${firmwareOnly}`);
-console.log(`xs-tick-meter: ${summary.median}`);
+
+// The figures.
+const all = plain.tickUnits;
+const sorted = sortedOf(all);
+const holdTicks = all.filter((_, i) => plain.inHold[i] === 1);
+const figures = {
+  ticks: plain.ticks,
+  median: sorted[Math.floor(sorted.length / 2)],
+  p99: sorted[Math.floor(sorted.length * 0.99)],
+  max: sorted[sorted.length - 1],
+  maxAt: plain.maxAt,
+  mean: round1(meanOf(all)),
+  holdTicks: holdTicks.length,
+  holdMedian: medianOf(holdTicks),
+  holdMean: round1(meanOf(holdTicks)),
+};
+const calibration = plain.calibration;
+const gatedPerTick = meanOf(plain.gatedCalls);
+
+// The breakdown: the wrapped run's parts, wrappers taken off, must give the plain run's tick.
+let exactTicks = 0;
+let worstDifference = 0;
+for (let i = 0; i < plain.ticks; i++) {
+  let sum = 0;
+  for (let k = 1; k <= Part.watchdog; k++) sum += parts.partUnits[k][i];
+  const difference = Math.abs(sum - plain.tickUnits[i]);
+  if (difference < 1e-6) exactTicks++;
+  if (difference > worstDifference) worstDifference = difference;
+}
+const breakdown = [];
+for (let k = 1; k <= Part.watchdog; k++) {
+  const units = parts.partUnits[k];
+  const holdUnits = units.filter((_, i) => plain.inHold[i] === 1);
+  breakdown.push({
+    part: PART_INFO[k].name,
+    what: PART_INFO[k].what,
+    driver: PART_INFO[k].driver,
+    callsPerTick: round1(meanOf(parts.partCalls[k])),
+    mean: round1(meanOf(units)),
+    median: medianOf(units),
+    holdMean: round1(meanOf(holdUnits)),
+    holdMedian: medianOf(holdUnits),
+  });
+}
+const driverMean = breakdown.filter((p) => p.driver).reduce((sum, p) => sum + p.mean, 0);
+const driverHoldMean = breakdown.filter((p) => p.driver).reduce((sum, p) => sum + p.holdMean, 0);
+
+// Outside the tick, per call (the plain run; each figure includes its wrapper's share, about
+// methodWrapCalleeUnits, and for the DRDY handler one gated SPI read's residual).
+const outside = [Part.drdyHandler, Part.panelRefresh, Part.leaseGuard, Part.protocol, Part.service].map((k) => {
+  const calls = plain.outsideCalls[k];
+  const perCall = calls > 0 ? plain.outsideUnits[k] / calls : NaN;
+  return { part: PART_INFO[k].name, what: PART_INFO[k].what, calls, perCall: round1(perCall), perTenMs: round1((plain.outsideUnits[k] / plain.simTimeS) * 0.01) };
+});
+
+// Step results: the same run in Node (it must agree with XS), and the simulated HAL's dry run.
+const program = JSON.parse(programText) as unknown;
+const inNode = runBench(createBenchRun(program, config, { seed: 1, traceEveryTicks: 0 }));
+const onSimHal = dryRun(program, { seed: 1, traceEveryTicks: 0 });
+const stepFigures = (steps: { reached: number | null; peak: number | null; p99: number | null; durationS: number | null }[]) => steps.map((s) => [s.reached, s.peak, s.p99, s.durationS]);
+const fromReport = (result: DryRunResult) => (result.report?.steps ?? []).map((s) => ({ type: s.type, reached: s.reached_MPa, peak: s.peak_MPa, p99: s.hold_error_p99_MPa, durationS: s.duration_s }));
+const xsSteps = plain.steps;
+const nodeAgrees = JSON.stringify(stepFigures(xsSteps)) === JSON.stringify(stepFigures(fromReport(inNode)));
+const simSteps = fromReport(onSimHal);
+const deltas = { reachedMPa: 0, peakMPa: 0, p99MPa: 0, durationS: 0 };
+const comparison = xsSteps.map((step, i) => {
+  const sim = simSteps[i];
+  const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round((a - b) * 1000) / 1000);
+  const row = { step: i + 1, type: step.type, onDrivers: step, onSimulatedHal: sim, delta: { reachedMPa: delta(step.reached, sim.reached), peakMPa: delta(step.peak, sim.peak), p99MPa: delta(step.p99, sim.p99), durationS: delta(step.durationS, sim.durationS) } };
+  for (const key of Object.keys(deltas) as (keyof typeof deltas)[]) {
+    const value = row.delta[key];
+    if (value !== null && Math.abs(value) > deltas[key]) deltas[key] = Math.abs(value);
+  }
+  return row;
+});
+
+const engine = spawnSync(xsnapBinary, ['-v'], { encoding: 'utf8' }).stdout.trim();
+const xsnapVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', '@agoric', 'xsnap', 'package.json'), 'utf8')) as { version: string }).version;
+const machine = `${os.arch()} ${os.platform()}, ${os.cpus().length} cores, Node ${process.version}`;
+
+const f = (n: number) => String(Math.round(n));
+console.log(`bench: ${engine} (xsnap ${xsnapVersion}, ${path.relative(repoRoot, xsnapBinary)}) on ${machine}; two runs side by side, ${wallS.toFixed(1)} s`);
+console.log(`bench: ${EXAMPLE} on the bench board: the firmware over the hal/esp32 drivers (Ads1220, EspPump/EspReleaseValve/LeasedDrive, PinInputs, EspPanel on its own timer, EspFlashPartition, UartSerialPort, EspSystem) on fake IO, the simulated press behind the pins; ${plain.ticks} control ticks metered, result ${plain.result}`);
+console.log(`bench: per tick: median ${figures.median}, p99 ${figures.p99}, max ${figures.max} (${figures.maxAt}), mean ${figures.mean}; hold steps only: median ${figures.holdMedian} over ${figures.holdTicks} ticks`);
+console.log(`bench: in those figures: the bracketing (${calibration.bracketUnits} units around an empty function) and the fake IO the tick calls, each pin or clock read ${calibration.fakeCallOverNativeUnits}–${calibration.fakeGetterOverNativeUnits} units more than a native call (about 12 such calls per tick: six pin reads, five clock reads, the watchdog feed); gated fake calls per tick (SPI: a missed DRDY edge): ${gatedPerTick.toFixed(3)}`);
+console.log(`bench: per part, mean units per tick (all ticks | hold steps), median, calls per tick; driver code marked *:`);
+for (const p of breakdown) console.log(`  ${(p.driver ? '*' : ' ') + p.part.padEnd(13)} ${f(p.mean).padStart(5)} | ${f(p.holdMean).padStart(5)}   median ${f(p.median).padStart(5)}   ${p.callsPerTick.toFixed(1).padStart(4)} calls   ${p.what}`);
+const sumMean = breakdown.reduce((sum, p) => sum + p.mean, 0);
+const sumHold = breakdown.reduce((sum, p) => sum + p.holdMean, 0);
+console.log(`  ${'sum'.padEnd(14)} ${f(sumMean).padStart(5)} | ${f(sumHold).padStart(5)}   (the plain run's mean: ${figures.mean} | ${figures.holdMean}); drivers ${f(driverMean)} | ${f(driverHoldMean)}`);
+console.log(`bench: the parts add up to the plain run's tick exactly in ${exactTicks} of ${plain.ticks} ticks (largest difference ${worstDifference}); each wrapped call costs ${calibration.methodWrapUnits} units (a getter ${calibration.getterWrapUnits}), ${calibration.methodWrapCalleeUnits} (${calibration.getterWrapCalleeUnits}) of them in the called part: taken off it, the rest off its caller`);
+console.log(`bench: outside the tick, per call (per 10 ms of run):`);
+for (const o of outside) console.log(`  ${o.part.padEnd(13)} ${f(o.perCall).padStart(5)}  (${f(o.perTenMs)} per 10 ms, ${o.calls} calls)   ${o.what}`);
+console.log(`bench: step results: XS and Node ${nodeAgrees ? 'agree exactly' : 'DIFFER'}; against the simulated HAL's dry run, largest |Δ|: reached ${deltas.reachedMPa} MPa, peak ${deltas.peakMPa} MPa, hold p99 ${deltas.p99MPa} MPa, duration ${deltas.durationS} s`);
+
+mkdirSync(path.dirname(OUT), { recursive: true });
+writeFileSync(
+  OUT,
+  JSON.stringify(
+    {
+      what: 'XS meter units of PressFirmware.tick on the hal/esp32 drivers over fake IO (tools/bench-xs-tick.ts, docs/benchmarks.md)',
+      engine,
+      xsnap: xsnapVersion,
+      machine,
+      program: EXAMPLE,
+      result: plain.result,
+      simTimeS: plain.simTimeS,
+      tick: figures,
+      calibration,
+      gatedCallsPerTick: gatedPerTick,
+      breakdown,
+      breakdownCheck: { exactTicks, ticks: plain.ticks, worstDifference },
+      outsideTick: outside,
+      panel: { i2cWrites: plain.i2cWrites, i2cBytes: plain.i2cBytes, largestWriteBytes: plain.largestI2cWriteBytes },
+      conversionsRead: plain.conversionsRead,
+      steps: { xsAgreesWithNode: nodeAgrees, largestDelta: deltas, comparison },
+    },
+    null,
+    1,
+  ) + '\n',
+);
+console.log(`bench: wrote ${path.relative(repoRoot, OUT)}`);
+console.log(`xs-tick-meter: ${figures.median}`);

@@ -159,7 +159,7 @@ export interface HeapMeasurement {
   tickSlotsTotal: number;
   tickSlotsMax: number;
   ticksThatAllocated: number;
-  /** Slots the simulator allocated between ticks, over the S cranks without a collection or a re-armed sentinel. */
+  /** Slots allocated between ticks (the simulator and the firmware's other timers: panel, protocol, housekeeping), over the S cranks without a collection or a re-armed sentinel. */
   simSlotsTotal: number;
   simCranks: number;
   /** S cranks during which a collection ran (the count dropped: every crank leaves garbage, the worker's own ArrayBuffer). */

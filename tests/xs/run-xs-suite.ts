@@ -110,9 +110,10 @@ try {
     const g = growth(m);
     const counted = m.exactTicks >= m.ticks * 0.99 && m.workerMeter.steadyTicks === m.ticks && m.crankOverheadAgreeing === m.crankOverheadSamples;
     check(
-      `heap: ${m.ticks} steady ticks (${name}) allocate nothing, heap does not grow`,
-      counted && m.tickSlotsTotal === 0 && m.ticksThatAllocated === 0 && g.slots === 0 && g.bytes === 0,
+      `heap: ${m.ticks} steady ticks (${name}) allocate nothing, nor do the timers between them (panel, protocol, housekeeping); heap does not grow`,
+      counted && m.tickSlotsTotal === 0 && m.ticksThatAllocated === 0 && m.simSlotsTotal === 0 && g.slots === 0 && g.bytes === 0,
       `${m.tickSlotsTotal} slots allocated by ${m.exactTicks} ticks counted exactly (${m.collectedTicks} left out, a collection in their crank; ${m.workerMeter.steadyTicks} steady; worker overhead ${m.crankOverheadSlots} slots/crank, ${m.crankOverheadAgreeing}/${m.crankOverheadSamples} agree); ` +
+        `${m.simSlotsTotal} slots between ticks over ${m.simCranks} cranks; ` +
         `after full collections: live slots ${m.before.liveSlots} -> ${m.after.liveSlots}, snapshot ${m.before.snapshotBytes} -> ${m.after.snapshotBytes} bytes (warm-up ${m.warmupTicks} ticks)`,
     );
   }
