@@ -2,6 +2,7 @@
 import type { DigitalIn, DigitalOut, I2cDevice, PwmOut, SerialIo, SpiBus } from '../hal/esp32/io';
 import type { Clock } from '../hal/clock';
 import type { FlashStorageIo } from '../hal/esp32/flash';
+import { answerAds1220Frame } from '../tools/bench-board/ads1220-chip';
 
 export class FakeClock implements Clock {
   ms = 0;
@@ -66,31 +67,11 @@ export class FakeAds1220 implements SpiBus {
 
   transfer(buffer: Uint8Array): void {
     this.frames.push([...buffer]);
-    const command = buffer[0];
     if (this.absent) {
       buffer.fill(0xff);
       return;
     }
-    if (command === 0x06 || command === 0x07) {
-      this.registers.fill(0);
-      this.converting = false;
-    } else if (command === 0x08 || command === 0x09) {
-      this.converting = true;
-    } else if ((command & 0xf0) === 0x40) {
-      const first = (command >> 2) & 3;
-      const count = (command & 3) + 1;
-      for (let i = 0; i < count; i++) this.registers[first + i] = buffer[1 + i];
-    } else if ((command & 0xf0) === 0x20) {
-      const first = (command >> 2) & 3;
-      const count = (command & 3) + 1;
-      for (let i = 0; i < count; i++) buffer[1 + i] = this.registers[first + i];
-    } else if ((command & 0xf0) === 0x10) {
-      const code = this.output & 0xffffff;
-      buffer[1] = code >> 16;
-      buffer[2] = (code >> 8) & 0xff;
-      buffer[3] = code & 0xff;
-      this.drdy.level = 1; // reading the data releases DRDY
-    }
+    if (answerAds1220Frame(this, buffer)) this.drdy.level = 1; // reading the data releases DRDY
   }
 
   flush(deselect?: boolean): void {

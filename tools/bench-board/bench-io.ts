@@ -15,6 +15,7 @@ import type { TickerHandle } from '../../hal/clock';
 import type { SerialPort } from '../../hal/serial';
 import type { FlashPartition } from '../../hal/flash';
 import type { VirtualClock, VirtualTicker } from '../../host-sim/hal/virtual-time';
+import { answerAds1220Frame } from './ads1220-chip';
 
 /** Brackets the body of a fake native call, so that a meter can leave it out. */
 export interface MeterGate {
@@ -79,25 +80,7 @@ export class BenchAds1220 implements SpiBus {
 
   transfer(buffer: Uint8Array): void {
     this.gate.pause();
-    const command = buffer[0];
-    if (command === 0x06 || command === 0x07) {
-      this.registers.fill(0);
-      this.converting = false;
-    } else if (command === 0x08 || command === 0x09) {
-      this.converting = true;
-    } else if ((command & 0xf0) === 0x40) {
-      const first = (command >> 2) & 3;
-      const count = (command & 3) + 1;
-      for (let i = 0; i < count; i++) this.registers[first + i] = buffer[1 + i];
-    } else if ((command & 0xf0) === 0x20) {
-      const first = (command >> 2) & 3;
-      const count = (command & 3) + 1;
-      for (let i = 0; i < count; i++) buffer[1 + i] = this.registers[first + i];
-    } else if ((command & 0xf0) === 0x10) {
-      const code = this.output & 0xffffff;
-      buffer[1] = code >> 16;
-      buffer[2] = (code >> 8) & 0xff;
-      buffer[3] = code & 0xff;
+    if (answerAds1220Frame(this, buffer)) {
       this.drdy.level = 1;
       this.reads++;
     }
