@@ -8,7 +8,8 @@
 //       with what `press-sim run` prints for the same program and seed (npm start). Exit 0
 //       only when the run completed and the tables are identical. The lin platform's creation
 //       sizes are the ESP32's, without growth, so the run also shows the firmware fits them;
-//       --budget esp32s3 builds with the ESP32-S3's instead. --memory builds with
+//       --budget esp32s3 builds with the ESP32-S3's instead; --headroom F divides the sizes
+//       by F (a run that completes shows they hold F times what it needs). --memory builds with
 //       instrumentation and prints the machine's peak memory (host-sim/moddable/memory-probe.ts).
 //       --timeout S: how long the run may take (default 1800 s).
 //   npm run device:esp32 [-- --platform esp32|esp32/esp32s3]
@@ -146,11 +147,18 @@ function tables(output: string): string[] {
  * A manifest that is the project's with the lin platform's creation sizes replaced by another
  * platform's (the lin app then runs within that platform's budget).
  */
-function budgetManifest(dir: string, platform: string): string {
-  const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8')) as { platforms: Record<string, { creation?: Record<string, unknown> }> };
+function budgetManifest(dir: string, platform: string, shrink: number): string {
+  type Creation = { chunk: { initial: number; incremental: number }; heap: { initial: number; incremental: number }; stack: number };
+  const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8')) as { platforms: Record<string, { creation?: Creation & { main?: string } }> };
   const creation = manifest.platforms[platform]?.creation;
   if (creation === undefined) die(`--budget: manifest.json has no creation for platform ${platform}`);
-  const { main: _main, ...sizes } = creation;
+  // Divided by the headroom factor: a run that completes within these shows the sizes hold at least that much over the need.
+  const sizes: Creation = {
+    chunk: { initial: Math.floor(creation.chunk.initial / shrink / 8) * 8, incremental: 0 },
+    heap: { initial: Math.floor(creation.heap.initial / shrink), incremental: 0 },
+    stack: Math.floor(creation.stack / shrink),
+  };
+  console.log(`device: lin: ${platform}'s creation sizes${shrink === 1 ? '' : ` divided by ${shrink}`}: ${sizes.heap.initial} slots, ${sizes.chunk.initial} chunk bytes, ${sizes.stack} stack slots, no growth`);
   const file = path.join(dir, 'manifest.json');
   writeFileSync(file, `${JSON.stringify({ include: [path.join(root, 'manifest.json')], platforms: { lin: { creation: sizes } } }, null, '\t')}\n`);
   return file;
@@ -161,15 +169,19 @@ async function lin(args: string[]): Promise<void> {
   const memory = args.includes('--memory');
   const at = args.indexOf('--budget');
   const budget = at >= 0 ? args[at + 1] : 'esp32';
-  const dir = outDir(`lin-${budget}${memory ? '-memory' : ''}`);
+  const headroomAt = args.indexOf('--headroom');
+  const headroom = headroomAt >= 0 ? Number(args[headroomAt + 1]) : 1;
+  if (!(headroom >= 1)) die('--headroom: a factor of at least 1, e.g. 1.25');
+  const dir = outDir(`lin-${budget}${headroom === 1 ? '' : `-over-${headroom}`}${memory ? '-memory' : ''}`);
   const configArgs = args.filter((arg) => arg.includes('='));
   if (memory) configArgs.push('dryRunMemory=1');
-  const manifest = budget === 'esp32' ? [] : [budgetManifest(dir, budget)];
+  const manifest = budget === 'esp32' && headroom === 1 ? [] : [budgetManifest(dir, budget === 'esp32s3' ? 'esp32/esp32s3' : budget, headroom)];
   const build = run(path.join(bin, 'mcconfig'), ['-m', '-t', 'build', '-p', 'lin', ...(memory ? ['-i'] : []), '-o', dir, ...manifest, ...configArgs], toolEnv(bin));
   writeFileSync(path.join(dir, 'build.log'), build.output);
   buildReport('lin', build.output);
   if (build.status !== 0) die(`lin: mcconfig failed (exit ${build.status}); the log is ${path.relative(root, path.join(dir, 'build.log'))}`);
-  const library = path.join(dir, 'bin', 'lin', 'mc', memory ? 'instrument' : 'release', 'main', 'mc.so');
+  // mcconfig names the folder after the manifest's: main for the project's, the budget folder for a budget manifest.
+  const library = path.join(dir, 'bin', 'lin', 'mc', memory ? 'instrument' : 'release', manifest.length === 0 ? 'main' : path.basename(dir), 'mc.so');
   if (!existsSync(library)) die(`lin: ${library} was not built`);
   console.log(`device: lin: built ${path.relative(root, library)}`);
   if (args.includes('--build-only')) return;

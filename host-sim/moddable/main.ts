@@ -3,7 +3,7 @@ import Resource from 'Resource';
 import config from 'mc/config';
 import { parseJson } from '../../src/json/parse-json';
 import { createDryRunSession, defaultSimulatorOptions, DryRunDriver } from '../scenario';
-import type { DryRunSession } from '../scenario';
+import type { DryRunResult, DryRunSession } from '../scenario';
 import { PressSimulator, SIM_PARTITION_BYTES } from '../simulator';
 import { SimFlash } from '../hal/sim-flash';
 import { formatLayerTable, formatStepTable } from '../output/step-table';
@@ -53,27 +53,21 @@ function withMaintainHours(program: unknown, hours: number): unknown {
   return { ...json, name: `${json.name}-${hours}h`, steps };
 }
 
-function finish(run: DryRunDriver, probe: MemoryProbe | null): void {
-  const result = run.result();
+function finish(result: DryRunResult): void {
   say('');
   if (result.report !== null) say(formatStepTable(result.report));
   say('');
   say(formatLayerTable(result.layers));
   say('');
   say(`simulated ${result.simTimeS.toFixed(0)} s, ${result.ticks} control ticks, ${result.overruns} overruns`);
-  if (probe !== null) {
-    probe.sampleLive();
-    say(probe.line('peak'));
-  }
   say('dry run: done');
 }
 
 /** The simulated press on its own (no firmware), to tell its share of the heap from the firmware's. */
-function measureSimulatorAlone(seed: number): void {
+function measureSimulatorAlone(seed: number, probe: MemoryProbe): void {
   const sim = new PressSimulator({ ...defaultSimulatorOptions(seed), flash: new SimFlash(4096) });
-  const alone = new MemoryProbe();
-  alone.sampleLive();
-  say(alone.line(`simulated press alone (${sim.layers.length} layers)`));
+  probe.sampleLive();
+  say(probe.now(`simulated press alone (${sim.layers.length} layer, 4 KB flash)`));
 }
 
 function start(): void {
@@ -82,10 +76,12 @@ function start(): void {
   const maintainHours = Number(setting('dryRunMaintainHours', '0'));
   const probe = setting('dryRunMemory', '0') === '1' ? new MemoryProbe() : null;
   if (probe !== null && !probe.available) say('dry run: memory figures need a build with instrumentation (mcconfig -i or -d)');
-  probe?.sampleLive();
-  if (probe !== null) say(probe.line('at start'));
+  if (probe !== null) {
+    probe.sampleLive();
+    say(probe.now('at start'));
+    measureSimulatorAlone(seed, probe);
+  }
 
-  if (probe !== null) measureSimulatorAlone(seed);
   const parsed = parseJson(programText(name));
   if (!parsed.ok) throw new Error(`${name}.json: ${parsed.message} at ${parsed.line}:${parsed.column}`);
   const program = maintainHours > 0 ? withMaintainHours(parsed.value, maintainHours) : parsed.value;
@@ -93,9 +89,8 @@ function start(): void {
   const flash = new SimFlash(SIM_PARTITION_BYTES, 4096, new HostBytes(SIM_PARTITION_BYTES, 0xff).view());
   const session = createDryRunSession(program, { seed, simulator: { flash } });
   if (probe !== null) {
-    const booted = new MemoryProbe();
-    booted.sampleLive();
-    say(booted.line('press and simulator booted, program stored'));
+    probe.sampleLive();
+    say(probe.now('press and simulator booted, program stored'));
   }
   if (session.errors.length > 0) {
     say(`dry run: ${name} rejected: ${session.errors.map((e) => (e.path === '' ? e.message : `${e.path}: ${e.message}`)).join('; ')}`);
@@ -110,13 +105,20 @@ function start(): void {
       probe.sampleLive();
     }
   };
-  const run = new DryRunDriver(session, { seed, traceEveryTicks: 0, onTick });
+  let run: DryRunDriver | null = new DryRunDriver(session, { seed, traceEveryTicks: 0, onTick });
   say(`dry run: ${name}, seed ${seed}, on Moddable's runtime`);
   const timer = Timer.repeat(() => {
     try {
-      if (!run.advance(STEPS_PER_SLICE)) return;
+      if (run === null || !run.advance(STEPS_PER_SLICE)) return;
       Timer.clear(timer);
-      finish(run, probe);
+      if (probe !== null) {
+        probe.sampleLive();
+        say(probe.line('peak'));
+      }
+      const result = run.result();
+      // The press and the firmware are done with: the tables are this app's, not the firmware's.
+      run = null;
+      finish(result);
     } catch (error) {
       Timer.clear(timer);
       fail(error);

@@ -20,6 +20,9 @@ export class MemoryProbe {
   /** Deepest stack, slots. */
   peakStackSlots = 0;
   collections = 0;
+  /** The last full collection's live slots and chunk bytes. */
+  liveSlots = 0;
+  liveChunkBytes = 0;
   readonly available: boolean;
   private readonly slotIndex: number;
   private readonly chunkIndex: number;
@@ -49,13 +52,20 @@ export class MemoryProbe {
     Debug.gc();
     this.collections++;
     const slots = (Instrumentation.get(this.slotIndex) as number) / HOST_SLOT_BYTES;
+    this.liveSlots = slots;
     if (slots > this.peakLiveSlots) this.peakLiveSlots = slots;
     const chunkBytes = Instrumentation.get(this.chunkIndex) as number;
+    this.liveChunkBytes = chunkBytes;
     if (chunkBytes > this.peakLiveChunkBytes) this.peakLiveChunkBytes = chunkBytes;
     this.sample();
   }
 
-  /** One line a script can parse. */
+  /** The last reading, one line a script can parse. */
+  now(label: string): string {
+    return `memory ${label}: live slots ${this.liveSlots}, live chunk bytes ${this.liveChunkBytes}`;
+  }
+
+  /** The peaks so far, one line a script can parse. */
   line(label: string): string {
     return `memory ${label}: live slots ${this.peakLiveSlots}, live chunk bytes ${this.peakLiveChunkBytes}, keys ${this.keys}, stack slots ${this.peakStackSlots}, collections ${this.collections}`;
   }
