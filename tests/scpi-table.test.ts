@@ -97,6 +97,27 @@ test('a command and a query may share a header; a locked command is -203 until u
   assert.is(talk(s, 'CAL:LEV 11;LEV?'), '5\n', 'parameters are checked before the lock and the handler');
 });
 
+test('each session on a table has its own id, which handlers and lock checks see', () => {
+  const table = new CommandTable();
+  registerStandardCommands(table, { identity: { manufacturer: 'T', model: 'T', serialNumber: '0', firmwareVersion: '0' }, reset: () => undefined });
+  const unlockedSessions = new Set<number>();
+  table.command('UNLock', [], (_args, context) => {
+    unlockedSessions.add(context.sessionId);
+  });
+  table.query('WHO?', [], (_args, context) => context.sessionId);
+  table.query('SECRet?', [], () => 42, { locked: (context) => !unlockedSessions.has(context.sessionId) });
+  const a = new ScpiSession(table, { powerOn: false });
+  const b = new ScpiSession(table, { powerOn: false });
+  assert.is(a.sessionId, 1);
+  assert.is(b.sessionId, 2);
+  assert.is(talk(a, 'WHO?'), '1\n');
+  assert.is(talk(b, 'WHO?'), '2\n');
+  talk(a, 'UNL');
+  assert.is(talk(a, 'SECR?'), '42\n');
+  assert.is(talk(b, 'SECR?'), '', 'an unlock on one session does not unlock another');
+  assert.equal(drainErrors(b), ['-203,Command protected;SECR?']);
+});
+
 test('handler errors: execution errors go on to the next unit, command errors end the message, exceptions become -310', () => {
   const s = sessionWith((table) => {
     table.command('EXEC', [], () => fail(-221, 'the press is running'));

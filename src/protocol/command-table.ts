@@ -17,6 +17,8 @@ import type { StatusModel } from './status';
 export interface CommandContext {
   /** The header as the client sent it (for messages). */
   readonly header: string;
+  /** Which session runs the command: a number unique among the sessions of this table (1, 2, …), for per-connection state such as an unlock or the ownership of a run. */
+  readonly sessionId: number;
   readonly status: StatusModel;
   /** True when the output queue holds response bytes, including earlier queries of this message. */
   messageAvailable(): boolean;
@@ -29,7 +31,7 @@ export type ArgsOf<P extends readonly ParamSpec<unknown>[]> = { -readonly [K in 
 
 export interface CommandOptions {
   /** While this returns true the command fails with -203 Command protected (e.g. calibration before the unlock code). */
-  locked?: () => boolean;
+  locked?: (context: CommandContext) => boolean;
   /** One line for the command list. */
   summary?: string;
 }
@@ -60,6 +62,8 @@ export class CommandTable {
   readonly root = new HeaderNode(null);
   private readonly commons = new Map<string, HeaderNode>();
   private readonly entries: CommandEntry[] = [];
+  /** Sessions opened on this table so far: the last session id handed out. */
+  sessionsOpened = 0;
 
   /** A command (no response). The header must not end in `?`. */
   command<const P extends readonly ParamSpec<unknown>[]>(

@@ -67,12 +67,17 @@ export class ScpiSession {
       message: (bytes, length) => this.runMessage(bytes, length),
       overflow: (code, info) => this.status.report(code, info),
     });
-    this.context = new SessionContext(this.status, () => this.output.queued > 0);
+    this.context = new SessionContext(++table.sessionsOpened, this.status, () => this.output.queued > 0);
   }
 
   /** Takes received bytes; runs every message they complete. Handlers must not call feed. */
   feed(bytes: Uint8Array, start = 0, end = bytes.length): void {
     this.framer.feed(bytes, start, end);
+  }
+
+  /** This session's id among the sessions of its table (CommandContext.sessionId). */
+  get sessionId(): number {
+    return this.context.sessionId;
   }
 
   /** Bytes of responses waiting to be sent. */
@@ -159,7 +164,7 @@ export class ScpiSession {
   private runUnit(entry: CommandEntry, params: ParamData[], header: Header): void {
     try {
       const args = coerceParams(entry, params, header);
-      if (entry.options.locked?.() === true) throw new ScpiError(-203, header.text);
+      if (entry.options.locked?.(this.context) === true) throw new ScpiError(-203, header.text);
       this.context.header = header.text;
       const result = entry.run(args, this.context);
       if (entry.query && result !== undefined) this.respond(result, header);
@@ -221,7 +226,7 @@ function describeException(error: unknown): string {
 class SessionContext implements CommandContext {
   header = '';
 
-  constructor(readonly status: StatusModel, readonly messageAvailable: () => boolean) {}
+  constructor(readonly sessionId: number, readonly status: StatusModel, readonly messageAvailable: () => boolean) {}
 
   report(code: number, info = '', message?: string): void {
     this.status.report(code, info, message);
