@@ -128,7 +128,7 @@ interface StepsOutcome {
   timeS: number;
 }
 
-/** A duration in the largest unit that reads well, with the seconds: `31.5 days (2 721 600 s)`. */
+/** A duration in the largest unit that reads well, with the seconds: `31.5 days (2721600 s)`. */
 function durationText(seconds: number): string {
   const s = `${Math.round(seconds)} s`;
   if (seconds >= 2 * 86400) return `${round3(seconds / 86400)} days (${s})`;
