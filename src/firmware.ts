@@ -4,6 +4,7 @@ import { blankPanelView } from '../hal/panel';
 import type { TickerHandle } from '../hal/clock';
 import type { LoadCellCalibration } from './loadcell/calibration';
 import { LoadCellPipeline } from './loadcell/pipeline';
+import { loadCellNoiseKN } from './loadcell/plausibility';
 import { SetpointTrajectory } from './control/trajectory';
 import type { ControllerTuning } from './control/controller';
 import { DEFAULT_TUNING, PressureController } from './control/controller';
@@ -122,6 +123,8 @@ export function defaultFirmwareConfig(calibration: LoadCellCalibration): Firmwar
 export function deviceCapabilities(limits: PressLimits, config: FirmwareConfig): DeviceCapabilities {
   return {
     maxForceKN: limits.maxForceKN,
+    loadCellCapacityKN: limits.loadCellCapacityKN,
+    loadCellNoiseKN: loadCellNoiseKN(limits.loadCellCapacityKN, config.noiseLimitKN),
     maxRateMPaPerS: limits.maxRateMPaPerS,
     maxSteps: config.maxSteps,
     maxRunSteps: config.maxRunSteps,
@@ -233,11 +236,11 @@ export class PressFirmware {
     const result = validateProgram(json, this.capabilities);
     if (!result.ok) return result;
     const refusal = this.storageRefusal();
-    if (refusal !== null) return { ok: false, program: null, errors: [{ path: '', message: refusal }] };
+    if (refusal !== null) return { ok: false, program: null, errors: [{ path: '', message: refusal }], warnings: result.warnings };
     try {
       this.withOutputsHeldForFlash(() => this.store.saveProgram(result.program));
     } catch (error) {
-      if (error instanceof StoreFullError) return { ok: false, program: null, errors: [{ path: '', message: error.message }] };
+      if (error instanceof StoreFullError) return { ok: false, program: null, errors: [{ path: '', message: error.message }], warnings: result.warnings };
       throw error;
     }
     return result;
@@ -283,7 +286,7 @@ export class PressFirmware {
   }
 
   private load(program: Program, storedBytes: Uint8Array): void {
-    const compiled = compileProgram(program, this.board.limits.maxForceKN);
+    const compiled = compileProgram(program, this.capabilities);
     this.programHash = crc32(storedBytes);
     this.sequencer.load(compiled, this.board.clock.nowMs());
     this.loadCell.dieAreaMm2 = compiled.dieAreaMm2;

@@ -3,6 +3,7 @@ import { FieldKind, STEP_FIELDS, STEP_TYPES } from '../src/programs/fields';
 import type { Program, StepType } from '../src/programs/program';
 import { TEST_DEVICE } from './helpers';
 import { dieAreaMm2 } from '../src/units';
+import { FORMAT_LIMITS } from '../src/programs/validate';
 
 /** fast-check generators of programs, shared by the codec and schema tests. */
 
@@ -63,25 +64,42 @@ export const validProgram = fc
     const edge = (fraction: number, min: number, max: number) => (fraction < 0.05 ? max : fraction > 0.95 ? min : min + fraction * (max - min));
     const steps: Record<string, unknown>[] = [];
     let level = 0;
+    // The whole run must fit the run-time limit: each step takes from what is left (with a
+    // margin for rounding), durations and slow rates at their edges included.
+    let leftS = FORMAT_LIMITS.maxRunTimeS * 0.999;
+    const fits = (timeS: number) => timeS <= leftS;
     for (const c of choices) {
       const label = c.label !== undefined && !/[\u0000-\u001f\u007f]/.test(c.label) ? { label: c.label } : {};
-      const rate = edge(c.b, 1e-3, TEST_DEVICE.maxRateMPaPerS);
-      if (c.kind <= 1 && level < ceilingMPa - 1) {
+      const maxRate = TEST_DEVICE.maxRateMPaPerS;
+      const rateFor = (distanceMPa: number) => edge(c.b, Math.min(maxRate, Math.max(1e-3, (distanceMPa / leftS) * 1.001)), maxRate);
+      const durationUpTo = (maxS: number) => Math.min(maxS, leftS);
+      if (c.kind <= 1 && level < ceilingMPa - 1 && fits((ceilingMPa - level) / maxRate)) {
         const to = level + 0.5 + c.a * (ceilingMPa - level - 0.5);
+        const rate = rateFor(to - level);
+        leftS -= (to - level) / rate;
         steps.push(c.kN ? { type: 'ramp', to_kN: (to * areaMm2) / 1000 / 1.0000001, rate_MPa_s: rate, ...label } : { type: 'ramp', to_MPa: to, rate_MPa_s: rate, ...label });
         level = c.kN ? (((to * areaMm2) / 1000 / 1.0000001) * 1000) / areaMm2 : to;
-      } else if (c.kind === 2 && level > 1) {
-        steps.push({ type: 'hold', duration_s: edge(c.a, 1e-3, 2592000), band_MPa: Math.min(50, level * 0.5) * (0.01 + 0.99 * c.b), mode: c.kN ? 'static' : 'dynamic', ...label });
-      } else if (c.kind === 3 && level > 0) {
+      } else if (c.kind === 2 && level > 1 && fits(1e-3)) {
+        const durationS = edge(c.a, 1e-3, durationUpTo(2592000));
+        leftS -= durationS;
+        steps.push({ type: 'hold', duration_s: durationS, band_MPa: Math.min(50, level * 0.5) * (0.01 + 0.99 * c.b), mode: c.kN ? 'static' : 'dynamic', ...label });
+      } else if (c.kind === 3 && level > 0 && fits(level / maxRate)) {
         const to = level * c.a * 0.999;
+        const rate = rateFor(level - to);
+        leftS -= (level - to) / rate;
         steps.push({ type: 'release', to_MPa: to, rate_MPa_s: rate, ...label });
         level = to;
-      } else if (c.kind === 4) {
-        steps.push({ type: 'wait', duration_s: edge(c.a, 5e-324, 2592000), ...label });
-      } else {
+      } else if (c.kind === 4 && fits(1e-3)) {
+        const durationS = edge(c.a, 5e-324, durationUpTo(2592000));
+        leftS -= durationS;
+        steps.push({ type: 'wait', duration_s: durationS, ...label });
+      } else if (fits(259200 + ceilingMPa)) {
         const at = 0.5 + c.a * (ceilingMPa - 0.5);
+        leftS -= 259200 + Math.abs(at - level);
         steps.push({ type: 'maintain', at_MPa: at, duration_s: 259200, band_MPa: Math.min(50, at * 0.5) * (0.01 + 0.99 * c.b), log_interval_s: edge(c.b, 0.1, 3600), ...label });
         level = at;
+      } else {
+        steps.push({ type: 'prompt', message: 'next layer', ...label });
       }
     }
     const p: Record<string, unknown> = { format: 'press-program/1', name };

@@ -45,8 +45,8 @@ test('round trip: valid programs stay valid and compile identically; re-encoding
       if (!second.ok) throw new Error(JSON.stringify(second.errors));
       assert.is(exact(second.program), exact(first.program));
       assert.is(toHex(encodeProgram(second.program)), toHex(bytes));
-      const a = compileProgram(first.program, TEST_DEVICE.maxForceKN);
-      const b = compileProgram(second.program, TEST_DEVICE.maxForceKN);
+      const a = compileProgram(first.program, TEST_DEVICE);
+      const b = compileProgram(second.program, TEST_DEVICE);
       assert.is(exact({ ...a, kind: [...a.kind], t: [...a.targetMPa], r: [...a.rateMPaPerS], d: [...a.durationS], w: [...a.bandMPa] }), exact({ ...b, kind: [...b.kind], t: [...b.targetMPa], r: [...b.rateMPaPerS], d: [...b.durationS], w: [...b.bandMPa] }));
     }),
     { numRuns: 2_000, seed: 7 },

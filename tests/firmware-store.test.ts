@@ -62,7 +62,7 @@ test('store, replace, select and delete by name; refused during a run; the error
   assert.is(firmware.selectStoredProgram('missing'), 'no program named "missing" is stored');
   const invalid = firmware.storeProgram({ ...other, steps: [{ type: 'ramp', to_MPa: 5000, rate_MPa_s: 1 }] });
   assert.not.ok(invalid.ok);
-  assert.match(invalid.errors[0].message, /exceeds the die rating/);
+  assert.match(invalid.errors[0].message, /above the load cell's rated capacity/);
   assert.is(firmware.selectStoredProgram('other'), null);
   assert.is(firmware.startRun(), 0);
   runFor(session, 1);

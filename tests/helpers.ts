@@ -23,9 +23,14 @@ export function program(steps?: unknown[], die = { diameter_mm: 10, max_pressure
   };
 }
 
-/** Device capabilities for validator tests: the defaults of the firmware on a 100 kN press. */
+/**
+ * Device capabilities for validator tests: the defaults of the firmware on a 100 kN press
+ * with a 100 kN cell (its noise 0.0025 % of capacity, the default noise limit / 8).
+ */
 export const TEST_DEVICE: DeviceCapabilities = {
   maxForceKN: 100,
+  loadCellCapacityKN: 100,
+  loadCellNoiseKN: 0.0025,
   maxRateMPaPerS: 50,
   maxSteps: 64,
   maxRunSteps: 256,

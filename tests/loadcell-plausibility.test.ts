@@ -373,7 +373,7 @@ test('dry runs: unloading 45 kN by the e-stop (release wide open) or a burst hos
   const isSensorFault = (code: number) => code >= 200 && code < 300;
   for (const plantName of ['press-10t', 'press-8t', 'sticky-seals', 'hx711-10sps']) {
     for (const how of ['estop', 'leak'] as const) {
-      const session = configuredSession(plantName, example('na-s-700mpa-copress'));
+      const session = configuredSession(plantName, example('na-s-600mpa-copress'));
       const { sim, firmware } = session;
       firmware.start();
       while (sim.timeS < 0.5) sim.step();

@@ -34,6 +34,9 @@ writeFileSync(
 const invalidFile = path.join(dir, 'invalid.json');
 writeFileSync(invalidFile, JSON.stringify({ format: 'press-program/1', name: 'bad', die: { diameter_mm: 10 }, steps: [{ type: 'ramp', to_MPa: -5 }] }));
 
+const warnedFile = path.join(dir, 'warned.json');
+writeFileSync(warnedFile, JSON.stringify({ format: 'press-program/1', name: 'stack-5', die: { diameter_mm: 10, max_pressure_MPa: 500 }, steps: [{ type: 'maintain', at_MPa: 5, duration_s: 60, band_MPa: 0.5 }] }));
+
 let server: ChildProcess | null = null;
 let tcp = '';
 let pty = '';
@@ -130,6 +133,11 @@ test('errors: local validation, device errors, no device', async () => {
   const invalid = await pressctl(['--port', tcp, 'upload', invalidFile]);
   assert.is(invalid.code, 1);
   assert.match(invalid.stderr, /invalid\.json: steps\[0\]/);
+  // A warning is shown and the program is stored all the same.
+  const warned = await pressctl(['--port', tcp, 'upload', warnedFile]);
+  assert.is(warned.code, 0, warned.stderr);
+  assert.match(warned.stderr, /warned\.json: warning: steps\[0\]\.at_MPa: 5 MPa is 0\.393 kN on this die, below 1\.8 kN/);
+  assert.match(warned.stdout, 'stored as "stack-5"');
   const missing = await pressctl(['--port', pty, 'delete', 'no-such']);
   assert.is(missing.code, 1);
   assert.match(missing.stderr, 'the press reports 104,"No such program;no-such"');

@@ -129,10 +129,12 @@ test('durations and rates must be above zero', () => {
 test('targets above the die rating or the force limit (device limit ∩ program limit) are refused', () => {
   assert.equal(messages(program([ramp(800)])), ['steps[0].to_MPa: 800 exceeds the die rating of 740 MPa']);
   const limited = { ...program([ramp(400)]), limits: { max_force_kN: 20 } };
-  assert.equal(messages(limited), ['steps[0].to_MPa: 400 exceeds the program force limit (20 kN = 254.648 MPa on this die)']);
+  assert.equal(messages(limited), [
+    'steps[0].to_MPa: 400 MPa on this die is 31.416 kN, above the program force limit of 20 kN (the lowest of die rating 740 MPa, program force limit 20 kN, load cell 100 kN: 254.648 MPa on this die)',
+  ]);
   // A 20 mm die: the 100 kN press rating is 318.31 MPa, below the 740 MPa die rating.
   assert.equal(messages(program([ramp(400)], { diameter_mm: 20, max_pressure_MPa: 740 })), [
-    'steps[0].to_MPa: 400 exceeds the press rating (100 kN = 318.31 MPa on this die)',
+    'steps[0].to_MPa: 400 MPa on this die is 125.664 kN, above the press rating of 100 kN (the lowest of die rating 740 MPa, press rating 100 kN, load cell 100 kN: 318.31 MPa on this die)',
   ]);
   assert.equal(messages({ ...program(), limits: { max_force_kN: 150 } }), [
     'limits.max_force_kN: 150 is out of range (allowed: above 0 up to 100 kN; a program may only lower the press rating)',
@@ -256,7 +258,7 @@ test('every violation is reported at once', () => {
 test('compiling puts holds on the level before them and keeps the default ramp band', () => {
   const result = validateProgram(readExample('li6ps5cl-three-layer'), DEVICE);
   assert.ok(result.ok);
-  const compiled = compileProgram(result.program!, DEVICE.maxForceKN);
+  const compiled = compileProgram(result.program!, DEVICE);
   assert.is(compiled.kind[1], StepKind.hold);
   assert.is(compiled.targetMPa[1], 300);
   assert.is(compiled.kind[3], StepKind.prompt);
@@ -272,7 +274,7 @@ test('compiling unrolls repeats, converts forces and fills wait and maintain ste
   ]);
   const result = validateProgram(input, DEVICE);
   assert.ok(result.ok, JSON.stringify(result.errors));
-  const compiled = compileProgram(result.program!, DEVICE.maxForceKN);
+  const compiled = compileProgram(result.program!, DEVICE);
   assert.is(compiled.stepCount, 6);
   assert.equal(Array.from(compiled.kind), [StepKind.ramp, StepKind.release, StepKind.ramp, StepKind.release, StepKind.wait, StepKind.maintain]);
   assert.equal(compiled.sourcePaths, ['steps[0].steps[0]', 'steps[0].steps[1]', 'steps[0].steps[0]', 'steps[0].steps[1]', 'steps[1]', 'steps[2]']);
@@ -290,7 +292,7 @@ test('compiling unrolls repeats, converts forces and fills wait and maintain ste
 test('a die given by area compiles to that area', () => {
   const result = validateProgram(program([ramp(100)], { area_mm2: 100, max_pressure_MPa: 500 } as never), DEVICE);
   assert.ok(result.ok, JSON.stringify(result.errors));
-  assert.is(compileProgram(result.program!, DEVICE.maxForceKN).dieAreaMm2, 100);
+  assert.is(compileProgram(result.program!, DEVICE).dieAreaMm2, 100);
 });
 
 test.run();

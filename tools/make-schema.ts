@@ -19,7 +19,7 @@ const FIELD_SCHEMAS: Record<string, Schema> = {
   to_kN: { type: 'number', minimum: 0, description: 'Target force, kN (instead of to_MPa).' },
   at_MPa: positive('Pressure to maintain, MPa.'),
   at_kN: positive('Force to maintain, kN (instead of at_MPa).'),
-  rate_MPa_s: positive('Rate of pressure change, MPa/s. At most what the press can deliver.'),
+  rate_MPa_s: { type: 'number', minimum: FORMAT_LIMITS.minRateMPaPerS, description: `Rate of pressure change, MPa/s: at least ${FORMAT_LIMITS.minRateMPaPerS}, at most what the press can deliver.` },
   rate_kN_s: positive('Rate of force change, kN/s (instead of rate_MPa_s).'),
   band_MPa: positive('Tolerance band around the target, MPa (at most 50).', { maximum: FORMAT_LIMITS.maxBandMPa }),
   band_kN: positive('Tolerance band around the target, kN (instead of band_MPa).'),

@@ -337,6 +337,7 @@ function validateCommand(args: ValidateArgs, io: Io): number {
     const loaded = readProgramFile(file);
     let errors: (ValidationError & { line?: number; column?: number })[];
     let summary = '';
+    let warnings: ValidationError[] = [];
     if (!loaded.ok) {
       const position = loaded.line === undefined ? {} : { line: loaded.line, column: loaded.column };
       const where = loaded.line === undefined ? '' : `line ${loaded.line}, column ${loaded.column}: `;
@@ -346,18 +347,20 @@ function validateCommand(args: ValidateArgs, io: Io): number {
       const result = validateProgram(loaded.value, device);
       errors = result.errors;
       if (result.ok) {
-        const compiled = compileProgram(result.program, device.maxForceKN);
+        const compiled = compileProgram(result.program, device);
         let peakMPa = 0;
         for (let i = 0; i < compiled.stepCount; i++) peakMPa = Math.max(peakMPa, compiled.targetMPa[i]);
         summary = `${result.program.steps.length} steps, ${compiled.stepCount} once repeats are unrolled, highest target ${Math.round(peakMPa * 100) / 100} MPa, ${encodeProgram(result.program).length} bytes in flash`;
       }
       if (!args.json) {
         for (const error of errors) io.stdout(`${file}: ${formatValidationError(error)}`);
+        for (const warning of result.warnings) io.stdout(`${file}: warning: ${formatValidationError(warning)}`);
         if (result.ok) io.stdout(`${file}: valid (${summary})`);
       }
+      warnings = result.warnings;
     }
     if (errors.length > 0) allValid = false;
-    if (args.json) io.stdout(JSON.stringify({ file, valid: errors.length === 0, errors }));
+    if (args.json) io.stdout(JSON.stringify({ file, valid: errors.length === 0, errors, warnings }));
   }
   return allValid ? EXIT_OK : EXIT_FAILED;
 }

@@ -104,6 +104,7 @@ async function upload(client: ScpiClient, files: string[], io: PressctlIo): Prom
       failed = true;
       continue;
     }
+    for (const warning of result.warnings) io.stderr(`${file}: warning: ${formatValidationError(warning)}`);
     const name = result.program.name;
     const head = new TextEncoder().encode(`PROG:DEF ${quoted(name)},`);
     const body = encodeBlock(new TextEncoder().encode(text));

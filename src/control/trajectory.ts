@@ -20,7 +20,11 @@ export class SetpointTrajectory {
   constructor(
     /** Time constant of the final approach, s. */
     public approachTimeS: number,
-    /** Slowest approach rate, MPa/s, so the setpoint always arrives. */
+    /**
+     * Slowest rate of the final approach, MPa/s, so the setpoint arrives instead of closing
+     * in exponentially for ever. Never above the programmed rate: a ramp slower than this
+     * floor runs at its own rate all the way (the floor only cuts the exponential tail).
+     */
     public minRateMPaPerS: number,
   ) {}
 
@@ -41,7 +45,8 @@ export class SetpointTrajectory {
     }
     let rate = distance / this.approachTimeS;
     if (rate > maxRateMPaPerS) rate = maxRateMPaPerS;
-    if (rate < this.minRateMPaPerS) rate = this.minRateMPaPerS;
+    const floor = this.minRateMPaPerS < maxRateMPaPerS ? this.minRateMPaPerS : maxRateMPaPerS;
+    if (rate < floor) rate = floor;
     let stepMPa = rate * dtS;
     if (stepMPa > distance) stepMPa = distance;
     // How far the setpoint may still move before it leads the measurement by more than leadMPa.

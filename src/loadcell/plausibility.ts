@@ -164,3 +164,15 @@ export class LoadCellPlausibility {
     return forceKN >= this.rangeLowKN && forceKN <= this.rangeHighKN;
   }
 }
+
+/** A calibration that measured the cell's own noise sets the noise limit to this multiple of it. */
+export const NOISE_LIMIT_PER_NOISE = 8;
+
+/**
+ * The cell's own noise, rms per conversion, kN, as the noise limit implies it: the limit over
+ * NOISE_LIMIT_PER_NOISE. Without a measured limit the default one (0.02 % of capacity) stands
+ * for the cell, so an unmeasured cell is taken at 0.0025 % of capacity.
+ */
+export function loadCellNoiseKN(capacityKN: number, noiseLimitKN: number | undefined): number {
+  return (noiseLimitKN ?? NOISE_LIMIT_FRACTION * capacityKN) / NOISE_LIMIT_PER_NOISE;
+}

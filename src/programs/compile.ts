@@ -1,5 +1,6 @@
 import { dieAreaMm2, forceKNToPressureMPa } from '../units';
-import type { Program, Step } from './program';
+import type { DeviceCapabilities, Program, Step } from './program';
+import { deviceForceCeilingKN } from './program';
 
 /** Step type codes used in the compiled (typed-array) form. */
 export const StepKind = Object.freeze({
@@ -52,7 +53,7 @@ export interface CompiledProgram {
   readonly stepCount: number;
   readonly dieAreaMm2: number;
   readonly dieRatingMPa: number;
-  /** Lowest of die rating and force limit, expressed as pressure on this die. */
+  /** Lowest of die rating, force limit and load-cell capacity, expressed as pressure on this die. */
   readonly ceilingMPa: number;
   /** Rate of the controlled release after Stop or an unloading fault: the program's slowest release. */
   readonly unloadRateMPaPerS: number;
@@ -80,11 +81,19 @@ function runStepCount(steps: readonly Step[]): number {
   return count;
 }
 
-export function compileProgram(program: Program, deviceMaxForceKN: number): CompiledProgram {
+/**
+ * Compiles a program the validator accepted on this device. The ceiling is the validator's:
+ * the lowest of die rating, force limit (press rating or the program's) and load-cell
+ * capacity, so a valid program's trip level sits at or below the cell's rated capacity, far
+ * under its SENSOR_OUT_OF_RANGE trip.
+ */
+export function compileProgram(program: Program, device: Pick<DeviceCapabilities, 'maxForceKN' | 'loadCellCapacityKN'>): CompiledProgram {
   const n = runStepCount(program.steps);
   const die = program.die;
   const areaMm2 = die.area_mm2 ?? dieAreaMm2(die.diameter_mm as number);
-  const forceLimitKN = Math.min(deviceMaxForceKN, program.limits?.max_force_kN ?? Infinity);
+  const deviceCeilingKN = deviceForceCeilingKN(device);
+  if (!(deviceCeilingKN > 0)) throw new RangeError(`compileProgram: the device has no usable force ceiling (frame ${device.maxForceKN} kN, load cell ${device.loadCellCapacityKN} kN)`);
+  const forceLimitKN = Math.min(deviceCeilingKN, program.limits?.max_force_kN ?? Infinity);
   const compiled: CompiledProgram = {
     name: program.name,
     stepCount: n,

@@ -96,7 +96,15 @@ export interface Program {
 
 /** What the device can do; the validator checks programs against it. */
 export interface DeviceCapabilities {
+  /** Frame / ram force rating, kN. */
   maxForceKN: number;
+  /**
+   * Rated capacity of the load cell, kN: the top of its calibrated range. No program may ask
+   * for more (the cell trips SENSOR_OUT_OF_RANGE near its safe overload, far above).
+   */
+  loadCellCapacityKN: number;
+  /** The cell's noise, rms per conversion, kN: what its resolution is judged from. */
+  loadCellNoiseKN: number;
   maxRateMPaPerS: number;
   /** Step records a stored program may hold (repeat steps and their contents included). */
   maxSteps: number;
@@ -105,4 +113,13 @@ export interface DeviceCapabilities {
   panelPromptChars: number;
   /** Size of one program slot in flash: the encoded program must fit. */
   programSlotBytes: number;
+}
+
+/** The force ceiling of every program on a device: the lowest of frame rating and load-cell capacity, kN. */
+export function deviceForceCeilingKN(device: Pick<DeviceCapabilities, 'maxForceKN' | 'loadCellCapacityKN'>): number {
+  const cellKN = device.loadCellCapacityKN;
+  const frameKN = device.maxForceKN;
+  // NaN, not a fallback to the other figure: a device that cannot say either has no ceiling to run under.
+  if (!(cellKN > 0) || !(frameKN > 0)) return NaN;
+  return cellKN < frameKN ? cellKN : frameKN;
 }

@@ -3,7 +3,8 @@ import { dieAreaMm2, forceKNToPressureMPa } from '../units';
 import { encodeProgram } from './codec';
 import { DIE_FIELDS, HOLD_MODES, LIMIT_FIELDS, STEP_FIELDS, STEP_TYPES, TOP_FIELDS } from './fields';
 import type { DeviceCapabilities, Program, Step, StepType } from './program';
-import { PROGRAM_FORMAT } from './program';
+import { deviceForceCeilingKN, PROGRAM_FORMAT } from './program';
+import { DEFAULT_MAINTAIN_RATE_MPA_PER_S } from './compile';
 import { deepFreeze } from '../frozen';
 
 export interface ValidationError {
@@ -13,9 +14,12 @@ export interface ValidationError {
   message: string;
 }
 
+/** Something that does not stop the program but that its author should know (same form as an error). */
+export type ValidationWarning = ValidationError;
+
 export type ValidationResult =
-  | { ok: true; program: Program; errors: [] }
-  | { ok: false; program: null; errors: ValidationError[] };
+  | { ok: true; program: Program; errors: []; warnings: ValidationWarning[] }
+  | { ok: false; program: null; errors: ValidationError[]; warnings: ValidationWarning[] };
 
 export function formatValidationError(error: ValidationError): string {
   return error.path === '' ? error.message : `${error.path}: ${error.message}`;
@@ -29,6 +33,15 @@ export const FORMAT_LIMITS = deepFreeze({
   dieAreaMm2: [0.5, 10000],
   maxDieRatingMPa: 2000,
   maxDurationS: 30 * 24 * 3600,
+  /**
+   * The whole run, as programmed: ramps and releases at their rates, holds, waits and
+   * maintain steps with their approach; prompts count zero (the operator's time is unknown).
+   * Long enough for a stack-pressure fixture held through weeks of cycling: the longest
+   * step (30 days) and a day for the steps around it.
+   */
+  maxRunTimeS: 31 * 24 * 3600,
+  /** Slowest rate a ramp, release or maintain approach may ask for, MPa/s at the die (kN/s rates included). */
+  minRateMPaPerS: 0.001,
   maxBandMPa: 50,
   logIntervalS: [0.1, 3600],
   maxRepeatCount: 1000,
@@ -37,6 +50,14 @@ export const FORMAT_LIMITS = deepFreeze({
 } as const);
 
 const NAME_PATTERN = /^[A-Za-z0-9._-]{1,32}$/;
+
+/**
+ * Resolution of the load cell as ISO 7500-1 takes it for a reading that fluctuates: half the
+ * range of the fluctuation, here ±3 σ of the cell's noise.
+ */
+const RESOLUTION_PER_NOISE = 3;
+/** ISO 7500-1 class 0.5: relative resolution at most 0.25 %, so the measuring range starts at 400 resolutions. */
+const CLASS_05_LOWER_LIMIT_RESOLUTIONS = 400;
 
 interface Quantity {
   /** The value as written. */
@@ -90,6 +111,31 @@ function controlCharIndex(text: string): number {
   return -1;
 }
 
+interface StepOutcome {
+  step: unknown;
+  /** Level after the step, MPa. */
+  levelMPa: number;
+  /** Steps it runs once repeats are unrolled. */
+  runSteps: number;
+  /** Its programmed time, s (NaN when a value it depends on is wrong). */
+  timeS: number;
+}
+
+interface StepsOutcome {
+  steps: unknown[];
+  levelMPa: number;
+  runSteps: number;
+  timeS: number;
+}
+
+/** A duration in the largest unit that reads well, with the seconds: `31.5 days (2721600 s)`. */
+function durationText(seconds: number): string {
+  const s = `${Math.round(seconds)} s`;
+  if (seconds >= 2 * 86400) return `${round3(seconds / 86400)} days (${s})`;
+  if (seconds >= 2 * 3600) return `${round3(seconds / 3600)} h (${s})`;
+  return s;
+}
+
 function hex4(unit: number): string {
   return `U+${unit.toString(16).toUpperCase().padStart(4, '0')}`;
 }
@@ -105,15 +151,29 @@ export function validateProgram(input: unknown, device: DeviceCapabilities): Val
 
 class ProgramChecker {
   errors: ValidationError[] = [];
+  warnings: ValidationWarning[] = [];
   private areaMm2 = NaN;
+  private dieRatingMPa = NaN;
   private ceilingMPa = Infinity;
+  /** What bounds the ceiling, for the messages: the die rating, or a force over the die area. */
   private ceilingText = '';
+  private ceilingKN = NaN;
+  private ceilingList = '';
   private stepRecords = 0;
+  private readonly resolutionKN: number;
+  private readonly lowerLimitKN: number;
 
-  constructor(private readonly device: DeviceCapabilities) {}
+  constructor(private readonly device: DeviceCapabilities) {
+    this.resolutionKN = RESOLUTION_PER_NOISE * device.loadCellNoiseKN;
+    this.lowerLimitKN = CLASS_05_LOWER_LIMIT_RESOLUTIONS * this.resolutionKN;
+  }
 
   private add(path: string, message: string): void {
     this.errors.push({ path, message });
+  }
+
+  private warn(path: string, message: string): void {
+    this.warnings.push({ path, message });
   }
 
   check(input: unknown): ValidationResult {
@@ -143,6 +203,9 @@ class ProgramChecker {
         program.description = input.description;
       }
     }
+    if (Number.isNaN(deviceForceCeilingKN(this.device)) || !(this.device.loadCellNoiseKN >= 0)) {
+      this.add('', `the press reports no usable force rating or load-cell capacity (frame ${this.device.maxForceKN} kN, load cell ${this.device.loadCellCapacityKN} kN, noise ${this.device.loadCellNoiseKN} kN): no program can be checked against it`);
+    }
     program.die = this.checkDie(input.die);
     const forceLimit = this.checkLimits(input.limits);
     if (forceLimit.canonical?.max_force_kN !== undefined) program.limits = forceLimit.canonical;
@@ -160,6 +223,10 @@ class ProgramChecker {
     } else {
       const list = this.checkList(input.steps, 'steps', 0, 0, true);
       program.steps = list.steps;
+      const maxS = FORMAT_LIMITS.maxRunTimeS;
+      if (list.timeS > maxS) {
+        this.add('steps', `the run takes ${durationText(list.timeS)} as programmed (ramps and releases at their rates, holds, waits, maintain steps; prompts not counted), more than the ${durationText(maxS)} a run may take`);
+      }
       if (this.stepRecords > this.device.maxSteps) {
         this.add('steps', `${this.stepRecords} steps (repeat steps and their contents included) exceed the ${this.device.maxSteps} a stored program may hold`);
       }
@@ -178,8 +245,8 @@ class ProgramChecker {
   }
 
   private result(program: Program | null): ValidationResult {
-    if (this.errors.length > 0 || program === null) return { ok: false, program: null, errors: this.errors };
-    return { ok: true, program, errors: [] };
+    if (this.errors.length > 0 || program === null) return { ok: false, program: null, errors: this.errors, warnings: this.warnings };
+    return { ok: true, program, errors: [], warnings: this.warnings };
   }
 
   private unknownFields(object: Record<string, unknown>, allowed: readonly string[], path: string): void {
@@ -288,6 +355,7 @@ class ProgramChecker {
     }
     const ratingMPa = this.inRange(die, 'max_pressure_MPa', 'die', 0, FORMAT_LIMITS.maxDieRatingMPa, 'MPa', true);
     if (ratingMPa !== undefined) {
+      this.dieRatingMPa = ratingMPa;
       this.ceilingMPa = ratingMPa;
       this.ceilingText = `the die rating of ${ratingMPa} MPa`;
     }
@@ -296,7 +364,7 @@ class ProgramChecker {
   }
 
   private checkLimits(limits: unknown): { kN: number; source: string; canonical?: Record<string, unknown> } {
-    const pressRating = { kN: this.device.maxForceKN, source: `the press rating (${this.device.maxForceKN} kN` };
+    const pressRating = { kN: this.device.maxForceKN, source: 'press rating' };
     if (limits === undefined) return pressRating;
     if (!isPlainObject(limits)) {
       this.add('limits', `must be an object, got ${describe(limits)}`);
@@ -312,16 +380,26 @@ class ProgramChecker {
       this.add('limits.max_force_kN', `${value} is out of range (allowed: above 0 up to ${this.device.maxForceKN} kN; a program may only lower the press rating)`);
       return { ...pressRating, canonical };
     }
-    return { kN: value, source: `the program force limit (${value} kN`, canonical };
+    return { kN: value, source: 'program force limit', canonical };
   }
 
-  /** The highest pressure any step may ask for: die rating ∩ force limit over the die area. */
+  /**
+   * The highest pressure any step may ask for: the lowest of the die rating, the force limit
+   * (press rating, or the program's own) and the load cell's rated capacity over the die
+   * area. The compiled program's ceiling and the supervisor's trip are the same figure
+   * (compileProgram, deviceForceCeilingKN).
+   */
   private setCeiling(forceLimitKN: number, source: string): void {
     if (Number.isNaN(this.areaMm2)) return;
-    const forceCeilingMPa = forceKNToPressureMPa(forceLimitKN, this.areaMm2);
+    const cellKN = this.device.loadCellCapacityKN;
+    const forceKN = cellKN < forceLimitKN ? cellKN : forceLimitKN;
+    const forceCeilingMPa = forceKNToPressureMPa(forceKN, this.areaMm2);
+    const die = Number.isNaN(this.dieRatingMPa) ? '' : `die rating ${this.dieRatingMPa} MPa, `;
+    this.ceilingList = `the lowest of ${die}${source} ${forceLimitKN} kN, load cell ${cellKN} kN`;
     if (forceCeilingMPa < this.ceilingMPa) {
       this.ceilingMPa = forceCeilingMPa;
-      this.ceilingText = `${source} = ${round3(forceCeilingMPa)} MPa on this die)`;
+      this.ceilingKN = forceKN;
+      this.ceilingText = cellKN < forceLimitKN ? `the load cell's rated capacity of ${cellKN} kN` : `the ${source} of ${forceLimitKN} kN`;
     }
   }
 
@@ -357,18 +435,47 @@ class ProgramChecker {
   }
 
   private checkTarget(path: string, key: string, q: Quantity): void {
-    if (q.mpa > this.ceilingMPa) this.add(join(path, key), `${this.shown(q, false)} exceeds ${this.ceilingText}`);
+    if (!(q.mpa > this.ceilingMPa)) {
+      this.warnResolution(path, key, q);
+      return;
+    }
+    if (Number.isNaN(this.ceilingKN)) {
+      this.add(join(path, key), `${this.shown(q, false)} exceeds ${this.ceilingText}`);
+      return;
+    }
+    const forceKN = round3((q.mpa * this.areaMm2) / 1000);
+    const asForce = q.unit === 'kN' ? `${q.value} kN is` : `${q.value} MPa on this die is ${forceKN} kN,`;
+    this.add(join(path, key), `${asForce} above ${this.ceilingText} (${this.ceilingList}: ${round3(this.ceilingMPa)} MPa on this die)`);
   }
 
-  private checkRate(step: Record<string, unknown>, path: string, required: boolean): void {
+  /** A level below the cell's class 0.5 range: valid, but the reading there is coarse. */
+  private warnResolution(path: string, key: string, q: Quantity): void {
+    if (!(q.mpa > 0) || Number.isNaN(this.areaMm2)) return;
+    const forceKN = (q.mpa * this.areaMm2) / 1000;
+    if (!(forceKN < this.lowerLimitKN)) return;
+    const relativePercent = (100 * this.resolutionKN) / forceKN;
+    this.warn(
+      join(path, key),
+      `${this.shown(q, false)}${q.unit === 'MPa' ? ` MPa is ${round3(forceKN)} kN on this die,` : ' is'} below ${round3(this.lowerLimitKN)} kN, where the load cell's class 0.5 range starts (${CLASS_05_LOWER_LIMIT_RESOLUTIONS} × its ${round3(this.resolutionKN * 1000)} N resolution; ISO 7500-1): there the reading resolves only ${round3(relativePercent)} % of the value`,
+    );
+  }
+
+  /** Checks a rate; returns it in MPa/s (NaN when absent or wrong). */
+  private checkRate(step: Record<string, unknown>, path: string, required: boolean): number {
     const { q, key } = this.quantity(step, path, 'rate', true, required);
-    if (q === undefined || Number.isNaN(q.mpa)) return;
+    if (q === undefined || Number.isNaN(q.mpa)) return NaN;
     const max = this.device.maxRateMPaPerS;
+    const min = FORMAT_LIMITS.minRateMPaPerS;
     if (!(q.value > 0)) {
       this.add(join(path, key), `${q.value} is out of range (allowed: above 0 up to ${max} MPa/s${q.unit === 'kN' ? ' on this die' : ''})`);
     } else if (q.mpa > max) {
       this.add(join(path, key), `${this.shown(q, true)} is faster than the press can deliver (at most ${max} MPa/s)`);
+    } else if (q.mpa < min) {
+      this.add(join(path, key), `${this.shown(q, true)} is slower than the slowest rate the press runs (${min} MPa/s)`);
+    } else {
+      return q.mpa;
     }
+    return NaN;
   }
 
   /** A band: above 0, at most maxBandMPa, and (when a level is given) below the level it surrounds. */
@@ -380,37 +487,45 @@ class ProgramChecker {
       this.add(join(path, key), `${this.shown(q, false)} is out of range (allowed: above 0 up to ${max} MPa)`);
     } else if (levelMPa > 0 && q.mpa >= levelMPa) {
       this.add(join(path, key), `${this.shown(q, false)} is not below the ${round3(levelMPa)} MPa ${levelWhat} (the band would reach zero pressure)`);
+    } else if (!Number.isNaN(this.areaMm2)) {
+      const bandN = q.mpa * this.areaMm2;
+      if (bandN < this.resolutionKN * 1000) {
+        this.warn(join(path, key), `${this.shown(q, false)}${q.unit === 'MPa' ? ' MPa' : ''} is ${round3(bandN)} N on this die, narrower than the load cell's ${round3(this.resolutionKN * 1000)} N resolution (±3 × its noise): the press cannot tell inside the band from outside it`);
+      }
     }
   }
 
-  private checkDuration(step: Record<string, unknown>, path: string): void {
-    this.inRange(step, 'duration_s', path, 0, FORMAT_LIMITS.maxDurationS, 's', true);
+  /** Checks a duration; returns it (NaN when wrong). */
+  private checkDuration(step: Record<string, unknown>, path: string): number {
+    return this.inRange(step, 'duration_s', path, 0, FORMAT_LIMITS.maxDurationS, 's', true) ?? NaN;
   }
 
-  private checkList(list: unknown[], path: string, levelMPa: number, depth: number, counting: boolean): { steps: unknown[]; levelMPa: number; runSteps: number } {
+  private checkList(list: unknown[], path: string, levelMPa: number, depth: number, counting: boolean): StepsOutcome {
     const steps: unknown[] = [];
     let level = levelMPa;
     let runSteps = 0;
+    let timeS = 0;
     for (let i = 0; i < list.length; i++) {
       const outcome = this.checkStep(list[i], `${path}[${i}]`, level, depth, counting);
       steps.push(outcome.step);
       level = outcome.levelMPa;
       runSteps += outcome.runSteps;
+      timeS += outcome.timeS;
     }
-    return { steps, levelMPa: level, runSteps };
+    return { steps, levelMPa: level, runSteps, timeS };
   }
 
-  /** Checks one step; returns its canonical copy, the level after it, and the steps it runs. */
-  private checkStep(input: unknown, path: string, levelMPa: number, depth: number, counting: boolean): { step: unknown; levelMPa: number; runSteps: number } {
+  /** Checks one step; returns its canonical copy, the level after it, the steps it runs and their programmed time. */
+  private checkStep(input: unknown, path: string, levelMPa: number, depth: number, counting: boolean): StepOutcome {
     if (counting) this.stepRecords++;
     if (!isPlainObject(input)) {
       this.add(path, `a step must be an object, got ${describe(input)}`);
-      return { step: input, levelMPa, runSteps: 1 };
+      return { step: input, levelMPa, runSteps: 1, timeS: NaN };
     }
     const type = input.type;
     if (typeof type !== 'string' || STEP_TYPES.indexOf(type as StepType) < 0) {
       this.add(join(path, 'type'), `${describe(type)} is not a step type (one of ${STEP_TYPES.join(', ')})`);
-      return { step: input, levelMPa, runSteps: 1 };
+      return { step: input, levelMPa, runSteps: 1, timeS: NaN };
     }
     const fields = STEP_FIELDS[type as StepType];
     this.unknownFields(input, ['type', ...fields.map((field) => field.key)], path);
@@ -418,6 +533,7 @@ class ProgramChecker {
 
     let level = levelMPa;
     let runSteps = 1;
+    let timeS = NaN;
     const step = input as unknown as Step;
     switch (step.type) {
       case 'ramp':
@@ -437,13 +553,14 @@ class ProgramChecker {
             level = q.mpa;
           }
         }
-        this.checkRate(input, path, true);
+        const rateMPaPerS = this.checkRate(input, path, true);
+        if (q !== undefined) timeS = Math.abs(q.mpa - levelMPa) / rateMPaPerS;
         this.checkBand(input, path, false, step.type === 'ramp' && q !== undefined ? q.mpa : 0, 'the ramp goes to');
         break;
       }
       case 'hold':
         if (!(level > 0)) this.add(path, 'a hold needs a pressure to hold: put a ramp before it');
-        this.checkDuration(input, path);
+        timeS = this.checkDuration(input, path);
         this.checkBand(input, path, true, level, 'held');
         if (typeof input.mode !== 'string' || HOLD_MODES.indexOf(input.mode as 'dynamic') < 0) {
           this.add(join(path, 'mode'), `${describe(input.mode)} is not a hold mode (one of ${HOLD_MODES.join(', ')})`);
@@ -451,9 +568,10 @@ class ProgramChecker {
         break;
       case 'prompt':
         this.panelText(input, 'message', path, this.device.panelPromptChars, true);
+        timeS = 0;
         break;
       case 'wait':
-        this.checkDuration(input, path);
+        timeS = this.checkDuration(input, path);
         break;
       case 'maintain': {
         const { q, key } = this.quantity(input, path, 'at', false, true);
@@ -465,22 +583,25 @@ class ProgramChecker {
             level = q.mpa;
           }
         }
-        this.checkDuration(input, path);
+        const durationS = this.checkDuration(input, path);
         this.checkBand(input, path, true, q !== undefined ? q.mpa : 0, 'maintained');
         if (input.log_interval_s !== undefined) {
           const [min, max] = FORMAT_LIMITS.logIntervalS;
           this.inRange(input, 'log_interval_s', path, min, max, 's', false);
         }
-        this.checkRate(input, path, false);
+        const named = input.rate_MPa_s !== undefined || input.rate_kN_s !== undefined;
+        const rateMPaPerS = this.checkRate(input, path, false);
+        const approachRate = named ? rateMPaPerS : DEFAULT_MAINTAIN_RATE_MPA_PER_S;
+        if (q !== undefined) timeS = Math.abs(q.mpa - levelMPa) / approachRate + durationS;
         break;
       }
       case 'repeat':
         return this.checkRepeat(input, path, levelMPa, depth, counting);
     }
-    return { step: this.canonicalStep(input, fields), levelMPa: level, runSteps };
+    return { step: this.canonicalStep(input, fields), levelMPa: level, runSteps, timeS };
   }
 
-  private checkRepeat(input: Record<string, unknown>, path: string, levelMPa: number, depth: number, counting: boolean): { step: unknown; levelMPa: number; runSteps: number } {
+  private checkRepeat(input: Record<string, unknown>, path: string, levelMPa: number, depth: number, counting: boolean): StepOutcome {
     const fields = STEP_FIELDS.repeat;
     const count = this.inRange(input, 'count', path, 1, FORMAT_LIMITS.maxRepeatCount, 'times', false);
     if (count !== undefined && !Number.isInteger(count)) this.add(join(path, 'count'), `must be a whole number, got ${count}`);
@@ -490,19 +611,25 @@ class ProgramChecker {
     const body = input.steps;
     if (!Array.isArray(body) || body.length === 0) {
       this.add(join(path, 'steps'), Array.isArray(body) ? 'must contain at least one step' : `must be an array of steps, got ${describe(body)}`);
-      return { step: this.canonicalStep(input, fields), levelMPa, runSteps: 1 };
+      return { step: this.canonicalStep(input, fields), levelMPa, runSteps: 1, timeS: NaN };
     }
     const first = this.checkList(body, join(path, 'steps'), levelMPa, depth + 1, counting);
     let endLevel = first.levelMPa;
+    // Passes 2 and on start where pass 1 ended, so they all take as long as pass 2.
+    let laterPassS = first.timeS;
     // A body that ends at another level than it starts from meets different levels on its
     // second pass (a ramp to where the pass already is, say): check that pass too.
     if ((count === undefined || count > 1) && endLevel !== levelMPa) {
       const seen = new Set(this.errors.map((e) => `${e.path}\n${e.message}`));
       const before = this.errors;
+      const warningsBefore = this.warnings;
       this.errors = [];
       const second = this.checkList(body, join(path, 'steps'), endLevel, depth + 1, false);
       const secondErrors = this.errors;
       this.errors = before;
+      // Pass 1 gave the warnings already; pass 2 checks the same values.
+      this.warnings = warningsBefore;
+      laterPassS = second.timeS;
       for (const error of secondErrors) {
         if (!seen.has(`${error.path}\n${error.message}`)) {
           this.add(error.path, `${error.message} (on repeat pass 2, which starts from ${round3(endLevel)} MPa)`);
@@ -513,7 +640,7 @@ class ProgramChecker {
     const canonical = this.canonicalStep(input, fields);
     canonical.steps = first.steps;
     const times = count !== undefined && Number.isInteger(count) ? count : 1;
-    return { step: canonical, levelMPa: endLevel, runSteps: times * first.runSteps };
+    return { step: canonical, levelMPa: endLevel, runSteps: times * first.runSteps, timeS: first.timeS + (times - 1) * laterPassS };
   }
 
   private canonicalStep(input: Record<string, unknown>, fields: readonly { key: string }[]): Record<string, unknown> {

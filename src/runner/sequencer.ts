@@ -29,6 +29,19 @@ const STEP_STALL_MS = 60_000;
  * press is loaded is RELEASE_BLOCKED, long before.)
  */
 const RELEASE_STALL_MS = 30_000;
+/**
+ * A slow step's stall window is at least the time a fifth of its programmed rate takes to
+ * cover one band: a ramp at 0.01 MPa/s needs 50 s per 0.5 MPa band when it keeps pace, and
+ * after a contact that ran ahead of the setpoint it waits for the setpoint first.
+ */
+const STALL_CRAWL_FACTOR = 5;
+
+/** The stall window of a step (ms): the fixed one, or longer for a slow programmed rate. */
+function stallWindowMs(fixedMs: number, bandMPa: number, rateMPaPerS: number): number {
+  if (!(rateMPaPerS > 0)) return fixedMs;
+  const crawlMs = (STALL_CRAWL_FACTOR * 1000 * bandMPa) / rateMPaPerS;
+  return crawlMs > fixedMs ? crawlMs : fixedMs;
+}
 /** Events the ring keeps: enough for a run of maxRunSteps steps with its prompts and pauses. */
 const EVENT_CAPACITY = 1024;
 
@@ -191,7 +204,7 @@ export class Sequencer {
       case StepKind.ramp:
         this.demand = Demand.track;
         this.rateMPaPerS = program.rateMPaPerS[i];
-        this.noteProgress(nowMs, target - pressureMPa, STEP_STALL_MS);
+        this.noteProgress(nowMs, target - pressureMPa, stallWindowMs(STEP_STALL_MS, this.bandMPa, this.rateMPaPerS));
         if (pressureMPa >= target - this.bandMPa) this.advance(nowMs, pressureMPa);
         break;
       case StepKind.hold:
@@ -210,7 +223,7 @@ export class Sequencer {
         this.rateMPaPerS = program.rateMPaPerS[i];
         if (target <= ZERO_LEVEL_MPA) {
           if (this.reachedZero(pressureMPa)) this.demand = Demand.dump;
-          this.noteProgress(nowMs, pressureMPa - target, RELEASE_STALL_MS);
+          this.noteProgress(nowMs, pressureMPa - target, stallWindowMs(RELEASE_STALL_MS, this.bandMPa, this.rateMPaPerS));
           if (nowMs > this.deadlineMs) {
             this.advance(nowMs, pressureMPa);
             break;
@@ -232,7 +245,7 @@ export class Sequencer {
         this.rateMPaPerS = program.rateMPaPerS[i];
         if (this.arrivedMs < 0) {
           this.demand = Demand.track;
-          this.noteProgress(nowMs, target > pressureMPa ? target - pressureMPa : pressureMPa - target, STEP_STALL_MS);
+          this.noteProgress(nowMs, target > pressureMPa ? target - pressureMPa : pressureMPa - target, stallWindowMs(STEP_STALL_MS, this.bandMPa, this.rateMPaPerS));
           if (pressureMPa >= target - this.bandMPa && pressureMPa <= target + this.bandMPa) {
             this.arrivedMs = nowMs;
             this.deadlineMs = Infinity;

@@ -5,7 +5,7 @@ import { formatValidationError, validateProgram } from '../../src/programs/valid
 import { SeededRandom } from '../../host-sim/physics/rng';
 
 /** The device both XS comparisons validate against. */
-export const DEVICE: DeviceCapabilities = { maxForceKN: 100, maxRateMPaPerS: 50, maxSteps: 64, maxRunSteps: 256, panelPromptChars: 80, programSlotBytes: 8192 };
+export const DEVICE: DeviceCapabilities = { maxForceKN: 100, loadCellCapacityKN: 100, loadCellNoiseKN: 0.0025, maxRateMPaPerS: 50, maxSteps: 64, maxRunSteps: 256, panelPromptChars: 80, programSlotBytes: 8192 };
 
 function hex(bytes: Uint8Array): string {
   let text = '';
