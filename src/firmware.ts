@@ -296,11 +296,7 @@ export class PressFirmware {
     const refusal = this.storageRefusal();
     if (refusal !== null) return refusal;
     try {
-      this.withOutputsHeldForFlash(() => {
-        this.store.addCalibration(record);
-        // Kept in the run log too: a history that goes missing later is then known as lost.
-        this.journal.setStoreFlags(StoreFlag.calibrated);
-      });
+      this.withOutputsHeldForFlash(() => this.store.addCalibration(record));
     } catch (error) {
       if (error instanceof StoreFullError) return error.message;
       throw error;

@@ -104,6 +104,8 @@ export interface BlockScan {
   garbageAfter: boolean;
   /** Its used bytes are a prefix no longer than the record its first bytes begin: what a write cut short at the start of a fresh block leaves. */
   tornStart: boolean;
+  /** Likewise for the bytes after lastEnd: one record cut short. */
+  tornTail: boolean;
 }
 
 /** True when the aligned word at `at` is erased (all 0xFF). */
@@ -118,14 +120,14 @@ export function zeroWord(block: Uint8Array, at: number): boolean {
 
 /**
  * Which scanned blocks are damaged. A power cut leaves unreadable bytes in two places only: after
- * the last record of the head block (a torn write; the mount seals it with zeros so it is known
- * later) and in the first used block after the head, when that is either a write cut short at
+ * the last record of the head block, when they are one record cut short (a torn write; the mount
+ * seals it with zeros so it is known later), and in the first used block after the head, when that is either a write cut short at
  * the start of a fresh block (its bytes a prefix of one record) or the oldest block of an unbroken
  * run of used blocks up to the head (the one garbage collection erases). Anywhere else: damage.
  */
 export function blockDamage(blocks: readonly BlockScan[], headBlock: number, maxGapBlocks: number): boolean[] {
   const excused = excusedBlockOf(blocks, headBlock, maxGapBlocks);
-  return blocks.map((scan, i) => scan.dirty && i !== excused && (scan.garbageBefore || (i !== headBlock && scan.garbageAfter)));
+  return blocks.map((scan, i) => scan.dirty && i !== excused && (scan.garbageBefore || (scan.garbageAfter && !(i === headBlock && scan.tornTail))));
 }
 
 /**
@@ -324,8 +326,8 @@ export class ObjectStore {
       let dirtyEnd = block.length;
       while (dirtyEnd > 0 && block[dirtyEnd - 1] === 0xff) dirtyEnd--;
       this.erased[i] = dirtyEnd === 0 ? 1 : 0;
-      const declared = block[0] === MAGIC_0 && block[1] === MAGIC_1 ? chunkBytes(view.getUint16(24, true)) : 0;
-      const scan: BlockScan = { dirty: dirtyEnd > 0, lastEnd: -1, garbageBefore: false, garbageAfter: false, tornStart: isTornStart(dirtyEnd, HEADER_BYTES, declared) };
+      const declaredAt = (at: number) => (at + HEADER_BYTES <= block.length && block[at] === MAGIC_0 && block[at + 1] === MAGIC_1 ? chunkBytes(view.getUint16(at + 24, true)) : 0);
+      const scan: BlockScan = { dirty: dirtyEnd > 0, lastEnd: -1, garbageBefore: false, garbageAfter: false, tornStart: isTornStart(dirtyEnd, HEADER_BYTES, declaredAt(0)), tornTail: false };
       scans.push(scan);
       if (dirtyEnd === 0) continue;
       let lastEnd = -1;
@@ -372,6 +374,7 @@ export class ObjectStore {
       scan.lastEnd = lastEnd;
       // A used block without one intact chunk is unreadable whatever its bytes are.
       scan.garbageAfter = garbage || lastEnd < 0;
+      scan.tornTail = lastEnd >= 0 && isTornStart(dirtyEnd - lastEnd, HEADER_BYTES, declaredAt(lastEnd));
       if (lastEnd >= 0 && holdsNewest) {
         headBlock = i;
         // After the torn bytes of an interrupted write too: they are never written over.

@@ -179,6 +179,8 @@ export class PressStore {
     history.push(record);
     while (history.length > MAX_CALIBRATION_HISTORY) history.shift();
     this.objects.put(ObjectKind.calibration, CALIBRATION_KEY, encodeCalibrationHistory(history));
+    // Kept in the run log too: a history that goes missing later is then known as lost.
+    this.journal.setStoreFlags(this.journal.storeFlags | StoreFlag.calibrated);
   }
 
   /** Stores an empty calibration history: no calibration, on purpose (the loss of one was accepted at the press). */

@@ -263,8 +263,8 @@ export class RunJournal {
       let dirtyEnd = block.length;
       while (dirtyEnd > 0 && block[dirtyEnd - 1] === 0xff) dirtyEnd--;
       this.erased[i] = dirtyEnd === 0 ? 1 : 0;
-      const declared = block[0] === MAGIC_0 && block[1] === MAGIC_1 ? block[3] * ALIGN_BYTES : 0;
-      const scan: BlockScan = { dirty: dirtyEnd > 0, lastEnd: -1, garbageBefore: false, garbageAfter: false, tornStart: isTornStart(dirtyEnd, HEADER_BYTES, declared) };
+      const declaredAt = (at: number) => (at + HEADER_BYTES <= block.length && block[at] === MAGIC_0 && block[at + 1] === MAGIC_1 ? block[at + 3] * ALIGN_BYTES : 0);
+      const scan: BlockScan = { dirty: dirtyEnd > 0, lastEnd: -1, garbageBefore: false, garbageAfter: false, tornStart: isTornStart(dirtyEnd, HEADER_BYTES, declaredAt(0)), tornTail: false };
       scans.push(scan);
       if (dirtyEnd === 0) continue;
       let holdsNewest = false;
@@ -291,6 +291,7 @@ export class RunJournal {
           maxEndedRunId = Math.max(maxEndedRunId, runId);
         }
       }, scan);
+      scan.tornTail = lastEnd >= 0 && isTornStart(dirtyEnd - lastEnd, HEADER_BYTES, declaredAt(lastEnd));
       if (lastEnd >= 0 && holdsNewest) {
         newestBlock = i;
         // After the torn bytes of an interrupted write too: they are never written over.
