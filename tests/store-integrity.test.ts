@@ -294,10 +294,49 @@ test('a power cut in the middle of a write is not damage: torn bytes are sealed,
     const report = first.mount();
     assert.is(report.blocksDamaged, 0, `cut at ${cut}`);
     assert.equal(report.lost, [], `cut at ${cut}`);
-    first.put(1, 'c', Uint8Array.of(9));
+    // A second cut at once, right after the zeros that sealed the first.
+    flash.cutPowerAfterBytes(cut % 700, cut + 1);
+    try {
+      first.put(1, 'd', Uint8Array.from({ length: 1200 }, (_, i) => (i * 5) & 0xff));
+    } catch {
+      // the cut
+    }
+    flash.restorePower();
+    const second = new ObjectStore(flash, 0, 40);
+    const afterSecond = second.mount();
+    assert.is(afterSecond.blocksDamaged, 0, `cuts at ${cut} and ${cut % 700}`);
+    assert.equal(afterSecond.lost, [], `cuts at ${cut} and ${cut % 700}`);
+    second.put(1, 'c', Uint8Array.of(9));
     const later = new ObjectStore(flash, 0, 40).mount();
     assert.is(later.blocksDamaged, 0, `cut at ${cut}, the boot after`);
+    assert.equal(later.lost, []);
   }
+});
+
+test('a power cut in the middle of a run-log record is not damage, a second one after it neither; a destroyed run-log block is reported', () => {
+  const flash = new SimFlash(64 * BLOCK, BLOCK);
+  const store = new PressStore(flash, { objectFirstBlock: 0, objectBlocks: 40, logFirstBlock: 40, logBlocks: 8 });
+  store.mount();
+  store.journal.recordBoot(0);
+  const samples = new Float32Array(256).fill(12.5);
+  for (const cut of [17, 211, 5]) {
+    const journal = store.journal;
+    flash.cutPowerAfterBytes(cut, cut);
+    try {
+      journal.appendSamples(1, 0, 100, 0, 1, samples, 0, 256);
+    } catch {
+      // the cut
+    }
+    flash.restorePower();
+    const report = new PressStore(flash, store.layout).mount();
+    assert.is(report.logBlocksDamaged, 0, `cut at ${cut}`);
+    assert.not.ok(report.damaged, `cut at ${cut}`);
+    store.mount();
+  }
+  damageBlock(flash, 40);
+  const report = new PressStore(flash, store.layout).mount();
+  assert.is(report.logBlocksDamaged, 1);
+  assert.match(report.summary, /1 run-log block damaged/);
 });
 
 test('program_hash is the CRC of the exact program bytes: distinct programs differ, the same program gives the same hash', () => {

@@ -374,7 +374,10 @@ export class ObjectStore {
       scan.lastEnd = lastEnd;
       // A used block without one intact chunk is unreadable whatever its bytes are.
       scan.garbageAfter = garbage || lastEnd < 0;
-      scan.tornTail = lastEnd >= 0 && isTornStart(dirtyEnd - lastEnd, HEADER_BYTES, declaredAt(lastEnd));
+      // After the zeros of a torn write sealed at an earlier boot, if any.
+      let tailAt = lastEnd;
+      while (tailAt >= 0 && tailAt + ALIGN_BYTES <= dirtyEnd && zeroWord(block, tailAt)) tailAt += ALIGN_BYTES;
+      scan.tornTail = lastEnd >= 0 && isTornStart(dirtyEnd - tailAt, HEADER_BYTES, declaredAt(tailAt));
       if (lastEnd >= 0 && holdsNewest) {
         headBlock = i;
         // After the torn bytes of an interrupted write too: they are never written over.
@@ -391,7 +394,8 @@ export class ObjectStore {
         this.erases++;
         this.erased[i] = 1;
         report.blocksErased++;
-      } else if (i === headBlock) {
+      } else if (i === headBlock && scans[i].tornTail) {
+        // Only a record cut short is sealed: damage stays visible until it is accepted.
         sealTornTail(this.flash, this.blockOffset(i), this.blockLength, scans[i]);
       }
     }

@@ -291,7 +291,10 @@ export class RunJournal {
           maxEndedRunId = Math.max(maxEndedRunId, runId);
         }
       }, scan);
-      scan.tornTail = lastEnd >= 0 && isTornStart(dirtyEnd - lastEnd, HEADER_BYTES, declaredAt(lastEnd));
+      // After the zeros of a torn write sealed at an earlier boot, if any.
+      let tailAt = lastEnd;
+      while (tailAt >= 0 && tailAt + ALIGN_BYTES <= dirtyEnd && zeroWord(block, tailAt)) tailAt += ALIGN_BYTES;
+      scan.tornTail = lastEnd >= 0 && isTornStart(dirtyEnd - tailAt, HEADER_BYTES, declaredAt(tailAt));
       if (lastEnd >= 0 && holdsNewest) {
         newestBlock = i;
         // After the torn bytes of an interrupted write too: they are never written over.
@@ -308,7 +311,8 @@ export class RunJournal {
       if (scans[i].lastEnd < 0) {
         this.flash.eraseBlock(this.firstBlock + i);
         this.erased[i] = 1;
-      } else if (i === newestBlock) {
+      } else if (i === newestBlock && scans[i].tornTail) {
+        // Only a record cut short is sealed: damage stays visible until it is accepted.
         sealTornTail(this.flash, this.blockOffset(i), this.blockLength, scans[i]);
       }
     }
