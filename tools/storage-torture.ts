@@ -352,7 +352,8 @@ export function runTorture(options: TortureOptions, onProgress?: (result: Operat
     mountsReportingDamage: sum('mountsReportingDamage'),
     silentLosses: sum('silentLosses'),
   };
-  if ((options.damageTrials ?? 0) > 0) total.damage = damageTrials(fixture.flash, fixtureImage, options, random);
+  // A generator of their own: every shard draws the same trials whatever cuts it ran.
+  if ((options.damageTrials ?? 0) > 0) total.damage = damageTrials(fixture.flash, fixtureImage, options, new SeededRandom(options.seed * 7919 + 1));
   return total;
 }
 
