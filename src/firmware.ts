@@ -32,9 +32,11 @@ import { RunOutcome } from './store/run-journal';
 import { crc32 } from './bytes/crc32';
 import { encodeProgram } from './programs/codec';
 import type { Program } from './programs/program';
-import type { MountReport } from './store/object-store';
 import { StoreFullError } from './store/object-store';
-import { DEFAULT_OBJECT_BLOCKS, PressStore, storeLayout } from './store/press-store';
+import type { StoreMountReport } from './store/press-store';
+import { DEFAULT_OBJECT_BLOCKS, PressStore, StoreFlag, storeLayout } from './store/press-store';
+import { DEVICE_ERROR_MESSAGES, DeviceError } from './protocol/device-errors';
+import type { StatusModel } from './protocol/status';
 import type { CalibrationRecord } from './store/calibration-record';
 import { calibrationRecordError } from './store/calibration-record';
 import { SampleBuffer } from './store/sample-buffer';
@@ -60,6 +62,8 @@ const ESTOP_RELEASE_SETTLE_MS = 50;
 const GUARD_CLOSE_SETTLE_MS = 200;
 /** Holding Stop this long clears a latched fault (a deliberate act, not the panic press that came with the fault). */
 const FAULT_RESET_HOLD_MS = 2000;
+/** Holding Continue this long while idle accepts what the store's mount reported (a lost calibration too): a deliberate act at the press. */
+const STORE_ACCEPT_HOLD_MS = 3000;
 /** How long a refused action's notice stays on the panel, ms. */
 const NOTICE_MS = 3000;
 /** Housekeeping (flash erase-ahead) runs this often, outside the control tick, ms. */
@@ -164,14 +168,18 @@ export class PressFirmware {
   readonly staticHold = new StaticHold();
   /** dP/dt of the averaged pressure, itself averaged over HOLD_FILTER_S: MPa/s, for "ready". */
   settledRateMPaPerS = 0;
-  /** CRC-32 of the selected program's stored form: the run record names the exact program run. */
+  /** CRC-32 of the selected program's encoded bytes before their own CRC (that CRC itself): the run record names the exact program run. */
   programHash = 0;
   /** Journal id of the current (or last) run; -1 when it could not be recorded. */
   runId = -1;
   /** The run that a power loss or reset left open, found at boot (null when none). */
   interruptedRun: ReturnType<RunJournal['recordBoot']> = null;
-  /** What the store found at boot (null before boot). */
-  storeMount: MountReport | null = null;
+  /** What the store found at boot (null before boot): the press's integrity state until the next boot (docs/storage.md). */
+  storeMount: StoreMountReport | null = null;
+  /** The calibration history was lost at boot and nobody has accepted that at the press: runs are refused. */
+  calibrationLost = false;
+  /** The store report was accepted at the press (Continue held while idle); the panel stops showing it. */
+  storeReportAccepted = false;
   /** The calibration in force came from the store's history (false: the configured default). */
   calibrationFromStore = false;
   booted = false;
@@ -197,6 +205,10 @@ export class PressFirmware {
   private stopConsumed = false;
   private notice = '';
   private noticeUntilMs = 0;
+  /** The store report was accepted in a tick: its flash write (a readable, empty history) waits for housekeeping. */
+  private storeAcceptPending = false;
+  /** What the panel shows while idle about the store's report (built at boot). */
+  private storePrompt = '';
   /** Run whose step summaries are still to be written to the run log (0: none). */
   private summaryRunId = 0;
   private readonly runSampleBudget: number;
@@ -243,6 +255,9 @@ export class PressFirmware {
       if (error instanceof StoreFullError) return { ok: false, program: null, errors: [{ path: '', message: error.message }], warnings: result.warnings };
       throw error;
     }
+    // A redefined selected program: the next run is the new version, read back and checked as PROG:SEL does.
+    const selected = this.sequencer.program;
+    if (selected !== null && selected.name === result.program.name && this.selectStoredProgram(selected.name) !== null) this.deselectProgram();
     return result;
   }
 
@@ -259,13 +274,22 @@ export class PressFirmware {
     return null;
   }
 
-  /** Deletes a stored program (the selected one stays selected until another is). Returns null, or why it cannot. */
+  /** Deletes a stored program; when it is the selected one, nothing is selected after. Returns null, or why it cannot. */
   deleteStoredProgram(name: string): string | null {
     const refusal = this.storageRefusal();
     if (refusal !== null) return refusal;
     if (!this.store.hasProgram(name)) return `no program named "${name}" is stored`;
     this.withOutputsHeldForFlash(() => this.store.deleteProgram(name));
+    const selected = this.sequencer.program;
+    if (selected !== null && selected.name === name) this.deselectProgram();
     return null;
+  }
+
+  /** Nothing selected: a Start is refused "no program selected" until a program is selected. */
+  private deselectProgram(): void {
+    if (this.summaryRunId !== 0 && !this.sequencer.active) this.writeStepSummaries();
+    this.sequencer.unloadProgram(this.board.clock.nowMs());
+    this.programHash = 0;
   }
 
   /** Adds a load-cell calibration to the history and puts it in force. Returns null, or why it cannot. */
@@ -287,7 +311,10 @@ export class PressFirmware {
 
   private load(program: Program, storedBytes: Uint8Array): void {
     const compiled = compileProgram(program, this.capabilities);
-    this.programHash = crc32(storedBytes);
+    // The summaries of the run before belong to the program it ran.
+    if (this.summaryRunId !== 0 && !this.sequencer.active) this.writeStepSummaries();
+    // The encoded program ends in the CRC-32 of the bytes before it: the CRC of the whole is a constant residue.
+    this.programHash = crc32(storedBytes, 0, storedBytes.length - 4);
     this.sequencer.load(compiled, this.board.clock.nowMs());
     this.loadCell.dieAreaMm2 = compiled.dieAreaMm2;
     this.safety.tripPressureMPa = compiled.ceilingMPa;
@@ -338,16 +365,41 @@ export class PressFirmware {
     const resetReason = board.system.resetReason;
     const seq = this.sequencer;
     seq.events.record(nowMs, EventCause.boot, seq.state, seq.state, -1, 0, resetReason);
-    this.storeMount = this.store.mount();
+    const mount = this.store.mount();
+    this.storeMount = mount;
     const calibration = this.store.currentCalibration();
     if (calibration !== null) {
       this.loadCell.calibration = calibration.calibration;
       this.calibrationFromStore = true;
     }
+    // A lost history is never a silent fall-back to the factory default: runs wait for someone at the press.
+    this.calibrationLost = mount.calibration === 'lost';
+    if (mount.damaged) {
+      const objects = mount.objects;
+      seq.events.record(nowMs, EventCause.storeDamaged, seq.state, seq.state, -1, 0, Math.min(0xffff, objects.blocksDamaged + objects.lost.length + mount.logBlocksDamaged));
+      this.storePrompt = this.calibrationLost ? CALIBRATION_LOST_PROMPT : `Store damaged: ${mount.summary}. Hold Continue 3 s to accept`;
+      this.reportStore(this.serialLink.session.status);
+    }
+    if (this.calibrationLost) seq.events.record(nowMs, EventCause.calibrationLost, seq.state, seq.state, -1, 0, 0);
     this.interruptedRun = this.journal.recordBoot(resetReason);
+    this.journal.setStoreFlags(this.calibrationFromStore || this.calibrationLost ? StoreFlag.calibrated : 0);
     if (this.interruptedRun !== null) seq.events.record(nowMs, EventCause.interruptedRunFound, seq.state, seq.state, -1, 0, this.interruptedRun.runId % 65536);
     if (resetReason === ResetReason.watchdog) this.latchFault(FaultCode.watchdogReset, nowMs, 0);
     else if (this.interruptedRun !== null) this.latchFault(FaultCode.runInterrupted, nowMs, 0);
+  }
+
+  /** *TST?'s code for the store (docs/protocol.md): 121 a lost calibration not yet accepted, 120 damage or loss found at boot, else 0. */
+  get storeTestCode(): number {
+    if (this.calibrationLost) return DeviceError.calibrationLost;
+    return this.storeMount !== null && this.storeMount.damaged ? DeviceError.storeDamaged : 0;
+  }
+
+  /** Queues what the boot's mount found in a session's error queue (power-on, and every session opened after it). */
+  reportStore(status: StatusModel): void {
+    const mount = this.storeMount;
+    if (mount === null || !mount.damaged) return;
+    status.report(DeviceError.storeDamaged, mount.summary, DEVICE_ERROR_MESSAGES[DeviceError.storeDamaged]);
+    if (this.calibrationLost) status.report(DeviceError.calibrationLost, 'factory default in force: runs are refused until the loss is accepted at the press (hold Continue 3 s while idle)', DEVICE_ERROR_MESSAGES[DeviceError.calibrationLost]);
   }
 
   /**
@@ -400,11 +452,35 @@ export class PressFirmware {
     const nowMs = this.board.clock.nowMs();
     this.samples.flush(journal, nowMs, LOG_FLUSH_AGE_MS);
     if (this.summaryRunId !== 0 && !seq.active) this.writeStepSummaries();
+    if (this.storeAcceptPending && !seq.active && !seq.unloading) this.writeStoreAccepted();
     if (!journal.needsErase) return;
     const quiet = (!seq.active && !seq.unloading) || this.lastDemand === Demand.idle;
     if (!quiet && this.samples.segmentsHeld < SampleBuffer.SEGMENTS - 1) return;
     this.eraseLogAhead();
     this.samples.flush(journal, nowMs, LOG_FLUSH_AGE_MS);
+  }
+
+  /**
+   * After the report was accepted, the store records the acceptance, so the next boot reports
+   * only new damage: each lost key gets a whole newest version, the unreadable bytes left in use
+   * are zeroed, and an empty history is stored where none is readable (a press on its factory
+   * default on purpose is then known from one that lost its history).
+   */
+  private writeStoreAccepted(): void {
+    this.storeAcceptPending = false;
+    const store = this.store;
+    const journal = this.journal;
+    const mount = this.storeMount;
+    this.withOutputsHeldForFlash(() => {
+      try {
+        if (mount !== null) store.objects.acceptDamage(mount.objects.lost);
+        if (mount !== null && mount.calibration === 'lost' && !this.calibrationFromStore) store.resetCalibrationHistory();
+      } catch (error) {
+        if (!(error instanceof StoreFullError)) throw error;
+      }
+      journal.acceptDamage();
+      journal.setStoreFlags(this.calibrationFromStore ? StoreFlag.calibrated : 0);
+    });
   }
 
   /** Not inline in service(): XS boxes a local that a closure captures whenever the function holding it is entered, so there it cost a heap slot every 500 ms, erase or not. */
@@ -436,6 +512,7 @@ export class PressFirmware {
     let refusal = 0;
     if (this.estop.state) refusal = Refusal.estop;
     else if (this.safety.tripped) refusal = Refusal.faultLatched;
+    else if (this.calibrationLost) refusal = Refusal.calibrationLost;
     else if (seq.program === null) refusal = Refusal.noProgram;
     else if (seq.active) refusal = Refusal.busy;
     else if (seq.unloading) refusal = Refusal.unloading;
@@ -636,6 +713,10 @@ export class PressFirmware {
         stop.heldMs += dtMs;
         this.checkFaultResetHold();
       }
+      if (continueRaw) {
+        cont.heldMs += dtMs;
+        this.checkStoreAcceptHold(nowMs, pressureMPa);
+      }
       return;
     }
     const seq = this.sequencer;
@@ -649,7 +730,11 @@ export class PressFirmware {
       }
     }
     if (start.update(startRaw, dtMs) && start.changed) this.startRun(EventCause.startButton);
-    if (cont.update(continueRaw, dtMs) && cont.changed) this.continueRun(EventCause.continueButton);
+    if (cont.update(continueRaw, dtMs)) {
+      // While the store's report waits to be accepted, Continue pressed when idle is that act, not a refused answer.
+      if (cont.changed && !this.storeAcceptable()) this.continueRun(EventCause.continueButton);
+      this.checkStoreAcceptHold(nowMs, pressureMPa);
+    }
     stop.update(stopRaw, dtMs);
     if (!stop.state) {
       this.stopConsumed = false;
@@ -659,6 +744,22 @@ export class PressFirmware {
     } else {
       this.checkFaultResetHold();
     }
+  }
+
+  /** True while the store's report is shown and the press is idle: holding Continue accepts it. */
+  private storeAcceptable(): boolean {
+    const seq = this.sequencer;
+    return this.storePrompt !== '' && !this.storeReportAccepted && !seq.active && !seq.unloading && !this.safety.tripped;
+  }
+
+  /** Continue held STORE_ACCEPT_HOLD_MS while idle accepts the store's report and a lost calibration, once; logged. */
+  private checkStoreAcceptHold(nowMs: number, pressureMPa: number): void {
+    if (this.continueButton.heldMs < STORE_ACCEPT_HOLD_MS || !this.storeAcceptable()) return;
+    const seq = this.sequencer;
+    this.storeReportAccepted = true;
+    seq.events.record(nowMs, EventCause.storeLossAccepted, seq.state, seq.state, -1, pressureMPa, this.calibrationLost ? 1 : 0);
+    this.calibrationLost = false;
+    this.storeAcceptPending = true;
   }
 
   /** Stop held for FAULT_RESET_HOLD_MS clears a latched fault, once per press. */
@@ -690,6 +791,7 @@ export class PressFirmware {
     else if (state === RunState.paused) view.prompt = PAUSED_PROMPT;
     else if (fault !== FaultCode.none) view.prompt = faultPrompt(fault);
     else if (seq.unloading) view.prompt = UNLOADING_PROMPT;
+    else if (!this.storeReportAccepted && !seq.active) view.prompt = this.calibrationLost && this.calibrationFromStore ? CALIBRATION_HISTORY_LOST_PROMPT : this.storePrompt;
     else view.prompt = '';
     view.lastFault = faultLabel(fault);
     const panel = this.board.panel;
@@ -700,3 +802,6 @@ export class PressFirmware {
 
 const PAUSED_PROMPT = 'Guard open: close it, then Continue to resume or Stop to let the load down';
 const UNLOADING_PROMPT = 'Letting the load down';
+const CALIBRATION_LOST_PROMPT = 'Calibration lost: factory default in force. Hold Continue 3 s to accept';
+/** A calibration was added after the loss: the new one is in force, the loss still waits to be accepted. */
+const CALIBRATION_HISTORY_LOST_PROMPT = 'Calibration history lost. Hold Continue 3 s to accept';

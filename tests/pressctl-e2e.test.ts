@@ -93,6 +93,10 @@ async function session(port: string, runNumber: number): Promise<void> {
   assert.is(list.code, 0, list.stderr);
   assert.match(list.stdout, /^[ *] short-cell$/m);
 
+  const status = await pressctl(['--port', port, 'status']);
+  assert.is(status.code, 0, status.stderr);
+  assert.match(status.stdout, /^store     intact$/m);
+
   let answered = 0;
   const run = await pressctl(['--port', port, 'run', 'short-cell', '--watch'], (stdout, stdin) => {
     if (answered === 0 && stdout.includes('press Enter to continue')) {

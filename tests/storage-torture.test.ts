@@ -15,6 +15,7 @@ test('power cut at every 3rd write position of save, replace, delete, calibrate,
     stride: 3,
     flipBits: true,
     seed: 11,
+    damageTrials: 300,
   });
   const names = result.operations.map((op) => op.name);
   assert.ok(result.operations[2].erases >= 1, 'the collecting replace erases');
@@ -25,8 +26,32 @@ test('power cut at every 3rd write position of save, replace, delete, calibrate,
     assert.is(op.lost, 0, `${op.name}: lost`);
     assert.is(op.corruptAccepted, 0, `${op.name}: corrupt accepted`);
     assert.is(op.stuck, 0, `${op.name}: store stuck after a cut`);
+    assert.is(op.silentLosses, 0, `${op.name}: a reboot lost something and said nothing`);
   }
   assert.ok(result.cuts > 2000, `${result.cuts} cuts`);
+  // A flipped bit is found and said (wherever it is not where a cut leaves bytes anyway).
+  assert.ok(result.mountsReportingDamage > 0.9 * result.cuts, `${result.mountsReportingDamage} of ${result.cuts} reboots reported the flip`);
+});
+
+test('a block destroyed beyond a power cut (random bytes, a burst, zeroed): whatever it cost, the mount says so, and nothing corrupt is accepted', () => {
+  const result = runTorture({
+    layout: { objectFirstBlock: 0, objectBlocks: 24, logFirstBlock: 24, logBlocks: 4 },
+    blockBytes: 4096,
+    programBytes: [600, 700, 2500, 500, 650],
+    savedProgramBytes: 1500,
+    runs: 6,
+    samplesPerRun: 300,
+    stride: 1000,
+    flipBits: false,
+    seed: 12,
+    damageTrials: 300,
+  });
+  const damage = result.damage!;
+  assert.is(damage.mounts, 300);
+  assert.ok(damage.mountsWithLoss > 50, `${damage.mountsWithLoss} reboots lost something: the damage must cost something to prove anything`);
+  assert.is(damage.silentLosses, 0, 'every reboot that lost something reported damage');
+  assert.is(damage.corruptAccepted, 0);
+  assert.ok(damage.programsNamed > 0, `${damage.programsNamed} of ${damage.programsLost} lost programs named`);
 });
 
 test('a save that needs garbage collection (the ring wraps) is cut everywhere too, without flips', () => {

@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { programOfSize, runTorture } from './storage-torture';
-import type { OperationResult, TortureOptions } from './storage-torture';
+import type { DamageResult, OperationResult, TortureOptions } from './storage-torture';
 
 /** Rated erase cycles of the NOR flash on ESP32 modules (100 000 per sector, e.g. W25Q32/GD25Q32 datasheets). */
 const RATED_ERASE_CYCLES = 100_000;
@@ -72,6 +72,9 @@ function wearOfBusyLab(): void {
   }
 }
 
+/** Blocks damaged beyond a power cut (random bytes, a burst, zeroed), one per reboot. */
+const DAMAGE_TRIALS = 1000;
+
 const strideArg = process.argv.indexOf('--stride');
 const stride = strideArg > 0 ? Number(process.argv[strideArg + 1]) : 1;
 if (!(Number.isInteger(stride) && stride >= 1)) throw new Error(`--stride: ${process.argv[strideArg + 1]} is not a whole number ≥ 1`);
@@ -80,34 +83,50 @@ if (!(Number.isInteger(stride) && stride >= 1)) throw new Error(`--stride: ${pro
 function runShard(index: number, count: number): void {
   const result = runTorture({ ...tortureOptions(), shard: { index, count } });
   for (const op of result.operations) console.log(`RESULT ${JSON.stringify(op)}`);
+  console.log(`DAMAGE ${JSON.stringify(result.damage)}`);
 }
 
 function tortureOptions(): TortureOptions {
   const layout = storeLayout(new SimFlash(SIM_PARTITION_BYTES));
   const programBytes = Array.from({ length: 31 }, (_, i) => (i % 3 === 0 ? 8150 : 500 + 40 * i));
-  return { layout, blockBytes: 4096, programBytes, savedProgramBytes: 8150, runs: 20, samplesPerRun: 600, stride, maxCutsPerOperation: 20_000, flipBits: true, seed: 2026 };
+  return { layout, blockBytes: 4096, programBytes, savedProgramBytes: 8150, runs: 20, samplesPerRun: 600, stride, maxCutsPerOperation: 20_000, flipBits: true, seed: 2026, damageTrials: DAMAGE_TRIALS };
 }
 
 /** Shares the cuts between `jobs` child processes (one per core) and adds up their results. */
-async function runAll(jobs: number): Promise<OperationResult[]> {
+async function runAll(jobs: number): Promise<{ operations: OperationResult[]; damage: DamageResult }> {
   const here = fileURLToPath(import.meta.url);
   const outputs = await Promise.all(
     Array.from({ length: jobs }, (_, index) => {
       const child = spawn(process.execPath, [...process.execArgv, here, '--shard', `${index}/${jobs}`, '--stride', String(stride)], { stdio: ['ignore', 'pipe', 'inherit'] });
       let text = '';
       child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      return new Promise<OperationResult[]>((resolve, reject) =>
+      return new Promise<{ operations: OperationResult[]; damage: DamageResult }>((resolve, reject) =>
         child.on('close', (code) => {
           if (code !== 0) reject(new Error(`bench-storage: shard ${index} exited ${code}`));
-          else resolve(text.split('\n').filter((line) => line.startsWith('RESULT ')).map((line) => JSON.parse(line.slice(7)) as OperationResult));
+          const lines = text.split('\n');
+          const operations = lines.filter((line) => line.startsWith('RESULT ')).map((line) => JSON.parse(line.slice(7)) as OperationResult);
+          const damage = JSON.parse((lines.find((line) => line.startsWith('DAMAGE ')) as string).slice(7)) as DamageResult;
+          resolve({ operations, damage });
         }),
       );
     }),
   );
-  return outputs[0].map((op, k) => {
-    const sum = (key: 'cuts' | 'lost' | 'corruptAccepted' | 'stuck' | 'logRecordsRejected') => outputs.reduce((total, shard) => total + shard[k][key], 0);
-    return { ...op, cuts: sum('cuts'), lost: sum('lost'), corruptAccepted: sum('corruptAccepted'), stuck: sum('stuck'), logRecordsRejected: sum('logRecordsRejected') };
+  const operations = outputs[0].operations.map((op, k) => {
+    const sum = (key: 'cuts' | 'lost' | 'corruptAccepted' | 'stuck' | 'logRecordsRejected' | 'mountsReportingDamage' | 'silentLosses') => outputs.reduce((total, shard) => total + shard.operations[k][key], 0);
+    return {
+      ...op,
+      cuts: sum('cuts'),
+      lost: sum('lost'),
+      corruptAccepted: sum('corruptAccepted'),
+      stuck: sum('stuck'),
+      logRecordsRejected: sum('logRecordsRejected'),
+      mountsReportingDamage: sum('mountsReportingDamage'),
+      silentLosses: sum('silentLosses'),
+    };
   });
+  const damage = { ...outputs[0].damage };
+  for (const key of Object.keys(damage) as (keyof DamageResult)[]) damage[key] = outputs.reduce((total, shard) => total + shard.damage[key], 0);
+  return { operations, damage };
 }
 
 const shardArg = process.argv.indexOf('--shard');
@@ -123,14 +142,19 @@ if (shardArg > 0) {
     `bench-storage: partition ${SIM_PARTITION_BYTES / 1024} KB (objects ${options.layout.objectBlocks} blocks, run log ${options.layout.logBlocks} blocks), ${options.programBytes.length} programs stored, ` +
       `every ${stride === 1 ? '' : `${stride}th `}write position, a bit flip after each cut, ${jobs} processes`,
   );
-  const operations = await runAll(jobs);
+  const { operations, damage } = await runAll(jobs);
   for (const op of operations) {
     console.log(
-      `bench-storage: ${op.name.padEnd(19)} ${String(op.positions).padStart(6)} positions (${op.erases} erases), ${String(op.cuts).padStart(6)} cuts (${op.stride === 1 ? 'every position' : `every ${op.stride}th`}): ${op.lost} lost, ${op.corruptAccepted} corrupt accepted, ${op.stuck} stuck, ${op.logRecordsRejected} log records rejected after a flip`,
+      `bench-storage: ${op.name.padEnd(19)} ${String(op.positions).padStart(6)} positions (${op.erases} erases), ${String(op.cuts).padStart(6)} cuts (${op.stride === 1 ? 'every position' : `every ${op.stride}th`}): ${op.lost} lost, ${op.corruptAccepted} corrupt accepted, ${op.stuck} stuck, ${op.logRecordsRejected} log records rejected after a flip, ${op.mountsReportingDamage} mounts reported damage, ${op.silentLosses} silent losses`,
     );
   }
-  const total = (key: 'cuts' | 'lost' | 'corruptAccepted' | 'stuck') => operations.reduce((sum, op) => sum + op[key], 0);
+  const total = (key: 'cuts' | 'lost' | 'corruptAccepted' | 'stuck' | 'mountsReportingDamage' | 'silentLosses') => operations.reduce((sum, op) => sum + op[key], 0);
   console.log(`bench-storage: ${total('stuck')} cuts left the store unable to take a new program; ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  console.log(`storage: ${total('cuts')} cuts, ${total('lost')} lost, ${total('corruptAccepted')} corrupt accepted`);
-  process.exit(total('lost') === 0 && total('corruptAccepted') === 0 && total('stuck') === 0 ? 0 : 1);
+  console.log(
+    `bench-storage: damage, ${damage.mounts} reboots after a block's bytes were destroyed (random, a burst, zeroed): ${damage.mountsWithLoss} lost something (${damage.itemsLost} items, ${damage.rolledBack} of them programs back at an older version), ` +
+      `${damage.mountsReportingDamage} mounts reported damage, ${damage.silentLosses} silent losses, ${damage.corruptAccepted} corrupt accepted; programs lost ${damage.programsLost}, named ${damage.programsNamed}`,
+  );
+  console.log(`storage: ${total('cuts')} cuts, ${total('lost')} lost, ${total('corruptAccepted')} corrupt accepted; mounts: ${total('mountsReportingDamage') + damage.mountsReportingDamage} reported damage, ${total('silentLosses') + damage.silentLosses} silent losses`);
+  const ok = total('lost') === 0 && total('corruptAccepted') === 0 && total('stuck') === 0 && total('silentLosses') === 0 && damage.silentLosses === 0 && damage.corruptAccepted === 0;
+  process.exit(ok ? 0 : 1);
 }

@@ -6,10 +6,11 @@ import { PowerCut, SimFlash } from '../host-sim/hal/sim-flash';
 import { SeededRandom } from '../host-sim/physics/rng';
 import type { Program } from '../src/programs/program';
 import { PressStore } from '../src/store/press-store';
-import type { StoreLayout } from '../src/store/press-store';
+import type { StoreLayout, StoreMountReport } from '../src/store/press-store';
 import type { CalibrationRecord } from '../src/store/calibration-record';
 import { RunOutcome } from '../src/store/run-journal';
 import { crc32 } from '../src/bytes/crc32';
+import { encodeProgram } from '../src/programs/codec';
 
 export interface TortureOptions {
   layout: StoreLayout;
@@ -30,6 +31,8 @@ export interface TortureOptions {
   seed: number;
   /** Run only the trials t with t % count === index (to share the work between processes). */
   shard?: { index: number; count: number };
+  /** Damage patterns tried on the fixture after the operations (0 or absent: none); shared by shard too. */
+  damageTrials?: number;
 }
 
 export interface OperationResult {
@@ -48,6 +51,32 @@ export interface OperationResult {
   logRecordsRejected: number;
   /** Cuts after which the store could not take and give back a new value. */
   stuck: number;
+  /** Reboots whose mount reported damage or loss (a flip found, a copy it could not read). */
+  mountsReportingDamage: number;
+  /** Reboots that lost something (lost > 0 in that reboot) while the mount reported nothing: must be 0. */
+  silentLosses: number;
+}
+
+/** A whole block of the fixture overwritten with random bytes, or a burst of them, then a reboot. */
+export interface DamageResult {
+  /** Reboots, each after one damage pattern on the fixture. */
+  mounts: number;
+  /** Reboots after which something committed was missing (what was in the damaged bytes). */
+  mountsWithLoss: number;
+  /** Items missing after those reboots, in all. */
+  itemsLost: number;
+  /** Items read back that were never committed in that form: must be 0. */
+  corruptAccepted: number;
+  /** Programs back at an older committed version (their newest version was in the damaged bytes; counted in itemsLost too). */
+  rolledBack: number;
+  /** Of those, how many the report named. */
+  rolledBackNamed: number;
+  mountsReportingDamage: number;
+  /** Reboots with a loss and no report: must be 0. */
+  silentLosses: number;
+  /** Of the lost programs, how many the report named. */
+  programsLost: number;
+  programsNamed: number;
 }
 
 export interface TortureResult {
@@ -56,6 +85,10 @@ export interface TortureResult {
   lost: number;
   corruptAccepted: number;
   stuck: number;
+  mountsReportingDamage: number;
+  silentLosses: number;
+  /** Present when damage trials were asked for (TortureOptions.damageTrials). */
+  damage?: DamageResult;
 }
 
 /** A valid program whose encoded form is about `bytes` long (a description pads it). */
@@ -84,9 +117,14 @@ function calibrationRecord(seed: number): CalibrationRecord {
   };
 }
 
-/** Length and CRC-32 of some bytes: what two items are compared by (a wrong item passing for a right one is a 2^-32 chance). */
+/**
+ * Length and CRC-32s of some bytes: what two items are compared by (a wrong item passing for a
+ * right one is a 2^-64 chance). Two halves: an encoded program ends in the CRC-32 of what is
+ * before it, so the CRC-32 of the whole would be the same residue for every program.
+ */
 function fingerprint(bytes: Uint8Array): string {
-  return `${bytes.length}:${crc32(bytes).toString(16)}`;
+  const half = bytes.length >> 1;
+  return `${bytes.length}:${crc32(bytes, 0, half).toString(16)}:${crc32(bytes, half, bytes.length).toString(16)}`;
 }
 
 /** Everything the store holds, as comparable strings by item. */
@@ -118,6 +156,11 @@ function mount(flash: SimFlash, layout: StoreLayout): PressStore {
   const store = new PressStore(flash, layout);
   store.mount();
   return store;
+}
+
+function mountReporting(flash: SimFlash, layout: StoreLayout): { store: PressStore; report: StoreMountReport } {
+  const store = new PressStore(flash, layout);
+  return { store, report: store.mount() };
 }
 
 /** The state every operation starts from: programs, a calibration, settings and some logged runs. */
@@ -242,7 +285,7 @@ export function runTorture(options: TortureOptions, onProgress?: (result: Operat
     const after = snapshot(mount(flash, layout));
     const trials = operation.cutsPerPosition ?? 1;
     const stride = Math.max(options.stride, Math.ceil(positions / (options.maxCutsPerOperation ?? Infinity)));
-    const result: OperationResult = { name: operation.name, positions, erases, stride, cuts: 0, lost: 0, corruptAccepted: 0, logRecordsRejected: 0, stuck: 0 };
+    const result: OperationResult = { name: operation.name, positions, erases, stride, cuts: 0, lost: 0, corruptAccepted: 0, logRecordsRejected: 0, stuck: 0, mountsReportingDamage: 0, silentLosses: 0 };
     const usedBytes = image.findLastIndex((b) => b !== 0xff) + 1;
     const shard = options.shard ?? { index: 0, count: 1 };
     for (let trial = shard.index; trial < Math.ceil(positions / stride) * trials; trial += shard.count) {
@@ -267,7 +310,9 @@ export function runTorture(options: TortureOptions, onProgress?: (result: Operat
         flash.flipBit(at, Math.floor(random.next() * 8));
         flipped = true;
       }
-      const rebooted = mount(flash, layout);
+      const { store: rebooted, report } = mountReporting(flash, layout);
+      if (report.damaged) result.mountsReportingDamage++;
+      const lostBefore = result.lost;
       const now = snapshot(rebooted);
       for (const key of new Set([...before.keys(), ...after.keys(), ...now.keys()])) {
         const actual = now.get(key);
@@ -282,6 +327,7 @@ export function runTorture(options: TortureOptions, onProgress?: (result: Operat
           result.corruptAccepted++;
         }
       }
+      if (result.lost > lostBefore && !report.damaged) result.silentLosses++;
       // The store must go on working: a new value goes in and comes back after another reboot.
       if (result.cuts % 4 === 1) {
         try {
@@ -296,6 +342,92 @@ export function runTorture(options: TortureOptions, onProgress?: (result: Operat
     results.push(result);
     onProgress?.(result);
   }
-  const sum = (key: 'cuts' | 'lost' | 'corruptAccepted' | 'stuck') => results.reduce((total, r) => total + r[key], 0);
-  return { operations: results, cuts: sum('cuts'), lost: sum('lost'), corruptAccepted: sum('corruptAccepted'), stuck: sum('stuck') };
+  const sum = (key: 'cuts' | 'lost' | 'corruptAccepted' | 'stuck' | 'mountsReportingDamage' | 'silentLosses') => results.reduce((total, r) => total + r[key], 0);
+  const total: TortureResult = {
+    operations: results,
+    cuts: sum('cuts'),
+    lost: sum('lost'),
+    corruptAccepted: sum('corruptAccepted'),
+    stuck: sum('stuck'),
+    mountsReportingDamage: sum('mountsReportingDamage'),
+    silentLosses: sum('silentLosses'),
+  };
+  // A generator of their own: every shard draws the same trials whatever cuts it ran.
+  if ((options.damageTrials ?? 0) > 0) total.damage = damageTrials(fixture.flash, fixtureImage, options, new SeededRandom(options.seed * 7919 + 1));
+  return total;
+}
+
+/** `program:<name>=<fingerprint>` of every version the fixture stores. */
+function committedPrograms(options: TortureOptions): Set<string> {
+  const forms = new Set<string>();
+  const add = (program: Program) => forms.add(`program:${program.name}=${fingerprint(encodeProgram(program))}`);
+  options.programBytes.forEach((bytes, i) => add(programOfSize(`program-${i}`, bytes, i)));
+  for (let i = 0; i < Math.min(3, options.programBytes.length); i++) add(programOfSize(`program-${i}`, options.programBytes[i], i + 100));
+  return forms;
+}
+
+/**
+ * Damage beyond a power cut: in each trial one used block of the fixture (objects or run log)
+ * is overwritten with random bytes, or a burst of 16..256 random bytes lands in it, or it is
+ * zeroed (bits lost), then a reboot. Something is then often lost; the mount must say so.
+ */
+function damageTrials(flash: SimFlash, image: Uint8Array, options: TortureOptions, random: SeededRandom): DamageResult {
+  const layout = options.layout;
+  const blockBytes = options.blockBytes;
+  flash.bytes.set(image);
+  flash.restorePower();
+  const before = snapshot(mount(flash, layout));
+  const used: number[] = [];
+  for (let block = 0; block < layout.logFirstBlock + layout.logBlocks; block++) {
+    if (image.subarray(block * blockBytes, (block + 1) * blockBytes).some((b) => b !== 0xff)) used.push(block);
+  }
+  const result: DamageResult = { mounts: 0, mountsWithLoss: 0, itemsLost: 0, corruptAccepted: 0, rolledBack: 0, rolledBackNamed: 0, mountsReportingDamage: 0, silentLosses: 0, programsLost: 0, programsNamed: 0 };
+  // Every committed form of each program: the fixture stores some twice.
+  const committed = committedPrograms(options);
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const trials = options.damageTrials ?? 0;
+  for (let trial = 0; trial < trials; trial++) {
+    // Drawn in every shard so each trial is the same whichever process runs it.
+    const block = used[Math.floor(random.next() * used.length)];
+    const pattern = Math.floor(random.next() * 3);
+    const burst = 16 + Math.floor(random.next() * 241);
+    const burstAt = Math.floor(random.next() * (blockBytes - burst));
+    const seed = Math.floor(random.next() * 2 ** 31);
+    if (trial % shard.count !== shard.index) continue;
+    flash.bytes.set(image);
+    const bytes = new SeededRandom(seed);
+    const start = block * blockBytes;
+    if (pattern === 0) for (let at = start; at < start + blockBytes; at++) flash.bytes[at] = Math.floor(bytes.next() * 256);
+    else if (pattern === 1) for (let at = start + burstAt; at < start + burstAt + burst; at++) flash.bytes[at] = Math.floor(bytes.next() * 256);
+    else flash.bytes.fill(0, start, start + blockBytes);
+    const { store, report } = mountReporting(flash, layout);
+    result.mounts++;
+    if (report.damaged) result.mountsReportingDamage++;
+    const now = snapshot(store);
+    let lost = 0;
+    // A program back at an older version is a loss too (its newest version), not corruption.
+    for (const [key, was] of before) {
+      const actual = now.get(key);
+      if (actual === was) continue;
+      if (actual === undefined || actual === '[]' || actual === 'null') {
+        lost++;
+        if (key.startsWith('program:')) {
+          result.programsLost++;
+          if (report.programsLost.includes(key.slice('program:'.length))) result.programsNamed++;
+        }
+      } else if (committed.has(`${key}=${actual}`)) {
+        // The newest version was in the damaged bytes: an older committed one is in force.
+        lost++;
+        result.rolledBack++;
+        if (report.objects.lost.some((l) => `program:${l.key}` === key && l.olderInForce)) result.rolledBackNamed++;
+      } else {
+        result.corruptAccepted++;
+      }
+    }
+    for (const key of now.keys()) if (!before.has(key)) result.corruptAccepted++;
+    result.itemsLost += lost;
+    if (lost > 0) result.mountsWithLoss++;
+    if (lost > 0 && !report.damaged) result.silentLosses++;
+  }
+  return result;
 }

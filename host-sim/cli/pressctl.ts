@@ -28,7 +28,7 @@ Commands:
                             Ctrl-C while watching aborts the run
   continue                  answer the prompt the press is waiting at
   abort                     stop the run and let the load down
-  status                    state, program, step, force and pressure, fault
+  status                    state, program, step, force and pressure, fault, store
   faults [--clear]          the latched fault; --clear resets it
   logs                      the runs in the log, newest first
   log <n> [--csv] [--out FILE]
@@ -130,6 +130,7 @@ async function status(client: ScpiClient, io: PressctlIo): Promise<number> {
   const pressure = selected === '' ? '' : await client.query('MEAS:PRES?');
   const [fault, faultText] = splitResponse(await client.query('SYST:FAUL?'));
   const prompt = splitResponse(await client.query('PROG:PROM?'))[0];
+  const [storeCode, storeText] = splitResponse(await client.query('SYST:STOR?'));
   io.stdout(`state     ${state}`);
   io.stdout(`program   ${selected === '' ? '(none selected)' : selected}`);
   if (Number(step) > 0) io.stdout(`step      ${step}/${count} ${label}${Number(leftS) > 0 ? `, ${leftS} s left` : ''}`);
@@ -137,6 +138,8 @@ async function status(client: ScpiClient, io: PressctlIo): Promise<number> {
   io.stdout(`force     ${force} kN`);
   if (pressure !== '') io.stdout(`pressure  ${pressure} MPa`);
   io.stdout(`fault     ${fault === '0' ? 'none' : faultText}`);
+  // What the press's store found at boot (docs/storage.md): 120 damaged, 121 calibration lost too.
+  io.stdout(`store     ${storeCode === '0' ? 'intact' : `DAMAGED (${storeCode}): ${storeText}`}`);
   return 0;
 }
 

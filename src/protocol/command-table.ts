@@ -64,6 +64,8 @@ export class CommandTable {
   private readonly entries: CommandEntry[] = [];
   /** Sessions opened on this table so far: the last session id handed out. */
   sessionsOpened = 0;
+  /** Called with the status of every session that starts with the device's power-on state (e.g. to queue what the boot found). */
+  powerOnReport: ((status: StatusModel) => void) | null = null;
 
   /** A command (no response). The header must not end in `?`. */
   command<const P extends readonly ParamSpec<unknown>[]>(

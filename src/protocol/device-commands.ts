@@ -85,7 +85,15 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
       firmware.abortRun();
       calibration.unlocked = false;
     },
-    selfTest: () => firmware.safety.latchedFault,
+    // A latched fault's code, else the store's (121 calibration lost, 120 store damaged), else 0.
+    selfTest: () => firmware.safety.latchedFault || firmware.storeTestCode,
+  });
+  // Every session opened after the boot is told once what the boot's mount found (the serial port's at boot).
+  table.powerOnReport = (status) => firmware.reportStore(status);
+  table.query('SYSTem:STORage?', [], () => {
+    const mount = firmware.storeMount;
+    const code = firmware.storeTestCode;
+    return [code, mount === null ? 'Not mounted' : !mount.damaged ? 'Store intact' : firmware.calibrationLost ? `${mount.summary}; runs refused until accepted at the press` : mount.summary];
   });
 
   // Measurement.

@@ -17,6 +17,10 @@ export const DeviceError = Object.freeze({
   noSuchRun: 106,
   /** CAL:UNL: wrong unlock code. */
   wrongCode: 107,
+  /** Queued at power-on and in every session opened after it: the store's mount found damage or loss (the detail says what). */
+  storeDamaged: 120,
+  /** Queued with 120 when the calibration history was lost: runs are refused until that is accepted at the press. */
+  calibrationLost: 121,
 } as const);
 
 export const DEVICE_ERROR_MESSAGES: Readonly<Record<number, string>> = Object.freeze({
@@ -27,4 +31,6 @@ export const DEVICE_ERROR_MESSAGES: Readonly<Record<number, string>> = Object.fr
   105: 'Calibration rejected',
   106: 'No such run',
   107: 'Wrong unlock code',
+  120: 'Store damaged',
+  121: 'Calibration lost',
 });

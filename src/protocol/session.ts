@@ -68,6 +68,7 @@ export class ScpiSession {
       overflow: (code, info) => this.status.report(code, info),
     });
     this.context = new SessionContext(++table.sessionsOpened, this.status, () => this.output.queued > 0);
+    if ((options.powerOn ?? true) && table.powerOnReport !== null) table.powerOnReport(this.status);
   }
 
   /** Takes received bytes; runs every message they complete. Handlers must not call feed. */

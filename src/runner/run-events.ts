@@ -19,6 +19,14 @@ export const EventCause = Object.freeze({
   refused: 17,
   interruptedRunFound: 18,
   programSelected: 19,
+  /** Boot: the store's mount found damage or loss (detail: damaged blocks + lost keys, at most 65535). */
+  storeDamaged: 50,
+  /** Boot: the calibration history was lost; runs are refused until the loss is accepted at the press. */
+  calibrationLost: 51,
+  /** Continue held at the press: the store report (and a lost calibration) accepted. */
+  storeLossAccepted: 52,
+  /** The selected program's stored copy was deleted: nothing is selected now. */
+  programDeselected: 53,
 } as const);
 
 export const EVENT_CAUSE_NAMES: Record<number, string> = Object.freeze({
@@ -41,6 +49,10 @@ export const EVENT_CAUSE_NAMES: Record<number, string> = Object.freeze({
   17: 'refused',
   18: 'interrupted-run-found',
   19: 'program-selected',
+  50: 'store-damaged',
+  51: 'calibration-lost',
+  52: 'store-loss-accepted',
+  53: 'program-deselected',
 });
 
 /** Why a Start, Continue or fault reset was refused (the detail of a `refused` event). */
@@ -53,6 +65,8 @@ export const Refusal = Object.freeze({
   unloading: 6,
   notWaiting: 7,
   noFault: 8,
+  /** The calibration history was lost at boot and nobody has accepted that at the press yet. */
+  calibrationLost: 40,
 } as const);
 
 export const REFUSAL_NAMES: Record<number, string> = Object.freeze({
@@ -64,6 +78,7 @@ export const REFUSAL_NAMES: Record<number, string> = Object.freeze({
   6: 'the press is still letting the load down',
   7: 'no prompt is waiting for an answer',
   8: 'no fault is latched',
+  40: 'the calibration was lost: accept it at the press (hold Continue 3 s)',
 });
 
 const NOTICES: Readonly<Record<number, string>> = Object.freeze(Object.fromEntries(Object.keys(REFUSAL_NAMES).map((key) => [key, `Refused: ${REFUSAL_NAMES[Number(key)]}`])));

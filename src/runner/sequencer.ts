@@ -98,6 +98,18 @@ export class Sequencer {
     this.events.record(nowMs, EventCause.programSelected, from, this.state, -1, 0, 0);
   }
 
+  /** Lets go of the program (its stored copy was deleted); not while a run is in progress (the caller checks). */
+  unloadProgram(nowMs: number): void {
+    if (this.program === null) return;
+    this.program = null;
+    this.stats = null;
+    this.stepIndex = -1;
+    this.unloading = false;
+    const from = this.state;
+    if (from === RunState.complete || from === RunState.aborted) this.state = RunState.idle;
+    this.events.record(nowMs, EventCause.programDeselected, from, this.state, -1, 0, 0);
+  }
+
   get active(): boolean {
     return this.state === RunState.running || this.state === RunState.waiting || this.state === RunState.paused;
   }

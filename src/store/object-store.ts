@@ -63,15 +63,130 @@ interface Entry {
   chunks: ChunkRef[];
 }
 
+/** A key whose newest version on flash could not be read back whole. */
+export interface LostVersion {
+  kind: number;
+  key: string;
+  /** The lost version was a deletion (the key may have come back with an older value). */
+  deletion: boolean;
+  /** What is in force instead: an older version (true) or nothing (false). */
+  olderInForce: boolean;
+}
+
 export interface MountReport {
   /** Keys with a value (deletions not counted). */
   keys: number;
-  /** Blocks that held nothing valid and were erased (a torn write, an interrupted erase). */
+  /** Blocks that held nothing valid and were erased (a torn write, an interrupted erase, or damage). */
   blocksErased: number;
   /** Copies written because a version had fewer than two whole copies. */
   copiesRepaired: number;
-  /** Versions in force that could not be read back whole (kept out of the index). */
+  /** Newest versions of a key that could not be read back whole (kept out of the index): lost.length. */
   versionsDamaged: number;
+  /**
+   * Blocks holding bytes that are neither intact chunks, erased space nor the sealed remains of
+   * a torn write, where no power cut leaves such bytes (see blockDamage): flash damage. What was
+   * in them may be lost without a trace of its name.
+   */
+  blocksDamaged: number;
+  /** The keys among the damage whose names could still be read, newest version lost. */
+  lost: LostVersion[];
+}
+
+/** What a mount scan found in one block. */
+export interface BlockScan {
+  /** Not wholly erased. */
+  dirty: boolean;
+  /** Offset where the last intact record ends, -1 when there is none. */
+  lastEnd: number;
+  /** Bytes that are neither records, erased words nor sealed (zeroed) words after a record, before lastEnd. */
+  garbageBefore: boolean;
+  /** Such bytes after lastEnd. */
+  garbageAfter: boolean;
+  /** Its used bytes are a prefix no longer than the record its first bytes begin: what a write cut short at the start of a fresh block leaves. */
+  tornStart: boolean;
+  /** Likewise for the bytes after lastEnd: one record cut short. */
+  tornTail: boolean;
+}
+
+/** True when the aligned word at `at` is erased (all 0xFF). */
+export function erasedWord(block: Uint8Array, at: number): boolean {
+  return block[at] === 0xff && block[at + 1] === 0xff && block[at + 2] === 0xff && block[at + 3] === 0xff;
+}
+
+/** True when the aligned word at `at` is zero: a torn write that a mount sealed. */
+export function zeroWord(block: Uint8Array, at: number): boolean {
+  return block[at] === 0 && block[at + 1] === 0 && block[at + 2] === 0 && block[at + 3] === 0;
+}
+
+/**
+ * Which scanned blocks are damaged. A power cut leaves unreadable bytes in two places only: after
+ * the last record of the head block, when they are one record cut short (a torn write; the mount
+ * seals it with zeros so it is known later), and in the first used block after the head, when that is either a write cut short at
+ * the start of a fresh block (its bytes a prefix of one record) or the oldest block of an unbroken
+ * run of used blocks up to the head (the one garbage collection erases). Anywhere else: damage.
+ */
+export function blockDamage(blocks: readonly BlockScan[], headBlock: number, maxGapBlocks: number): boolean[] {
+  const excused = excusedBlockOf(blocks, headBlock, maxGapBlocks);
+  return blocks.map((scan, i) => scan.dirty && i !== excused && (scan.garbageBefore || (scan.garbageAfter && !(i === headBlock && scan.tornTail))));
+}
+
+/**
+ * The first used block after the head when a power cut explains what is in it (-1: none). A write
+ * moves on only to the next block; an erase takes the oldest block only when at most
+ * `maxGapBlocks` erased blocks lie between the head and it (garbage collection runs when little is free).
+ */
+export function excusedBlockOf(blocks: readonly BlockScan[], headBlock: number, maxGapBlocks: number): number {
+  const count = blocks.length;
+  let first = -1;
+  let gap = 0;
+  for (let i = 1; i < count; i++) {
+    const block = (headBlock + i) % count;
+    if (blocks[block].dirty) {
+      first = block;
+      break;
+    }
+    gap++;
+  }
+  if (first < 0) return -1;
+  if (gap === 0 && blocks[first].tornStart) return first;
+  if (gap > maxGapBlocks) return -1;
+  // The oldest block of the ring, being erased: every block from it round to the head is in use.
+  for (let block = first; block !== headBlock; block = (block + 1) % count) if (!blocks[block].dirty) return -1;
+  return first;
+}
+
+/**
+ * True when a block's used bytes end within `declaredBytes` of its start, or within `headerBytes`
+ * when its first record's header was itself cut (declaredBytes 0): a fresh block's first write cut short.
+ */
+export function isTornStart(dirtyEnd: number, headerBytes: number, declaredBytes: number): boolean {
+  return dirtyEnd <= Math.max(headerBytes, declaredBytes);
+}
+
+/** Zeroes every word of a block that is neither part of a record (as `recordLengthAt` finds them) nor erased. */
+export function zeroGarbage(flash: FlashPartition, blockOffset: number, blockLength: number, recordLengthAt: (block: Uint8Array, view: DataView, at: number) => number): void {
+  const block = flash.read(blockOffset, blockLength);
+  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  const zero = new Uint8Array(ALIGN_BYTES);
+  for (let at = 0; at + ALIGN_BYTES <= block.length; ) {
+    const length = recordLengthAt(block, view, at);
+    if (length > 0) {
+      at += length;
+      continue;
+    }
+    if (!erasedWord(block, at) && !zeroWord(block, at)) flash.write(blockOffset + at, zero);
+    at += ALIGN_BYTES;
+  }
+}
+
+/** Zeroes the torn bytes after the head block's last record, so a later mount knows them from damage. */
+export function sealTornTail(flash: FlashPartition, blockOffset: number, blockLength: number, scan: BlockScan): void {
+  if (scan.lastEnd < 0 || !scan.garbageAfter) return;
+  const tail = flash.read(blockOffset + scan.lastEnd, blockLength - scan.lastEnd);
+  let end = tail.length;
+  while (end > 0 && tail[end - 1] === 0xff) end--;
+  end = (end + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
+  if (end > 0) flash.write(blockOffset + scan.lastEnd, new Uint8Array(end));
 }
 
 function alignUp(offset: number): number {
@@ -117,6 +232,8 @@ export class ObjectStore {
   readonly capacityBytes: number;
   /** Block erases since mount. */
   erases = 0;
+  /** Blocks the last mount found damaged, by area block index. */
+  damagedBlocks: boolean[] = [];
 
   private readonly erased: Uint8Array;
   private readonly scratch: Uint8Array;
@@ -145,6 +262,32 @@ export class ObjectStore {
     this.scratchView = new DataView(this.scratch.buffer);
   }
 
+  /** Erased blocks between the head and the oldest block at most while garbage collection may be erasing it. */
+  private get gcGapBlocks(): number {
+    return Math.ceil((COPIES * this.footprint(MAX_PAYLOAD_BYTES) + this.reserveBytes) / this.blockLength) + 1;
+  }
+
+  /**
+   * After a damage report was accepted: every lost key gets a whole newest version (the older
+   * value again, or a deletion), and the unreadable bytes of damaged blocks that still hold
+   * chunks are zeroed, so the next mount reports only new damage. Returns the keys written.
+   */
+  acceptDamage(lost: readonly LostVersion[]): number {
+    this.checkMounted();
+    let written = 0;
+    for (const item of lost) {
+      const value = this.get(item.kind, item.key);
+      if (value !== null && !item.deletion) this.put(item.kind, item.key, value.slice());
+      else this.writeVersion(item.kind, item.key, this.payload(item.key, new Uint8Array(0)), true);
+      written++;
+    }
+    this.damagedBlocks.forEach((damaged, i) => {
+      if (damaged && this.erased[i] === 0) zeroGarbage(this.flash, this.blockOffset(i), this.blockLength, (block, view, at) => this.chunkLengthAt(block, view, at));
+    });
+    this.damagedBlocks = [];
+    return written;
+  }
+
   /** Flash bytes the versions in force take (both copies, worst-case chunking). */
   get liveBytes(): number {
     let total = 0;
@@ -167,7 +310,8 @@ export class ObjectStore {
   mount(): MountReport {
     this.entries.clear();
     this.byVersion.clear();
-    const report: MountReport = { keys: 0, blocksErased: 0, copiesRepaired: 0, versionsDamaged: 0 };
+    const report: MountReport = { keys: 0, blocksErased: 0, copiesRepaired: 0, versionsDamaged: 0, blocksDamaged: 0, lost: [] };
+    const scans: BlockScan[] = [];
     const chunksByVersion = new Map<number, ChunkRef[]>();
     const headerOf = new Map<number, { kind: number; payloadLength: number; payloadCrc: number; key: string | null }>();
     let newestCopy = 0;
@@ -182,15 +326,22 @@ export class ObjectStore {
       let dirtyEnd = block.length;
       while (dirtyEnd > 0 && block[dirtyEnd - 1] === 0xff) dirtyEnd--;
       this.erased[i] = dirtyEnd === 0 ? 1 : 0;
+      const declaredAt = (at: number) => (at + HEADER_BYTES <= block.length && block[at] === MAGIC_0 && block[at + 1] === MAGIC_1 ? chunkBytes(view.getUint16(at + 24, true)) : 0);
+      const scan: BlockScan = { dirty: dirtyEnd > 0, lastEnd: -1, garbageBefore: false, garbageAfter: false, tornStart: isTornStart(dirtyEnd, HEADER_BYTES, declaredAt(0)), tornTail: false };
+      scans.push(scan);
       if (dirtyEnd === 0) continue;
       let lastEnd = -1;
       let holdsNewest = false;
+      let garbage = false;
       for (let at = 0; at + HEADER_BYTES + CRC_BYTES <= block.length; ) {
         const length = this.chunkLengthAt(block, view, at);
         if (length === 0) {
+          if (!erasedWord(block, at) && !zeroWord(block, at)) garbage = true;
           at += ALIGN_BYTES;
           continue;
         }
+        if (garbage) scan.garbageBefore = true;
+        garbage = false;
         const version = view.getUint32(at + 4, true);
         const copy = view.getUint32(at + 8, true);
         const payloadOffset = view.getUint32(at + 12, true);
@@ -220,23 +371,44 @@ export class ObjectStore {
         at += length;
         lastEnd = at;
       }
-      if (lastEnd < 0) {
-        this.flash.eraseBlock(this.firstBlock + i);
-        this.erases++;
-        this.erased[i] = 1;
-        report.blocksErased++;
-      } else if (holdsNewest) {
+      scan.lastEnd = lastEnd;
+      // A used block without one intact chunk is unreadable whatever its bytes are.
+      scan.garbageAfter = garbage || lastEnd < 0;
+      // After the zeros of a torn write sealed at an earlier boot, if any.
+      let tailAt = lastEnd;
+      while (tailAt >= 0 && tailAt + ALIGN_BYTES <= dirtyEnd && zeroWord(block, tailAt)) tailAt += ALIGN_BYTES;
+      scan.tornTail = lastEnd >= 0 && isTornStart(dirtyEnd - tailAt, HEADER_BYTES, declaredAt(tailAt));
+      if (lastEnd >= 0 && holdsNewest) {
         headBlock = i;
         // After the torn bytes of an interrupted write too: they are never written over.
         headEnd = Math.max(lastEnd, alignUp(dirtyEnd));
       }
     }
+    const damaged = blockDamage(scans, headBlock, this.gcGapBlocks);
+    this.damagedBlocks = damaged;
+    for (let i = 0; i < this.blockCount; i++) {
+      if (damaged[i]) report.blocksDamaged++;
+      if (!scans[i].dirty) continue;
+      if (scans[i].lastEnd < 0) {
+        this.flash.eraseBlock(this.firstBlock + i);
+        this.erases++;
+        this.erased[i] = 1;
+        report.blocksErased++;
+      } else if (i === headBlock && scans[i].tornTail) {
+        // Only a record cut short is sealed: damage stays visible until it is accepted.
+        sealTornTail(this.flash, this.blockOffset(i), this.blockLength, scans[i]);
+      }
+    }
+    const excusedBlock = excusedBlockOf(scans, headBlock, this.gcGapBlocks);
     this.headBlock = headBlock;
     this.writeOffset = headEnd;
     this.nextSeq = Math.max(newestCopy, newestSeq) + 1;
 
     // Newest whole version of each key, newest first so older ones are only read when needed.
     const versions = [...chunksByVersion.keys()].sort((a, b) => b - a);
+    // The newest version of a key that is not whole is lost, unless a power cut explains it: a put
+    // cut short, or a version seen only in the block a cut may have torn.
+    const lostByName = new Map<string, LostVersion>();
     for (const version of versions) {
       const header = headerOf.get(version) as { kind: number; payloadLength: number; payloadCrc: number; key: string | null };
       if (header.key === null) continue;
@@ -244,12 +416,21 @@ export class ObjectStore {
       const name = mapKey(kind, header.key);
       if (this.entries.has(name)) continue;
       const chunks = chunksByVersion.get(version) as ChunkRef[];
-      if (!covers(chunks, header.payloadLength)) continue;
       const entry: Entry = { kind, key: header.key, version, deleted: (header.kind & DELETED) !== 0, payloadLength: header.payloadLength, payloadCrc: header.payloadCrc, chunks };
-      if (this.assemble(entry) === null) continue;
+      if (!covers(chunks, header.payloadLength) || this.assemble(entry) === null) {
+        // A put cut short: the newest version, a part of its first copy only, and no damage anywhere else.
+        const tornPut = report.blocksDamaged === 0 && version === newestSeq && chunks.every((chunk) => chunk.copy === version);
+        const explained = tornPut || chunks.every((chunk) => chunk.block === excusedBlock);
+        if (!explained && !lostByName.has(name)) lostByName.set(name, { kind, key: header.key, deletion: entry.deleted, olderInForce: false });
+        continue;
+      }
+      const lost = lostByName.get(name);
+      if (lost !== undefined) lost.olderInForce = !entry.deleted;
       this.entries.set(name, entry);
       this.byVersion.set(version, entry);
     }
+    report.lost = [...lostByName.values()].sort((a, b) => a.kind - b.kind || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    report.versionsDamaged = report.lost.length;
     this.mounted = true;
     for (const entry of [...this.entries.values()]) {
       const missing = COPIES - wholeCopies(entry.chunks, entry.payloadLength);

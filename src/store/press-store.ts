@@ -39,6 +39,51 @@ export function storeLayout(flash: FlashPartition, objectBlocks = DEFAULT_OBJECT
   return { objectFirstBlock: 0, objectBlocks, logFirstBlock: objectBlocks, logBlocks: blocks - objectBlocks };
 }
 
+/** Bits of the run journal's store flags (RunJournal.storeFlags). */
+export const StoreFlag = Object.freeze({
+  /** A calibration from the store's history is in force: its history missing at boot means it was lost. */
+  calibrated: 1,
+} as const);
+
+/** none: never calibrated (or the loss was accepted at the press); intact: a history is in force; lost: a history was kept and cannot be read. */
+export type CalibrationState = 'none' | 'intact' | 'lost';
+
+/** What a boot-time mount found: what is damaged and what was lost (docs/storage.md, "What a mount reports"). */
+export interface StoreMountReport {
+  objects: MountReport;
+  /** Run-log blocks with damaged bytes (their records are left out of the log). */
+  logBlocksDamaged: number;
+  /** Programs whose newest version could not be read (names that could still be read). */
+  programsLost: string[];
+  calibration: CalibrationState;
+  settingsLost: boolean;
+  /** Anything above: damage found or something lost. */
+  damaged: boolean;
+  /** One line for people: '' when nothing was found. */
+  summary: string;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** E.g. "1 block unreadable, 2 programs lost (a, b), calibration history unreadable". */
+export function describeMount(report: StoreMountReport): string {
+  const parts: string[] = [];
+  const objects = report.objects;
+  if (objects.blocksDamaged > 0) parts.push(`${plural(objects.blocksDamaged, 'block', 'blocks')} of programs, calibration and settings unreadable`);
+  const lostPrograms = objects.lost.filter((lost) => lost.kind === ObjectKind.program);
+  if (lostPrograms.length > 0) {
+    const names = lostPrograms.map((lost) => (lost.deletion ? `${lost.key} (its deletion)` : lost.olderInForce ? `${lost.key} (an older version in force)` : lost.key));
+    parts.push(`${plural(lostPrograms.length, 'program', 'programs')} lost (${names.join(', ')})`);
+  }
+  if (report.calibration === 'lost') parts.push('calibration history unreadable: factory default in force');
+  if (report.settingsLost) parts.push('settings lost');
+  if (report.logBlocksDamaged > 0) parts.push(`${plural(report.logBlocksDamaged, 'run-log block', 'run-log blocks')} damaged`);
+  if (parts.length > 0 && lostPrograms.length === 0 && objects.blocksDamaged > 0) parts.push('what they held is not known');
+  return parts.join(', ');
+}
+
 export type LoadedProgram = { ok: true; program: Program; bytes: Uint8Array } | { ok: false; error: string };
 
 /**
@@ -55,10 +100,37 @@ export class PressStore {
     this.journal = new RunJournal(flash, layout.logFirstBlock, layout.logBlocks);
   }
 
-  /** Boot time: scans both areas (may erase a damaged block and repair a missing copy). */
-  mount(): MountReport {
+  /**
+   * Boot time: scans both areas (may erase a damaged block, seal a torn write and repair a
+   * missing copy) and says what was found damaged or lost.
+   */
+  mount(): StoreMountReport {
     this.journal.mount();
-    return this.objects.mount();
+    const objects = this.objects.mount();
+    const lostOf = (kind: number) => objects.lost.filter((lost) => lost.kind === kind);
+    const programsLost = lostOf(ObjectKind.program).map((lost) => lost.key);
+    let calibration: CalibrationState = 'none';
+    const calibrationBytes = this.objects.get(ObjectKind.calibration, CALIBRATION_KEY);
+    if (calibrationBytes !== null) {
+      const decoded = decodeCalibrationHistory(calibrationBytes);
+      calibration = !decoded.ok ? 'lost' : decoded.records.length > 0 ? 'intact' : 'none';
+    } else if (lostOf(ObjectKind.calibration).length > 0 || (this.journal.storeFlags & StoreFlag.calibrated) !== 0) {
+      calibration = 'lost';
+    }
+    const settingsBytes = this.objects.get(ObjectKind.settings, SETTINGS_KEY);
+    const settingsLost = lostOf(ObjectKind.settings).length > 0 || (settingsBytes !== null && !decodeSettings(settingsBytes).ok);
+    const report: StoreMountReport = {
+      objects,
+      logBlocksDamaged: this.journal.blocksDamaged,
+      programsLost,
+      calibration,
+      settingsLost,
+      damaged: false,
+      summary: '',
+    };
+    report.damaged = objects.blocksDamaged > 0 || objects.lost.length > 0 || calibration === 'lost' || settingsLost || report.logBlocksDamaged > 0;
+    report.summary = describeMount(report);
+    return report;
   }
 
   programNames(): string[] {
@@ -107,6 +179,13 @@ export class PressStore {
     history.push(record);
     while (history.length > MAX_CALIBRATION_HISTORY) history.shift();
     this.objects.put(ObjectKind.calibration, CALIBRATION_KEY, encodeCalibrationHistory(history));
+    // Kept in the run log too: a history that goes missing later is then known as lost.
+    this.journal.setStoreFlags(this.journal.storeFlags | StoreFlag.calibrated);
+  }
+
+  /** Stores an empty calibration history: no calibration, on purpose (the loss of one was accepted at the press). */
+  resetCalibrationHistory(): void {
+    this.objects.put(ObjectKind.calibration, CALIBRATION_KEY, encodeCalibrationHistory([]));
   }
 
   settings(): Settings {

@@ -1,8 +1,10 @@
 import type { FlashPartition } from '../../hal/flash';
 import { crc32 } from '../bytes/crc32';
+import type { BlockScan } from './object-store';
+import { blockDamage, erasedWord, isTornStart, sealTornTail, zeroGarbage, zeroWord } from './object-store';
 
 /**
- * Run journal and run log: an append-only log of BOOT, RUN_START, SAMPLES, STEP and RUN_END
+ * Run journal and run log: an append-only log of BOOT, FLAGS, RUN_START, SAMPLES, STEP and RUN_END
  * records over a ring of erase blocks, so the boot after a power loss finds the run left open,
  * and every run keeps its pressure history and step summary until its block is reused
  * (docs/storage.md, "Run log").
@@ -14,7 +16,8 @@ import { crc32 } from '../bytes/crc32';
  * Little-endian, 4-byte aligned, never across a block boundary:
  *
  *   magic "RJ" · type u8 · length/4 u8 (whole record) · seq u32 · bootCount u32 · runId u32
- *   BOOT       resetReason u16 · 0 u16                                               24 B
+ *   BOOT       resetReason u16 · store flags u16                                     24 B
+ *   FLAGS      0 u16 · store flags u16 (the flags changed between boots)             24 B
  *   RUN_START  programHash u32 · startMs f64 · name length u8 · ASCII name · 0 pad    36..68 B
  *   RUN_END    outcome u8 · 0 u8 · faultCode u16 · endMs f64 · peakMPa f32            36 B
  *   SAMPLES    startMs f64 · intervalMs f32 · baseMPa f32 · mpaPerCode f32 · peakMPa f32
@@ -92,6 +95,7 @@ const TYPE_RUN_START = 2;
 const TYPE_RUN_END = 3;
 const TYPE_SAMPLES = 4;
 const TYPE_STEP = 5;
+const TYPE_FLAGS = 6;
 const ALIGN_BYTES = 4;
 const HEADER_BYTES = 16;
 const CRC_BYTES = 4;
@@ -125,7 +129,7 @@ function recordLengthAt(block: Uint8Array, view: DataView, at: number): number {
   if (block[at] !== MAGIC_0 || block[at + 1] !== MAGIC_1 || at + BOOT_BYTES > block.length) return 0;
   const type = block[at + 2];
   let expected = 0;
-  if (type === TYPE_BOOT) expected = BOOT_BYTES;
+  if (type === TYPE_BOOT || type === TYPE_FLAGS) expected = BOOT_BYTES;
   else if (type === TYPE_RUN_END) expected = END_BYTES;
   else if (type === TYPE_STEP) expected = STEP_BYTES;
   else if (type === TYPE_SAMPLES) {
@@ -140,18 +144,26 @@ function recordLengthAt(block: Uint8Array, view: DataView, at: number): number {
 }
 
 /** Calls visit(at, type) for each valid record of a block in order, stepping over dirty bytes; returns the end of the last one, or -1. */
-function forEachRecord(block: Uint8Array, view: DataView, visit: (at: number, type: number) => void): number {
+function forEachRecord(block: Uint8Array, view: DataView, visit: (at: number, type: number) => void, scan?: BlockScan): number {
   let lastEnd = -1;
   let at = 0;
+  let garbage = false;
   while (at < block.length) {
     const length = recordLengthAt(block, view, at);
     if (length === 0) {
+      if (scan !== undefined && !erasedWord(block, at) && !zeroWord(block, at)) garbage = true;
       at += ALIGN_BYTES;
     } else {
+      if (garbage && scan !== undefined) scan.garbageBefore = true;
+      garbage = false;
       visit(at, block[at + 2]);
       at += length;
       lastEnd = at;
     }
+  }
+  if (scan !== undefined) {
+    scan.lastEnd = lastEnd;
+    scan.garbageAfter = garbage || lastEnd < 0;
   }
   return lastEnd;
 }
@@ -198,6 +210,16 @@ export class RunJournal {
   private openProgramName = '';
   private openProgramHash = 0;
   private openStartMs = 0;
+  /**
+   * Store flags (StoreFlag) of the newest BOOT or FLAGS record: what the press knew of its store
+   * when it last wrote one, kept apart from the object store so damage there cannot erase it.
+   */
+  private flags = 0;
+  /** Block of the newest record holding the flags (-1: none). */
+  private flagsBlock = -1;
+  /** Blocks the last mount found damaged (bytes unreadable where no power cut leaves them). */
+  blocksDamaged = 0;
+  private damagedBlocks: boolean[] = [];
 
   constructor(private readonly flash: FlashPartition, private readonly firstBlock: number, private readonly blockCount: number) {
     const partitionBlocks = Math.floor(flash.byteLength / flash.blockLength);
@@ -232,12 +254,18 @@ export class RunJournal {
     this.boots = 0;
     this.lastResetReason = 0;
     this.lastRunId = 0;
+    this.flags = 0;
+    let flagsSeq = 0;
+    const scans: BlockScan[] = [];
     for (let i = 0; i < this.blockCount; i++) {
       const block = this.flash.read(this.blockOffset(i), this.blockLength);
       const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
       let dirtyEnd = block.length;
       while (dirtyEnd > 0 && block[dirtyEnd - 1] === 0xff) dirtyEnd--;
       this.erased[i] = dirtyEnd === 0 ? 1 : 0;
+      const declaredAt = (at: number) => (at + HEADER_BYTES <= block.length && block[at] === MAGIC_0 && block[at + 1] === MAGIC_1 ? block[at + 3] * ALIGN_BYTES : 0);
+      const scan: BlockScan = { dirty: dirtyEnd > 0, lastEnd: -1, garbageBefore: false, garbageAfter: false, tornStart: isTornStart(dirtyEnd, HEADER_BYTES, declaredAt(0)), tornTail: false };
+      scans.push(scan);
       if (dirtyEnd === 0) continue;
       let holdsNewest = false;
       const lastEnd = forEachRecord(block, view, (at, type) => {
@@ -249,6 +277,11 @@ export class RunJournal {
         }
         this.boots = Math.max(this.boots, view.getUint32(at + 8, true));
         this.lastRunId = Math.max(this.lastRunId, runId);
+        if ((type === TYPE_BOOT || type === TYPE_FLAGS) && seq > flagsSeq) {
+          flagsSeq = seq;
+          this.flags = view.getUint16(at + HEADER_BYTES + 2, true);
+          this.flagsBlock = i;
+        }
         if (type === TYPE_BOOT && seq > bootSeq) {
           bootSeq = seq;
           this.lastResetReason = view.getUint16(at + HEADER_BYTES, true);
@@ -257,16 +290,33 @@ export class RunJournal {
         } else if (type === TYPE_RUN_END) {
           maxEndedRunId = Math.max(maxEndedRunId, runId);
         }
-      });
-      if (lastEnd < 0) {
-        this.flash.eraseBlock(this.firstBlock + i);
-        this.erased[i] = 1;
-      } else if (holdsNewest) {
+      }, scan);
+      // After the zeros of a torn write sealed at an earlier boot, if any.
+      let tailAt = lastEnd;
+      while (tailAt >= 0 && tailAt + ALIGN_BYTES <= dirtyEnd && zeroWord(block, tailAt)) tailAt += ALIGN_BYTES;
+      scan.tornTail = lastEnd >= 0 && isTornStart(dirtyEnd - tailAt, HEADER_BYTES, declaredAt(tailAt));
+      if (lastEnd >= 0 && holdsNewest) {
         newestBlock = i;
         // After the torn bytes of an interrupted write too: they are never written over.
         newestBlockEnd = Math.max(lastEnd, alignUp(dirtyEnd));
       }
     }
+    // Only the next block is ever erased ahead of the head.
+    const damaged = blockDamage(scans, newestBlock, 0);
+    this.damagedBlocks = damaged;
+    this.blocksDamaged = 0;
+    for (let i = 0; i < this.blockCount; i++) {
+      if (damaged[i]) this.blocksDamaged++;
+      if (!scans[i].dirty) continue;
+      if (scans[i].lastEnd < 0) {
+        this.flash.eraseBlock(this.firstBlock + i);
+        this.erased[i] = 1;
+      } else if (i === newestBlock && scans[i].tornTail) {
+        // Only a record cut short is sealed: damage stays visible until it is accepted.
+        sealTornTail(this.flash, this.blockOffset(i), this.blockLength, scans[i]);
+      }
+    }
+    if (flagsSeq === 0) this.flagsBlock = -1;
     this.headBlock = newestBlock;
     this.writeOffset = newestBlockEnd;
     this.nextSeq = newestSeq + 1;
@@ -308,11 +358,47 @@ export class RunJournal {
       if (!this.appendEnd(this.openRunId, RunOutcome.interrupted, 0, 0, NaN)) throw new Error('run journal: no erased space after eraseAhead');
     }
     this.scratchView.setUint16(HEADER_BYTES, resetReason, true);
-    this.scratchView.setUint16(HEADER_BYTES + 2, 0, true);
+    this.scratchView.setUint16(HEADER_BYTES + 2, this.flags, true);
     if (!this.append(TYPE_BOOT, BOOT_BYTES, this.boots + 1, this.lastRunId)) throw new Error('run journal: no erased space after eraseAhead');
+    this.flagsBlock = this.headBlock;
     this.boots++;
     this.lastResetReason = resetReason;
     return interrupted;
+  }
+
+  /** After a damage report was accepted: zeroes the unreadable bytes of damaged blocks that still hold records, so the next mount reports only new damage. */
+  acceptDamage(): void {
+    this.checkMounted();
+    this.damagedBlocks.forEach((damaged, i) => {
+      if (damaged && this.erased[i] === 0) zeroGarbage(this.flash, this.blockOffset(i), this.blockLength, recordLengthAt);
+    });
+    this.damagedBlocks = [];
+  }
+
+  /** The store flags of the newest BOOT or FLAGS record (0 when there is none). */
+  get storeFlags(): number {
+    return this.flags;
+  }
+
+  /**
+   * Sets the store flags: a FLAGS record is written when they change (outside the control tick;
+   * may erase). The next BOOT record carries them too. Returns false when nothing could be written.
+   */
+  setStoreFlags(flags: number): boolean {
+    this.checkMounted();
+    if (!(Number.isInteger(flags) && flags >= 0 && flags <= 0xffff)) throw new RangeError(`run journal: store flags ${flags} are not a u16`);
+    if (flags === this.flags && this.flagsBlock >= 0) return true;
+    this.flags = flags;
+    if (this.needsErase) this.eraseAhead();
+    return this.appendFlags();
+  }
+
+  private appendFlags(): boolean {
+    this.scratchView.setUint16(HEADER_BYTES, 0, true);
+    this.scratchView.setUint16(HEADER_BYTES + 2, this.flags, true);
+    if (!this.append(TYPE_FLAGS, BOOT_BYTES, this.boots, this.lastRunId)) return false;
+    this.flagsBlock = this.headBlock;
+    return true;
   }
 
   /** Appends a run-start record; returns the new runId, or -1 when there is no erased space. Never erases. */
@@ -434,7 +520,7 @@ export class RunJournal {
       const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
       forEachRecord(block, view, (at, type) => {
         const runId = view.getUint32(at + 12, true);
-        if (type === TYPE_BOOT || (onlyRunId !== 0 && runId !== onlyRunId)) return;
+        if (type === TYPE_BOOT || type === TYPE_FLAGS || (onlyRunId !== 0 && runId !== onlyRunId)) return;
         const seq = view.getUint32(at + 4, true);
         const p = at + HEADER_BYTES;
         const log = logOf(runId);
@@ -495,8 +581,18 @@ export class RunJournal {
     this.checkMounted();
     const next = (this.headBlock + 1) % this.blockCount;
     if (this.erased[next] === 1) return;
+    // The newest flags must outlive the ring going round: written again before their block goes
+    // (after the erase when the head block has no room left for them).
+    const moveFlags = next === this.flagsBlock && this.flags !== 0;
+    if (moveFlags && this.writeOffset + BOOT_BYTES <= this.blockLength && this.appendFlags()) {
+      this.flash.eraseBlock(this.firstBlock + next);
+      this.erased[next] = 1;
+      return;
+    }
     this.flash.eraseBlock(this.firstBlock + next);
     this.erased[next] = 1;
+    if (next === this.flagsBlock) this.flagsBlock = -1;
+    if (moveFlags) this.appendFlags();
   }
 
   /** Newest first, at most `limit` runs whose start record is still in the journal (host and protocol use; may allocate). */
