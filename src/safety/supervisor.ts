@@ -1,4 +1,6 @@
+import type { LoadCellCalibration } from '../loadcell/calibration';
 import { SensorFault } from '../loadcell/sensor-fault';
+import { CommissionedGuard } from './commissioned-guard';
 import { FaultCode, FaultReaction, faultReaction } from './faults';
 import { HydraulicsWatch } from './hydraulics-watch';
 
@@ -27,14 +29,19 @@ export class SafetySupervisor {
   /** Trip level as die pressure, MPa (die rating ∩ force limits). */
   tripPressureMPa = Infinity;
   readonly hydraulics: HydraulicsWatch;
+  /** The force limits on the raw counts through the commissioned calibration: what a wrong calibration in force cannot hide. */
+  readonly commissioned: CommissionedGuard;
 
   constructor(
     public maxForceKN: number,
     capacityKN: number,
     /** Longest gap between ticks before the outputs' leases could have run out, ms. */
     readonly stallAfterMs: number,
+    /** The calibration the press was commissioned with (src/safety/commissioned-guard.ts). */
+    commissionedCalibration: LoadCellCalibration,
   ) {
     this.hydraulics = new HydraulicsWatch(capacityKN);
+    this.commissioned = new CommissionedGuard(maxForceKN, capacityKN, commissionedCalibration);
   }
 
   get tripped(): boolean {
@@ -48,14 +55,16 @@ export class SafetySupervisor {
 
   /**
    * Checks this tick. `pumpLevel` and `releaseLevel` are the levels the outputs were driven
-   * at since the last tick; `gapMs` is the time since the last tick. Returns true when the
-   * safe state must be driven.
+   * at since the last tick; `gapMs` is the time since the last tick; `rawCounts` are the
+   * converter counts `forceKN` was computed from. Returns true when the safe state must be
+   * driven.
    */
   check(
     nowMs: number,
     gapMs: number,
     pressureMPa: number,
     forceKN: number,
+    rawCounts: number,
     sensorFault: number,
     estop: boolean,
     stepLimitMPa: number,
@@ -65,12 +74,16 @@ export class SafetySupervisor {
   ): boolean {
     if (this.latchedFault !== FaultCode.none) return true;
     const watch = this.hydraulics;
+    const commissioned = this.commissioned;
     let code: number = FaultCode.none;
     if (estop) code = FaultCode.emergencyStop;
     else if (gapMs > this.stallAfterMs) code = FaultCode.loopStall;
     else if (sensorFault !== SensorFault.none) code = SENSOR_FAULT_CODES[sensorFault];
+    // Before every check that trusts the reading: a calibration that disagrees makes them all wrong.
+    else if (commissioned.disagrees(rawCounts, forceKN)) code = FaultCode.calibrationMismatch;
     else if (forceKN > this.maxForceKN) code = FaultCode.overForce;
     else if (pressureMPa > this.tripPressureMPa) code = FaultCode.overPressure;
+    else if (commissioned.overCeiling(rawCounts)) code = FaultCode.overForceRaw;
     else if (pressureMPa > stepLimitMPa) code = FaultCode.overStepLimit;
     else {
       watch.update(pumpLevel, releaseLevel, forceKN, gapMs / 1000);
