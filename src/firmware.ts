@@ -209,7 +209,7 @@ export class PressFirmware {
     const capacityKN = board.limits.loadCellCapacityKN;
     this.loadCell = new LoadCellPipeline(board.loadCell, config.calibration, 1, config.staleAfterMs, { capacityKN, noiseLimitKN: config.noiseLimitKN });
     this.controller = config.controlLaw === 'on-off' ? new OnOffController() : new PressureController(config.tuning, config.loopRateHz);
-    this.safety = new SafetySupervisor(board.limits.maxForceKN, capacityKN, this.leaseMs, config.calibration);
+    this.safety = new SafetySupervisor(board.limits.maxForceKN, capacityKN, this.leaseMs, config.calibration, board.oilPressure ?? null);
     this.timing = new LoopTiming(this.periodMs);
     this.store = new PressStore(board.flash, storeLayout(board.flash, config.storeObjectBlocks));
     this.journal = this.store.journal;
@@ -559,7 +559,9 @@ export class PressFirmware {
     const safety = this.safety;
     const program = seq.program;
     const stepLimitMPa = program !== null && seq.active ? program.limitMPa[seq.stepIndex] : Infinity;
-    if (safety.check(nowMs, this.timing.lastPeriodMs, pressure, cell.forceKN, cell.rawCounts, cell.fault, this.estop.state, stepLimitMPa, seq.overdue, this.drivenPumpLevel, this.drivenReleaseLevel)) {
+    const oil = board.oilPressure;
+    const oilForceKN = oil === undefined || !oil.read() ? NaN : (oil.pressureMPa * oil.ramAreaMm2) / 1000;
+    if (safety.check(nowMs, this.timing.lastPeriodMs, pressure, cell.forceKN, cell.rawCounts, oilForceKN, cell.fault, this.estop.state, stepLimitMPa, seq.overdue, this.drivenPumpLevel, this.drivenReleaseLevel)) {
       if (seq.state !== RunState.fault) this.latchFault(safety.latchedFault, nowMs, pressure);
       pumpLevel = 0;
       if (!seq.unloading) releaseLevel = 1;

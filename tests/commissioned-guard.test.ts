@@ -151,7 +151,7 @@ test('the guard: calibrations that agree within 5 % + 1 % of capacity pass at ev
 
 test('the supervisor: 104 and 105 dump and stay latched when the reading looks healthy again; the codes and their texts exist', () => {
   const commissioned = { tareCounts: 0, kNPerCount: 0.001 };
-  const check = (s: SafetySupervisor, rawCounts: number, forceKN: number) => s.check(1000, 10, forceKN / 0.0785, forceKN, rawCounts, SensorFault.none, false, Infinity, false, 0.3, 0.3);
+  const check = (s: SafetySupervisor, rawCounts: number, forceKN: number) => s.check(1000, 10, forceKN / 0.0785, forceKN, rawCounts, NaN, SensorFault.none, false, Infinity, false, 0.3, 0.3);
   const raw = new SafetySupervisor(147, 100, 30, commissioned);
   raw.commissioned.setProgramLimitKN(58);
   assert.not.ok(check(raw, 58_500, 56.2), '58.5 kN raw is under 58 kN + 1 %');

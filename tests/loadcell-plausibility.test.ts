@@ -28,7 +28,7 @@ const UNIT_CALIBRATION: LoadCellCalibration = Object.freeze({ tareCounts: 0, kNP
  * their own (tests/commissioned-guard.test.ts); these drive the cell past its capacity on purpose.
  */
 function sensorCheck(supervisor: SafetySupervisor, nowMs: number, pressureMPa: number, forceKN: number, sensorFault: number): boolean {
-  return supervisor.check(nowMs, 10, pressureMPa, forceKN, NaN, sensorFault, false, Infinity, false, 0.3, 0.3);
+  return supervisor.check(nowMs, 10, pressureMPa, forceKN, NaN, NaN, sensorFault, false, Infinity, false, 0.3, 0.3);
 }
 
 /** A simulated cell and converter read by the pipeline at 100 Hz, the supervisor after it. */
