@@ -122,7 +122,16 @@ test('the guard: the lowest limit of frame, cell capacity and program; the ceili
     assert.throws(() => new CommissionedGuard(147, 100, bad), /commissioned calibration/);
     assert.throws(() => guard.commission(bad), /commissioned calibration/);
   }
-  assert.is(guard.commissioned, cal, 'a refused commissioning leaves the one in force');
+  assert.equal(guard.commissioned, cal, 'a refused commissioning leaves the one in force');
+  // A copy: the caller's object changing afterwards moves nothing.
+  const mutable = { tareCounts: 1000, kNPerCount: 0.001 };
+  const copying = new CommissionedGuard(147, 100, mutable);
+  mutable.kNPerCount = 0.01;
+  mutable.tareCounts = 50_000;
+  assert.ok(copying.overCeiling(1000 + 101_001));
+  assert.not.ok(copying.overCeiling(1000 + 100_999));
+  assert.throws(() => new CommissionedGuard(147, 100, { tareCounts: 0, kNPerCount: 1, correctionAtKN: new Float64Array([0, 1]), correctionKN: new Float64Array([0]) }), /as many values/);
+  assert.throws(() => new CommissionedGuard(147, 100, { tareCounts: 0, kNPerCount: 1, correctionAtKN: new Float64Array([1, 0]), correctionKN: new Float64Array([0, 0]) }), /ascending/);
   for (const bad of [0, -1, NaN]) assert.throws(() => guard.setProgramLimitKN(bad), /program force limit/);
   assert.throws(() => new CommissionedGuard(NaN, 100, cal), /frame rating/);
   assert.throws(() => new CommissionedGuard(147, 0, cal), /capacity/);

@@ -58,13 +58,29 @@ export class CommissionedGuard {
     this.commission(commissioned);
   }
 
-  /** Puts a commissioned calibration in force for the guard (at start-up, or a change confirmed at the press). */
+  /**
+   * Puts a commissioned calibration in force for the guard (at start-up, or a change
+   * confirmed at the press). The guard keeps a copy: the caller's object (at start-up the very
+   * one the pipeline holds) may change afterwards without moving the ceiling.
+   */
   commission(calibration: LoadCellCalibration): void {
     const tare = calibration.tareCounts;
     const span = calibration.kNPerCount;
     if (!Number.isFinite(tare)) throw new RangeError(`commissioned calibration: tare ${tare} is not a finite number of counts`);
     if (!(Number.isFinite(span) && span !== 0)) throw new RangeError(`commissioned calibration: span ${span} kN per count is not a finite, non-zero number`);
-    this.commissioned = calibration;
+    const copy: LoadCellCalibration = { tareCounts: tare, kNPerCount: span };
+    const at = calibration.correctionAtKN;
+    const by = calibration.correctionKN;
+    if (at !== undefined || by !== undefined) {
+      if (at === undefined || by === undefined || at.length !== by.length) throw new RangeError('commissioned calibration: the correction needs as many values as nodes');
+      for (let i = 0; i < at.length; i++) {
+        if (!Number.isFinite(at[i]) || !Number.isFinite(by[i])) throw new RangeError(`commissioned calibration: correction node ${i} is not finite`);
+        if (i > 0 && !(at[i] > at[i - 1])) throw new RangeError('commissioned calibration: correction nodes are not in ascending order');
+      }
+      copy.correctionAtKN = Float64Array.from(at);
+      copy.correctionKN = Float64Array.from(by);
+    }
+    this.commissioned = Object.freeze(copy);
     this.derive();
   }
 
