@@ -11,7 +11,9 @@ import { SensorFault } from '../src/loadcell/sensor-fault';
 import { FAULT_CODES, FaultCode, faultName, faultReaction, FaultReaction } from '../src/safety/faults';
 import { RunOutcome } from '../src/store/run-journal';
 import { dieAreaMm2 } from '../src/units';
-import { readExample, runFor } from './helpers';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readExample, repoRoot, runFor } from './helpers';
 
 // The last line against a wrong calibration (docs/faults.md, 104 and 105): whatever
 // calibration is in force, the force limits are judged on the raw counts through the
@@ -294,6 +296,11 @@ test('property: any span in 0.3–3 × the true one and any tare within ±3 % of
   console.log(`    ${JSON.stringify(counts)}`);
   if (process.env.GUARD_ROWS) console.log(rows.join("\n"));
   console.log(`    ${rows.length} runs, worst true peak ${(100 * (worst - 1)).toFixed(2)} % over the lowest limit (${rows.filter((r) => r.includes('OVER_FORCE_RAW')).length} ended in OVER_FORCE_RAW, ${rows.filter((r) => r.includes('CALIBRATION_MISMATCH')).length} in CALIBRATION_MISMATCH)`);
+});
+
+test('docs/faults.md has a row for every fault code, with its name', () => {
+  const doc = readFileSync(path.join(repoRoot, 'docs', 'faults.md'), 'utf8');
+  for (const code of FAULT_CODES) assert.ok(doc.includes(`| ${code} | ${faultName(code)} |`), `docs/faults.md: no row for ${code} ${faultName(code)}`);
 });
 
 test.run();
