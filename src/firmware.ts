@@ -41,7 +41,7 @@ import type { CommandTable } from './protocol/command-table';
 import { createDeviceCommandTable } from './protocol/device-commands';
 import { ScpiSession } from './protocol/session';
 import { SerialLink } from './protocol/serial-link';
-import { pressureMPaToForceKN } from './units';
+import { forceKNToPressureMPa, pressureMPaToForceKN } from './units';
 
 /**
  * The setpoint may lead the measured pressure by this fraction of the target (at least the
@@ -562,7 +562,7 @@ export class PressFirmware {
     const oil = board.oilPressure;
     const oilForceKN = oil === undefined || !oil.read() ? NaN : (oil.pressureMPa * oil.ramAreaMm2) / 1000;
     if (safety.check(nowMs, this.timing.lastPeriodMs, pressure, cell.forceKN, cell.rawCounts, oilForceKN, cell.fault, this.estop.state, stepLimitMPa, seq.overdue, this.drivenPumpLevel, this.drivenReleaseLevel)) {
-      if (seq.state !== RunState.fault) this.latchFault(safety.latchedFault, nowMs, pressure);
+      if (seq.state !== RunState.fault) this.latchFault(safety.latchedFault, nowMs, safety.judgedOnCommissioned ? forceKNToPressureMPa(safety.commissioned.commissionedKN, cell.dieAreaMm2) : pressure);
       pumpLevel = 0;
       if (!seq.unloading) releaseLevel = 1;
     }

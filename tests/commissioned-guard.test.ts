@@ -234,6 +234,9 @@ test('the raw ceiling alone: 0.97 × the span (inside the mismatch band) and a t
   console.log(`    0.97 × span, tare +0.9 kN, 735 MPa: ${faultName(s.firmware.safety.latchedFault)}, true peak ${peaks.trueMPa.toFixed(1)} MPa (${peaks.trueKN.toFixed(3)} kN), read ${peaks.readMPa.toFixed(1)} MPa`);
   assertFaultRecorded(s, FaultCode.overForceRaw);
   assert.ok(peaks.trueMPa <= limitMPa(0.02), `true peak ${peaks.trueMPa} MPa`);
+  // The fault's event carries the pressure through the commissioned calibration, not the low reading.
+  const event = s.firmware.report().events.find((e) => e.cause === 'fault')!;
+  assert.ok(event.pressure_MPa > DIE_RATING_MPA && event.pressure_MPa <= limitMPa(0.02), `event at ${event.pressure_MPa} MPa (read ${peaks.readMPa})`);
   assert.ok(peaks.trueMPa > DIE_RATING_MPA, 'it did press past the rating: the check under test is the one that stopped it');
 });
 

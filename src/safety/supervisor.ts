@@ -57,6 +57,15 @@ export class SafetySupervisor {
     return this.latchedFault !== FaultCode.none;
   }
 
+  /**
+   * The latched fault was found on the raw counts through the commissioned calibration (104,
+   * 105): the reading in force is the suspect, so the fault's event carries the commissioned one.
+   */
+  get judgedOnCommissioned(): boolean {
+    const code = this.latchedFault;
+    return code === FaultCode.overForceRaw || code === FaultCode.calibrationMismatch;
+  }
+
   /** The latched fault lets the load down under control rather than dumping it. */
   get unloads(): boolean {
     return faultReaction(this.latchedFault) === FaultReaction.unload;
