@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { createDryRunSession, simulatedCalibration } from '../host-sim/scenario';
 import type { DryRunSession } from '../host-sim/scenario';
+import type { PressSimulator } from '../host-sim/simulator';
+import type { Board } from '../hal/board';
 import { PLANT_PRESETS } from '../host-sim/plants';
 import type { LoadCellCalibration } from '../src/loadcell/calibration';
 import { CommissionedGuard, MISMATCH_FLOOR_FRACTION, RAW_CEILING_MARGIN_FRACTION, ZERO_DRIFT_FRACTION } from '../src/safety/commissioned-guard';
@@ -58,8 +60,12 @@ function runTracking(session: DryRunSession, maxS: number, until: () => boolean 
   return peaks;
 }
 
+/** The simulated press without its oil-pressure transducer, as the ESP32 board is: the load cell through the commissioned calibration is the only judge here. */
+const withoutOil = (sim: PressSimulator): Board => ({ ...sim.board, oilPressure: undefined });
+
 function session(json: unknown, plant = PLANT, seed = 5): DryRunSession {
-  const s = createDryRunSession(json, { seed, plant });
+  const s = createDryRunSession(json, { seed, plant, board: withoutOil });
+  assert.is(s.firmware.safety.oil.fitted, false);
   assert.equal(s.errors, []);
   return s;
 }
