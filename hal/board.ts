@@ -1,5 +1,6 @@
 import type { Clock, Ticker } from './clock';
 import type { LoadCellAdc } from './loadcell-adc';
+import type { OilPressureSensor } from './oil-pressure';
 import type { LeasedOutput, Pump, ReleaseValve } from './actuators';
 import type { OperatorInputs } from './inputs';
 import type { OperatorPanel } from './panel';
@@ -41,4 +42,10 @@ export interface Board {
   readonly serial: SerialPort;
   readonly system: SystemControl;
   readonly limits: PressLimits;
+  /**
+   * Oil-pressure transducer on the cylinder, where the press has one: the safety supervisor
+   * cross-checks it against the load cell (docs/faults.md, 208 and 209). The simulator has
+   * one; the ESP32 board has no driver for it yet.
+   */
+  readonly oilPressure?: OilPressureSensor;
 }

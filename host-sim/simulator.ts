@@ -8,6 +8,7 @@ import { SeededRandom } from './physics/rng';
 import { VirtualClock, VirtualTicker } from './hal/virtual-time';
 import type { LoadCellSensorParams } from './hal/sim-loadcell-adc';
 import { SimLoadCellAdc } from './hal/sim-loadcell-adc';
+import { OIL_PRESSURE_TRANSDUCER, SimOilPressure } from './hal/sim-oil-pressure';
 import { SimPump, SimPumpPower, SimReleaseValve } from './hal/sim-actuators';
 import { SimSystem } from './hal/sim-system';
 import { ResetReason } from '../hal/system';
@@ -93,6 +94,9 @@ const LOOP_STALL_US = 200_000;
 /** Longest physics step taken while the plant is quiescent, µs. */
 const MAX_QUIESCENT_STEP_US = 10_000;
 
+/** Mixed into the seed of the oil-pressure transducer's random stream. */
+const OIL_SEED_MIX = 0x6f696c;
+
 /** How long the simulated operator holds a button down, µs. */
 const BUTTON_PRESS_US = 100_000;
 /** The operator looks at the panel this often, µs. */
@@ -119,6 +123,7 @@ export class PressSimulator {
   readonly stack: SampleStack;
   readonly plant: PressPlant;
   readonly adc: SimLoadCellAdc;
+  readonly oilPressure: SimOilPressure;
   readonly pump: SimPump;
   readonly releaseValve: SimReleaseValve;
   readonly pumpPower: SimPumpPower;
@@ -162,6 +167,8 @@ export class PressSimulator {
     this.faults = [...(options.faults ?? [])].sort((a, b) => a.atS - b.atS);
     this.plant = new PressPlant(options.press, this.stack);
     this.adc = new SimLoadCellAdc(options.sensor, this.random);
+    // Its own random stream: the load cell's noise stays what it was before the press had a transducer.
+    this.oilPressure = new SimOilPressure(this.plant, options.press.ramAreaM2 * 1e6, OIL_PRESSURE_TRANSDUCER, new SeededRandom((options.seed ^ OIL_SEED_MIX) >>> 0));
     this.pump = new SimPump(this.clock);
     this.releaseValve = new SimReleaseValve(this.clock);
     this.pumpPower = new SimPumpPower(this.clock);
@@ -180,6 +187,7 @@ export class PressSimulator {
       serial: this.serial,
       system: this.system,
       limits: simulatedPressLimits(options),
+      oilPressure: this.oilPressure,
     };
   }
 

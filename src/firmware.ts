@@ -44,6 +44,7 @@ import type { CommandTable } from './protocol/command-table';
 import { createDeviceCommandTable } from './protocol/device-commands';
 import { ScpiSession } from './protocol/session';
 import { SerialLink } from './protocol/serial-link';
+import { forceKNToPressureMPa, pressureMPaToForceKN } from './units';
 
 /**
  * The setpoint may lead the measured pressure by this fraction of the target (at least the
@@ -223,7 +224,7 @@ export class PressFirmware {
     const capacityKN = board.limits.loadCellCapacityKN;
     this.loadCell = new LoadCellPipeline(board.loadCell, config.calibration, 1, config.staleAfterMs, { capacityKN, noiseLimitKN: config.noiseLimitKN });
     this.controller = config.controlLaw === 'on-off' ? new OnOffController() : new PressureController(config.tuning, config.loopRateHz);
-    this.safety = new SafetySupervisor(board.limits.maxForceKN, capacityKN, this.leaseMs);
+    this.safety = new SafetySupervisor(board.limits.maxForceKN, capacityKN, this.leaseMs, config.calibration, board.oilPressure ?? null);
     this.timing = new LoopTiming(this.periodMs);
     this.store = new PressStore(board.flash, storeLayout(board.flash, config.storeObjectBlocks));
     this.journal = this.store.journal;
@@ -318,6 +319,20 @@ export class PressFirmware {
     this.sequencer.load(compiled, this.board.clock.nowMs());
     this.loadCell.dieAreaMm2 = compiled.dieAreaMm2;
     this.safety.tripPressureMPa = compiled.ceilingMPa;
+    this.safety.commissioned.setProgramLimitKN(pressureMPaToForceKN(compiled.ceilingMPa, compiled.dieAreaMm2));
+  }
+
+  /**
+   * The calibration the press was commissioned with (the configuration's, or a change
+   * confirmed at the press): the safety supervisor judges the raw counts through it, whatever
+   * calibration is in force. Throws a RangeError for a tare or span that is not a usable number.
+   */
+  get commissionedCalibration(): LoadCellCalibration {
+    return this.safety.commissioned.commissioned;
+  }
+
+  set commissionedCalibration(calibration: LoadCellCalibration) {
+    this.safety.commissioned.commission(calibration);
   }
 
   /** Why the object store cannot be written now, or null. */
@@ -624,8 +639,10 @@ export class PressFirmware {
     const safety = this.safety;
     const program = seq.program;
     const stepLimitMPa = program !== null && seq.active ? program.limitMPa[seq.stepIndex] : Infinity;
-    if (safety.check(nowMs, this.timing.lastPeriodMs, pressure, cell.forceKN, cell.fault, this.estop.state, stepLimitMPa, seq.overdue, this.drivenPumpLevel, this.drivenReleaseLevel)) {
-      if (seq.state !== RunState.fault) this.latchFault(safety.latchedFault, nowMs, pressure);
+    const oil = board.oilPressure;
+    const oilForceKN = oil === undefined || !oil.read() ? NaN : (oil.pressureMPa * oil.ramAreaMm2) / 1000;
+    if (safety.check(nowMs, this.timing.lastPeriodMs, pressure, cell.forceKN, cell.rawCounts, oilForceKN, cell.fault, this.estop.state, stepLimitMPa, seq.overdue, this.drivenPumpLevel, this.drivenReleaseLevel)) {
+      if (seq.state !== RunState.fault) this.latchFault(safety.latchedFault, nowMs, safety.judgedOnCommissioned ? forceKNToPressureMPa(safety.commissioned.commissionedKN, cell.dieAreaMm2) : pressure);
       pumpLevel = 0;
       if (!seq.unloading) releaseLevel = 1;
     }

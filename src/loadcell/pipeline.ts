@@ -26,6 +26,12 @@ export interface LoadCellPipelineOptions extends Partial<LoadCellPlausibilityCon
 export class LoadCellPipeline {
   forceKN = 0;
   pressureMPa = 0;
+  /**
+   * Raw converter counts behind forceKN: the mean of the conversions folded in at the last
+   * update that had any (NaN before the first). The safety supervisor judges these against
+   * the commissioned calibration, whatever calibration is in force.
+   */
+  rawCounts = NaN;
   /** Time of the newest sample used (ms). */
   lastSampleMs = -Infinity;
   /** Samples folded into the last update (0 when none arrived this tick). */
@@ -91,7 +97,8 @@ export class LoadCellPipeline {
     }
     this.samplesThisTick = n;
     if (n > 0) {
-      this.forceKN = countsToKN(cal, sum / n);
+      this.rawCounts = sum / n;
+      this.forceKN = countsToKN(cal, this.rawCounts);
       this.pressureMPa = forceKNToPressureMPa(this.forceKN, this.dieAreaMm2);
       this.meanSampleTimeMs = sumTimeMs / n;
     }

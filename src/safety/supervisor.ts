@@ -1,4 +1,7 @@
+import type { LoadCellCalibration } from '../loadcell/calibration';
 import { SensorFault } from '../loadcell/sensor-fault';
+import { CommissionedGuard } from './commissioned-guard';
+import { OilCrossCheck, OilVerdict } from './oil-cross-check';
 import { FaultCode, FaultReaction, faultReaction } from './faults';
 import { HydraulicsWatch } from './hydraulics-watch';
 
@@ -12,6 +15,9 @@ const SENSOR_FAULT_CODES: readonly number[] = Object.freeze([
   FaultCode.sensorSlope,
   FaultCode.sensorNoisy,
 ]);
+
+/** By OilVerdict. */
+const OIL_FAULT_CODES: readonly number[] = Object.freeze([FaultCode.none, FaultCode.overForceOil, FaultCode.forceSignalsDisagree, FaultCode.oilPressureSensor]);
 
 /**
  * Independent of the controller: runs every tick after it and before the outputs, and may
@@ -27,18 +33,37 @@ export class SafetySupervisor {
   /** Trip level as die pressure, MPa (die rating ∩ force limits). */
   tripPressureMPa = Infinity;
   readonly hydraulics: HydraulicsWatch;
+  /** The force limits on the raw counts through the commissioned calibration: what a wrong calibration in force cannot hide. */
+  readonly commissioned: CommissionedGuard;
+  /** The oil-pressure transducer against the limits and the load cell, where the board has one. */
+  readonly oil: OilCrossCheck;
 
   constructor(
     public maxForceKN: number,
     capacityKN: number,
     /** Longest gap between ticks before the outputs' leases could have run out, ms. */
     readonly stallAfterMs: number,
+    /** The calibration the press was commissioned with (src/safety/commissioned-guard.ts). */
+    commissionedCalibration: LoadCellCalibration,
+    /** The board's oil-pressure transducer (ram area, full scale), or null when it has none. */
+    oilTransducer: { readonly ramAreaMm2: number; readonly fullScaleMPa: number } | null = null,
   ) {
     this.hydraulics = new HydraulicsWatch(capacityKN);
+    this.commissioned = new CommissionedGuard(maxForceKN, capacityKN, commissionedCalibration);
+    this.oil = oilTransducer === null ? new OilCrossCheck(false, maxForceKN, NaN, NaN) : new OilCrossCheck(true, maxForceKN, oilTransducer.ramAreaMm2, oilTransducer.fullScaleMPa);
   }
 
   get tripped(): boolean {
     return this.latchedFault !== FaultCode.none;
+  }
+
+  /**
+   * The latched fault was found on the raw counts through the commissioned calibration (104,
+   * 105): the reading in force is the suspect, so the fault's event carries the commissioned one.
+   */
+  get judgedOnCommissioned(): boolean {
+    const code = this.latchedFault;
+    return code === FaultCode.overForceRaw || code === FaultCode.calibrationMismatch;
   }
 
   /** The latched fault lets the load down under control rather than dumping it. */
@@ -48,14 +73,18 @@ export class SafetySupervisor {
 
   /**
    * Checks this tick. `pumpLevel` and `releaseLevel` are the levels the outputs were driven
-   * at since the last tick; `gapMs` is the time since the last tick. Returns true when the
-   * safe state must be driven.
+   * at since the last tick; `gapMs` is the time since the last tick; `rawCounts` are the
+   * converter counts `forceKN` was computed from; `oilForceKN` is oil pressure × ram area
+   * (NaN without a valid reading; ignored when the board has no transducer). Returns true
+   * when the safe state must be driven.
    */
   check(
     nowMs: number,
     gapMs: number,
     pressureMPa: number,
     forceKN: number,
+    rawCounts: number,
+    oilForceKN: number,
     sensorFault: number,
     estop: boolean,
     stepLimitMPa: number,
@@ -65,12 +94,18 @@ export class SafetySupervisor {
   ): boolean {
     if (this.latchedFault !== FaultCode.none) return true;
     const watch = this.hydraulics;
+    const commissioned = this.commissioned;
     let code: number = FaultCode.none;
+    let oilVerdict: number = OilVerdict.ok;
     if (estop) code = FaultCode.emergencyStop;
     else if (gapMs > this.stallAfterMs) code = FaultCode.loopStall;
     else if (sensorFault !== SensorFault.none) code = SENSOR_FAULT_CODES[sensorFault];
+    // Before every check that trusts the reading: a calibration that disagrees makes them all wrong.
+    else if (commissioned.disagrees(rawCounts, forceKN)) code = FaultCode.calibrationMismatch;
     else if (forceKN > this.maxForceKN) code = FaultCode.overForce;
     else if (pressureMPa > this.tripPressureMPa) code = FaultCode.overPressure;
+    else if (commissioned.overCeiling(rawCounts)) code = FaultCode.overForceRaw;
+    else if ((oilVerdict = this.oil.judge(oilForceKN, commissioned.commissionedKN, commissioned.ceilingKN, gapMs)) !== OilVerdict.ok) code = OIL_FAULT_CODES[oilVerdict];
     else if (pressureMPa > stepLimitMPa) code = FaultCode.overStepLimit;
     else {
       watch.update(pumpLevel, releaseLevel, forceKN, gapMs / 1000);
@@ -95,5 +130,6 @@ export class SafetySupervisor {
   reset(): void {
     this.latchedFault = FaultCode.none;
     this.hydraulics.reset();
+    this.oil.reset();
   }
 }
