@@ -178,6 +178,15 @@ test('press-sim validate: the limit is exact, and a file without a size (a devic
   assert.is(io.out[2], '/dev/zero: is over 16384 bytes, over the limit of 16384 bytes for a program (what the press accepts in one PROG:DEF); it was not read');
 });
 
+test('press-sim run --flash: a file that is no flash image is refused by its size, before it is read', () => {
+  const err: string[] = [];
+  const programFile = path.join(dir, 'small.json');
+  writeFileSync(programFile, JSON.stringify(program()));
+  const code = pressSimMain(['run', programFile, '--flash', '/dev/zero', '--out', path.join(dir, 'out')], { stdout: () => {}, stderr: (t) => err.push(t) });
+  assert.is(code, 1);
+  assert.equal(err, ['press-sim: --flash: /dev/zero: not a regular file (not a flash image of this press)']);
+});
+
 test('property: press-sim validate returns 0 or 1 with one verdict per file for any bytes and any JSON, never throws', () => {
   const file = path.join(dir, 'random.json');
   const json = fc.oneof(
