@@ -2,7 +2,12 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** Runs `scriptUrl` with the shim's arguments; `command` names it in error messages. Exits with the child's status. */
+/**
+ * Runs `scriptUrl` with the shim's arguments; `command` names it in error messages. Exits with
+ * the child's status. The child has the shim's stdout and stderr; the shim writes only its own
+ * error messages, and ends by setting the exit code rather than by process.exit(), so nothing
+ * it wrote is dropped.
+ */
 export function runTypeScript(command, scriptUrl) {
   const script = fileURLToPath(scriptUrl);
 
@@ -12,7 +17,8 @@ export function runTypeScript(command, scriptUrl) {
     tsx = import.meta.resolve('tsx');
   } catch {
     console.error(`${command}: cannot find tsx; run npm install in the press-controller package`);
-    process.exit(1);
+    process.exitCode = 1;
+    return;
   }
 
   const child = spawn(process.execPath, ['--import', tsx, script, ...process.argv.slice(2)], { stdio: 'inherit' });
@@ -23,14 +29,18 @@ export function runTypeScript(command, scriptUrl) {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
 
-  child.on('error', (error) => {
-    console.error(`${command}: cannot start ${process.execPath}: ${error.message}`);
-    process.exit(1);
-  });
-  child.on('exit', (code, signal) => {
+  const done = () => {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
+  };
+  child.on('error', (error) => {
+    done();
+    console.error(`${command}: cannot start ${process.execPath}: ${error.message}`);
+    process.exitCode = 1;
+  });
+  child.on('exit', (code, signal) => {
+    done();
     if (signal !== null) process.kill(process.pid, signal);
-    else process.exit(code ?? 1);
+    else process.exitCode = code ?? 1;
   });
 }

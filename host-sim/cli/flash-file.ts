@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { SimFlash } from '../hal/sim-flash';
 
 /**
@@ -10,6 +10,10 @@ export function openFlashFile(file: string, byteLength: number): { flash: SimFla
   const flash = new SimFlash(byteLength);
   const exists = existsSync(file);
   if (exists) {
+    // The size first: a wrong file (a disk image, a device) is refused without reading it.
+    const stats = statSync(file);
+    if (!stats.isFile()) throw new Error(`${file}: not a regular file (not a flash image of this press)`);
+    if (stats.size !== byteLength) throw new Error(`${file}: ${stats.size} bytes, but the partition is ${byteLength} bytes (not a flash image of this press)`);
     const image = readFileSync(file);
     if (image.length !== byteLength) throw new Error(`${file}: ${image.length} bytes, but the partition is ${byteLength} bytes (not a flash image of this press)`);
     flash.bytes.set(image);

@@ -18,7 +18,8 @@ import { openFlashFile } from './flash-file';
 import type { FaultKind, FaultSpec, PressSimulator } from '../simulator';
 import { DEFAULT_PLANT, PLANT_PRESETS, plantFromJson, plantToJson } from '../plants';
 import type { Plant } from '../plants';
-import { formatProgramFileError, readProgramFile } from './program-file';
+import { formatProgramFileError, readPlantFile, readProgramFile } from './program-file';
+import { exitWhenFlushed, guardStdio, writeStderr, writeStdout } from './stdio';
 import { traceToCsv } from '../output/csv';
 import { traceToSvg } from '../output/svg';
 import { formatLayerTable, formatStepTable } from '../output/step-table';
@@ -192,7 +193,7 @@ function loadPlant(spec: string): { ok: true; plant: Plant } | { ok: false; line
   const preset = PLANT_PRESETS[spec];
   if (preset !== undefined) return { ok: true, plant: preset };
   if (!spec.endsWith('.json')) return { ok: false, lines: [`--plant: ${JSON.stringify(spec)} is neither a preset (press-sim plants lists them) nor a .json file`] };
-  const loaded = readProgramFile(spec);
+  const loaded = readPlantFile(spec);
   if (!loaded.ok) return { ok: false, lines: formatProgramFileError(spec, loaded) };
   const result = plantFromJson(loaded.value);
   if (!result.ok) return { ok: false, lines: result.errors.map((error) => `${spec}: ${error}`) };
@@ -325,6 +326,24 @@ function plantsCommand(name: string | null, json: boolean, io: Io): number {
   return EXIT_OK;
 }
 
+/**
+ * The validator's verdict and, for a valid program, its summary. Whatever the input, this
+ * returns: an exception inside the validator (a bug, which the device would report as -310)
+ * is one error naming it, never a crash of the command.
+ */
+function checkProgram(value: unknown, device: ReturnType<typeof simulatedDeviceCapabilities>): { errors: ValidationError[]; warnings: ValidationError[]; summary: string } {
+  try {
+    const result = validateProgram(value, device);
+    if (!result.ok) return { errors: result.errors, warnings: result.warnings, summary: '' };
+    const compiled = compileProgram(result.program, device);
+    let peakMPa = 0;
+    for (let i = 0; i < compiled.stepCount; i++) peakMPa = Math.max(peakMPa, compiled.targetMPa[i]);
+    return { errors: [], warnings: result.warnings, summary: `${result.program.steps.length} steps, ${compiled.stepCount} once repeats are unrolled, highest target ${Math.round(peakMPa * 100) / 100} MPa, ${encodeProgram(result.program).length} bytes in flash` };
+  } catch (error) {
+    return { errors: [{ path: '', message: `the validator failed on this program (please report it): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}` }], warnings: [], summary: '' };
+  }
+}
+
 function validateCommand(args: ValidateArgs, io: Io): number {
   const plant = loadPlant(args.plant);
   if (!plant.ok) {
@@ -344,20 +363,15 @@ function validateCommand(args: ValidateArgs, io: Io): number {
       errors = [{ path: '', message: `${where}${loaded.message}`, ...position }];
       if (!args.json) for (const line of formatProgramFileError(file, loaded)) io.stdout(line);
     } else {
-      const result = validateProgram(loaded.value, device);
-      errors = result.errors;
-      if (result.ok) {
-        const compiled = compileProgram(result.program, device);
-        let peakMPa = 0;
-        for (let i = 0; i < compiled.stepCount; i++) peakMPa = Math.max(peakMPa, compiled.targetMPa[i]);
-        summary = `${result.program.steps.length} steps, ${compiled.stepCount} once repeats are unrolled, highest target ${Math.round(peakMPa * 100) / 100} MPa, ${encodeProgram(result.program).length} bytes in flash`;
-      }
+      const checked = checkProgram(loaded.value, device);
+      errors = checked.errors;
+      summary = checked.summary;
       if (!args.json) {
         for (const error of errors) io.stdout(`${file}: ${formatValidationError(error)}`);
-        for (const warning of result.warnings) io.stdout(`${file}: warning: ${formatValidationError(warning)}`);
-        if (result.ok) io.stdout(`${file}: valid (${summary})`);
+        for (const warning of checked.warnings) io.stdout(`${file}: warning: ${formatValidationError(warning)}`);
+        if (errors.length === 0) io.stdout(`${file}: valid (${summary})`);
       }
-      warnings = result.warnings;
+      warnings = checked.warnings;
     }
     if (errors.length > 0) allValid = false;
     if (args.json) io.stdout(JSON.stringify({ file, valid: errors.length === 0, errors, warnings }));
@@ -501,7 +515,7 @@ async function serveCommand(rest: string[], io: Io): Promise<number> {
 /** Runs the command line (without the node and script arguments); returns the exit code (a promise of it for serve). */
 export function main(
   argv: string[],
-  io: Io = { stdout: (t) => console.log(t), stderr: (t) => console.error(t), isTTY: process.stdout.isTTY === true, columns: process.stdout.columns },
+  io: Io = { stdout: (t) => writeStdout(`${t}\n`), stderr: (t) => writeStderr(`${t}\n`), isTTY: process.stdout.isTTY === true, columns: process.stdout.columns },
 ): number | Promise<number> {
   if (argv[0] === 'serve' && !argv.includes('--help') && !argv.includes('-h')) return serveCommand(argv.slice(1), io);
   let command: Command;
@@ -522,9 +536,8 @@ export function main(
 }
 
 if (isEntryPoint(import.meta.url)) {
-  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
-    process.exitCode = code;
-    // serve leaves sockets open; nothing else is left to finish.
-    if (process.argv[2] === 'serve') process.exit(code);
-  });
+  // A reader that stops early (press-sim plants | head -2) ends the output, not the command.
+  guardStdio();
+  // serve leaves sockets open, so the exit is explicit; it waits for stdout to drain.
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => exitWhenFlushed(code));
 }

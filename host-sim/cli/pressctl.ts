@@ -3,13 +3,14 @@
  *
  *   pressctl --port /dev/ttyACM0|/dev/pts/N|tcp://host:port <command> [args]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { formatValidationError, validateProgram } from '../../src/programs/validate';
-import { formatJsonError, parseJson } from '../../src/json/parse-json';
 import { simulatedDeviceCapabilities } from '../scenario';
-import { ClientError, DeviceErrors, ScpiClient, blockBytes, encodeBlock, splitResponse } from './scpi-client';
+import { ClientError, DeviceErrors, QueryRefused, ScpiClient, blockBytes, encodeBlock, splitResponse } from './scpi-client';
 import { isEntryPoint } from './options';
+import { formatProgramFileError, readProgramFile } from './program-file';
+import { exitWhenFlushed, guardStdio, writeStderr, writeStdout } from './stdio';
 
 const USAGE = `Usage: pressctl --port PORT [--timeout S] <command> [args]
 
@@ -36,7 +37,8 @@ Commands:
   calibrate [show]          the calibration in force and the raw reading
   calibrate set --code CODE --tare COUNTS --kn-per-count K --reference TEXT [--date S] [--error PCT]
                             unlock with CODE and put a new calibration in force
-Exit status: 0 done, 1 the press refused or reported an error, 2 usage, 3 cannot reach the press.`;
+Exit status: 0 done, 1 the press refused a command or a query (its own error is printed),
+2 usage, 3 cannot reach the press (no device, no connection, no answer within the timeout).`;
 
 class UsageError extends Error {}
 
@@ -84,21 +86,15 @@ async function upload(client: ScpiClient, files: string[], io: PressctlIo): Prom
   const capabilities = simulatedDeviceCapabilities();
   let failed = false;
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      io.stderr(`${file}: ${(error as Error).message}`);
+    // Bounded: a file over the press's PROG:DEF limit is refused unread.
+    const loaded = readProgramFile(file);
+    if (!loaded.ok) {
+      for (const line of formatProgramFileError(file, loaded)) io.stderr(line);
       failed = true;
       continue;
     }
-    const parsed = parseJson(text);
-    if (!parsed.ok) {
-      io.stderr(`${file}: ${formatJsonError(parsed)}`);
-      failed = true;
-      continue;
-    }
-    const result = validateProgram(parsed.value, capabilities);
+    const text = loaded.text;
+    const result = validateProgram(loaded.value, capabilities);
     if (!result.ok) {
       for (const error of result.errors) io.stderr(`${file}: ${formatValidationError(error)}`);
       failed = true;
@@ -206,7 +202,6 @@ async function logCommand(client: ScpiClient, args: string[], io: PressctlIo): P
   let csv = '';
   for (let first = 0; ; ) {
     const bytes = await client.queryBytes(`LOG:DATA? ${id},${first}`);
-    if (bytes.length === 0) throw new DeviceErrors(await client.errors());
     const page = new TextDecoder().decode(blockBytes(bytes));
     const rows = page.split('\n').filter((line) => line !== '' && !line.startsWith('t_s,')).length;
     csv += page;
@@ -269,7 +264,6 @@ async function runCommand(client: ScpiClient, command: string, args: string[], i
     case 'show': {
       const name = one(args, 'a program name');
       const bytes = await client.queryBytes(`PROG:DEF? ${quoted(name)}`);
-      if (bytes.length === 0) throw new DeviceErrors(await client.errors());
       io.stdout(JSON.stringify(JSON.parse(new TextDecoder().decode(blockBytes(bytes))), null, 2));
       return 0;
     }
@@ -343,6 +337,11 @@ export async function main(argv: string[], io: PressctlIo): Promise<number> {
       io.stderr(`pressctl: ${error.message}\n(pressctl --help for the commands)`);
       return 2;
     }
+    if (error instanceof QueryRefused) {
+      const query = error.query.length > 80 ? `${error.query.slice(0, 80)}…` : error.query;
+      for (const e of error.errors) io.stderr(`pressctl: the press refused ${query}: ${e}`);
+      return 1;
+    }
     if (error instanceof DeviceErrors) {
       for (const e of error.errors) io.stderr(`pressctl: the press reports ${e}`);
       return 1;
@@ -358,15 +357,17 @@ export async function main(argv: string[], io: PressctlIo): Promise<number> {
 }
 
 if (isEntryPoint(import.meta.url)) {
+  guardStdio();
   const reader = createInterface({ input: process.stdin, terminal: false });
   const io: PressctlIo = {
-    stdout: (text) => process.stdout.write(`${text}\n`),
-    stderr: (text) => process.stderr.write(`${text}\n`),
+    stdout: (text) => writeStdout(`${text}\n`),
+    stderr: (text) => writeStderr(`${text}\n`),
     lines: reader,
-    status: process.stdout.isTTY ? (text) => process.stdout.write(`\r${text}\x1b[K`) : undefined,
+    status: process.stdout.isTTY ? (text) => writeStdout(`\r${text}\x1b[K`) : undefined,
   };
   void main(process.argv.slice(2), io).then((code) => {
     reader.close();
-    process.exit(code);
+    // process.exit() alone would drop what a pipe has not taken yet (a long log --csv).
+    return exitWhenFlushed(code);
   });
 }

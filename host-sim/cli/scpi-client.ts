@@ -17,6 +17,29 @@ export class DeviceErrors extends ClientError {
   }
 }
 
+/** The device refused a query: it gave no answer (or not all of it) and queued these errors. */
+export class QueryRefused extends DeviceErrors {
+  constructor(readonly query: string, errors: string[]) {
+    super(errors);
+  }
+}
+
+/**
+ * Put before every query: a query that fails is not answered at all (IEEE 488.2), so a
+ * message of failed queries would give no line to wait for. *OPC? always answers `1`, so the
+ * message's line always comes, `1` alone when nothing else was answered.
+ */
+const QUERY_GUARD = new TextEncoder().encode('*OPC?;');
+const ANSWER_CHECK = 'SYST:ERR:ALL?';
+
+/** The errors in a SYST:ERR:ALL? answer (`0,"No error"` gives none), as `code,"text"`. */
+export function errorList(answer: string): string[] {
+  const values = splitResponse(answer);
+  const errors: string[] = [];
+  for (let k = 0; k + 1 < values.length; k += 2) if (values[k] !== '0') errors.push(`${values[k]},"${values[k + 1]}"`);
+  return errors;
+}
+
 interface Transport {
   write(bytes: Uint8Array): void;
   onData(listener: (chunk: Buffer) => void): void;
@@ -198,7 +221,7 @@ export class ScpiClient {
     const client = new ScpiClient(transport, target, timeoutMs);
     // A newline ends whatever an earlier client left half-sent; *CLS starts with an empty error queue.
     client.send('\n*CLS');
-    const idn = await client.query('*IDN?').catch((error: Error) => {
+    const idn = await client.rawQuery('*IDN?').catch((error: Error) => {
       transport.close();
       throw error instanceof ClientError && error.message.startsWith('no answer') ? new ClientError(`${target} does not answer *IDN? (is it the press?)`) : error;
     });
@@ -240,9 +263,42 @@ export class ScpiClient {
     }
   }
 
-  async queryBytes(message: string | Uint8Array): Promise<Uint8Array> {
+  /** Sends a query message and reads its answer as it comes, with no check (*IDN? when opening). */
+  private async rawQuery(message: string): Promise<string> {
     this.send(message);
-    return this.readResponse();
+    return new TextDecoder().decode(await this.readResponse());
+  }
+
+  /**
+   * Sends a query message (one or more queries) and returns its answer. The message goes as
+   * `*OPC?;<message>` followed by `SYST:ERR:ALL?`, so both a refusal and an answer come back
+   * without waiting for a timeout: any error queued by the message throws QueryRefused with
+   * the press's own error texts. The error queue is empty before (ScpiClient.open sends
+   * *CLS; every command and query empties it), so every error belongs to this message.
+   */
+  async queryBytes(message: string | Uint8Array): Promise<Uint8Array> {
+    const bytes = typeof message === 'string' ? new TextEncoder().encode(message) : message;
+    const guarded = new Uint8Array(QUERY_GUARD.length + bytes.length);
+    guarded.set(QUERY_GUARD);
+    guarded.set(bytes, QUERY_GUARD.length);
+    this.send(guarded);
+    this.send(ANSWER_CHECK);
+    const first = await this.readResponse();
+    let answer: Uint8Array | null = null;
+    let check = first;
+    // The guard's `1`, then `;` and the message's answers. A message dropped whole (too long:
+    // -363) gives no line at all, and the first line is then the error list.
+    if (first[0] === 0x31 && (first.length === 1 || first[1] === 0x3b)) {
+      answer = first.subarray(Math.min(2, first.length));
+      check = await this.readResponse();
+    }
+    const checkText = new TextDecoder().decode(check);
+    const text = new TextDecoder().decode(bytes);
+    if (!/^[-+]?\d+,"/.test(checkText)) throw new ClientError(`${this.target} answered ${JSON.stringify(checkText.slice(0, 60))} where the error queue was expected (after ${text.slice(0, 60)})`);
+    const errors = errorList(checkText);
+    if (errors.length > 0) throw new QueryRefused(text, errors);
+    if (answer === null) throw new ClientError(`${this.target} did not answer ${text.slice(0, 60)} and reported no error`);
+    return answer;
   }
 
   async query(message: string): Promise<string> {
@@ -251,10 +307,7 @@ export class ScpiClient {
 
   /** Every error queued on the device (emptying the queue). */
   async errors(): Promise<string[]> {
-    const values = splitResponse(await this.query('SYST:ERR:ALL?'));
-    const errors: string[] = [];
-    for (let k = 0; k + 1 < values.length; k += 2) if (values[k] !== '0') errors.push(`${values[k]},"${values[k + 1]}"`);
-    return errors;
+    return errorList(await this.rawQuery(ANSWER_CHECK));
   }
 
   /** Sends a command and throws DeviceErrors when it queued any. */

@@ -17,15 +17,40 @@ export function chars(text: string): CharacterResponse {
   return new CharacterResponse(text);
 }
 
-/** A number with a fixed count of decimals (NR2), e.g. fixed(12.3456, 3) → 12.346. */
+/**
+ * A number with a fixed count of decimals (NR2), e.g. fixed(12.3456, 3) → 12.346: always
+ * `-?<digits>.<decimals digits>` (no point when decimals is 0), never an exponent, never `-0`.
+ * Not-a-number is `9.91E+37` and a magnitude of 9.9E37 or more `9.9E+37` / `-9.9E+37`, SCPI's
+ * not-a-number and infinity (SCPI-1999 Vol. 1 §7.2.1.5): a reading that large (an absurd
+ * calibration) is an overload, not a number to print in 40 digits.
+ */
 export function fixed(value: number, decimals: number): CharacterResponse {
-  return new CharacterResponse(Number.isFinite(value) ? fixedText(value, decimals) : formatNumber(value));
+  if (!(Number.isInteger(decimals) && decimals >= 0 && decimals <= MAX_FIXED_DECIMALS)) throw new RangeError(`fixed(): ${decimals} decimals`);
+  if (Number.isNaN(value)) return new CharacterResponse(NAN_TEXT);
+  if (!(Math.abs(value) < OVERLOAD_MAGNITUDE)) return new CharacterResponse(value < 0 ? `-${INFINITY_TEXT}` : INFINITY_TEXT);
+  return new CharacterResponse(fixedText(value, decimals));
 }
 
+/** Decimals fixed() takes at most. */
+export const MAX_FIXED_DECIMALS = 20;
+/** Magnitudes from here on are answered as SCPI's infinity (9.9E37). */
+export const OVERLOAD_MAGNITUDE = 9.9e37;
+
 function fixedText(value: number, decimals: number): string {
-  const text = value.toFixed(decimals);
+  // toFixed switches to an exponent from 1e21 on; such numbers are integers, written out in full.
+  const text = Math.abs(value) < 1e21 ? value.toFixed(decimals) : `${integerDigits(value)}${decimals > 0 ? `.${'0'.repeat(decimals)}` : ''}`;
   // -0.000 would read as a negative zero.
   return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+}
+
+/** The digits of an integer-valued number of 1e21 or more in magnitude, from its shortest form (`1.5e+21`). */
+function integerDigits(value: number): string {
+  const text = String(value);
+  const e = text.indexOf('e');
+  const sign = text[0] === '-' ? '-' : '';
+  const mantissa = text.slice(sign.length, e).replace('.', '');
+  const exponent = Number(text.slice(e + 1));
+  return `${sign}${mantissa}${'0'.repeat(exponent + 1 - mantissa.length)}`;
 }
 
 /** SCPI's representations of infinity and not-a-number (SCPI-1999 Vol. 1 §7.2.1.5). */
