@@ -295,4 +295,12 @@ test('a die given by area compiles to that area', () => {
   assert.is(compileProgram(result.program!, DEVICE).dieAreaMm2, 100);
 });
 
+
+test('a text beyond the program format (a 70 000-character description) is a validation error, not an exception', () => {
+  const input = { ...program([ramp(100), hold(), release()]), description: 'x'.repeat(70_000) };
+  const result = validateProgram(input, DEVICE);
+  assert.is(result.ok, false);
+  assert.equal(result.errors.map(formatValidationError), [`the program does not fit the program format (text of 70000 bytes is longer than 65535), let alone the ${DEVICE.programSlotBytes}-byte flash slot (shorten the description or the prompts)`]);
+});
+
 test.run();

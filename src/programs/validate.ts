@@ -236,8 +236,18 @@ class ProgramChecker {
     }
 
     if (this.errors.length === 0) {
-      const encodedBytes = encodeProgram(program as unknown as Program).length;
-      if (encodedBytes > this.device.programSlotBytes) {
+      let encodedBytes = 0;
+      let tooLarge = '';
+      try {
+        encodedBytes = encodeProgram(program as unknown as Program).length;
+      } catch (error) {
+        // The format's own bounds (a text over 65 535 bytes, a program over 64 KiB) lie far beyond the slot.
+        if (!(error instanceof RangeError)) throw error;
+        tooLarge = error.message;
+      }
+      if (tooLarge !== '') {
+        this.add('', `the program does not fit the program format (${tooLarge}), let alone the ${this.device.programSlotBytes}-byte flash slot (shorten the description or the prompts)`);
+      } else if (encodedBytes > this.device.programSlotBytes) {
         this.add('', `the program encodes to ${encodedBytes} bytes, more than the ${this.device.programSlotBytes}-byte flash slot (shorten the description or the prompts)`);
       }
     }
