@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { VirtualInstrument } from '../host-sim/virtual-instrument';
 import type { ScpiSession } from '../src/protocol/session';
-import { program } from './helpers';
+import { program, readExample } from './helpers';
 
 const PROMPTED = {
   ...program([
@@ -98,6 +98,20 @@ test('PROG:DEF stores a valid program; PROG:CAT?, PROG:DEF?, PROG:SEL, PROG:SEL?
   assert.is(send(s, 'PROG:CAT?'), '""');
   send(s, 'PROG:DEL "cell-3";:PROG:SEL "nope";:PROG:DEF? "nope"');
   assert.equal(errors(s), ['104,No such program;cell-3', '104,No such program;nope', '104,No such program;nope']);
+});
+
+test('PROG:WARN? lists what the validator warns about a stored program on this press; PROG:DEF stores it without an error', () => {
+  const { s } = instrument();
+  const stack = readExample('stack-pressure-5mpa-72h') as { name: string };
+  send(s, defineMessage(stack.name, stack));
+  assert.equal(errors(s), [], 'warnings are not errors');
+  const warnings = send(s, `PROG:WARN? "${stack.name}"`);
+  assert.match(warnings, /^"steps\[\d+\]\.[a-z_A-Z]+: .*"(,".*")*$/);
+  assert.match(warnings, /resolve|lower limit|class/);
+  send(s, defineMessage('cell-3', PROMPTED));
+  assert.is(send(s, 'PROG:WARN? "cell-3"'), '""');
+  send(s, 'PROG:WARN? "nope"');
+  assert.equal(errors(s), ['104,No such program;nope']);
 });
 
 test('PROG:DEF: every validator message goes to the queue; bad JSON and a name mismatch are 101', () => {

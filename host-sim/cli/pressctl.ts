@@ -100,7 +100,6 @@ async function upload(client: ScpiClient, files: string[], io: PressctlIo): Prom
       failed = true;
       continue;
     }
-    for (const warning of result.warnings) io.stderr(`${file}: warning: ${formatValidationError(warning)}`);
     const name = result.program.name;
     const head = new TextEncoder().encode(`PROG:DEF ${quoted(name)},`);
     const body = encodeBlock(new TextEncoder().encode(text));
@@ -110,6 +109,8 @@ async function upload(client: ScpiClient, files: string[], io: PressctlIo): Prom
     try {
       await client.command(message);
       io.stdout(`${file}: stored as "${name}"`);
+      // The press's own warnings, against its own load cell and limits.
+      for (const warning of splitResponse(await client.query(`PROG:WARN? ${quoted(name)}`))) if (warning !== '') io.stderr(`${file}: warning: ${warning}`);
     } catch (error) {
       if (!(error instanceof DeviceErrors)) throw error;
       for (const e of error.errors) io.stderr(`${file}: ${e}`);

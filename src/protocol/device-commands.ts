@@ -132,6 +132,14 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
     if (!loaded.ok) fail(-250, `${name}: ${loaded.error}`);
     return utf8Bytes(JSON.stringify(loaded.program));
   });
+  // What the validator warned about when the program would be checked against this press now (a level or band the load cell cannot resolve, …): not errors, so PROG:DEF stores the program and says nothing.
+  table.query('PROGram:WARNings?', [programName], ([name]) => {
+    const loaded = firmware.store.loadProgram(name);
+    if (loaded === null) deviceFail(DeviceError.noSuchProgram, name);
+    if (!loaded.ok) fail(-250, `${name}: ${loaded.error}`);
+    const warnings = validateProgram(loaded.program, firmware.capabilities).warnings;
+    return warnings.length === 0 ? '' : warnings.map(formatValidationError);
+  });
   table.command('PROGram:DELete', [programName], ([name]) => {
     refuseWhenBusy(firmware);
     if (!firmware.store.hasProgram(name)) deviceFail(DeviceError.noSuchProgram, name);
