@@ -17,6 +17,10 @@ export const DeviceError = Object.freeze({
   noSuchRun: 106,
   /** CAL:UNL: wrong unlock code. */
   wrongCode: 107,
+  /** ABOR or PROG:CONT from a session that did not start the run (ABOR:FORCe or the Stop button stops it). */
+  notOwner: 115,
+  /** SYST:FAUL:CLE: the latched fault resets only at the press (setting remote_fault_reset). */
+  resetAtPress: 116,
 } as const);
 
 export const DEVICE_ERROR_MESSAGES: Readonly<Record<number, string>> = Object.freeze({
@@ -27,4 +31,6 @@ export const DEVICE_ERROR_MESSAGES: Readonly<Record<number, string>> = Object.fr
   105: 'Calibration rejected',
   106: 'No such run',
   107: 'Wrong unlock code',
+  115: 'Run owned by another connection',
+  116: 'Reset at the press',
 });

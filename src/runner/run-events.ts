@@ -1,3 +1,10 @@
+/**
+ * Who acts on a run or a fault: the press itself (its buttons and e-stop, or code in the
+ * firmware's own process such as a commissioning tool) is 0; a protocol session is its
+ * CommandContext.sessionId (1, 2, …). Recorded as the event's detail.
+ */
+export const Origin = Object.freeze({ press: 0 } as const);
+
 /** Why something happened. Numbers are stable: run records and the protocol carry them. */
 export const EventCause = Object.freeze({
   boot: 1,
@@ -19,6 +26,14 @@ export const EventCause = Object.freeze({
   refused: 17,
   interruptedRunFound: 18,
   programSelected: 19,
+  /** ABOR:FORCe stopped a run (the detail: the session that did). */
+  abortForced: 40,
+  /** ABOR from a session that does not own the run was refused (detail: that session). */
+  abortRefusedNotOwner: 41,
+  /** PROG:CONT from a session that does not own the run was refused (detail: that session). */
+  continueRefusedNotOwner: 42,
+  /** SYST:FAUL:CLE of a fault that resets only at the press was refused (detail: that session). */
+  faultResetRefusedRemote: 43,
 } as const);
 
 export const EVENT_CAUSE_NAMES: Record<number, string> = Object.freeze({
@@ -41,6 +56,10 @@ export const EVENT_CAUSE_NAMES: Record<number, string> = Object.freeze({
   17: 'refused',
   18: 'interrupted-run-found',
   19: 'program-selected',
+  40: 'abort-forced',
+  41: 'abort-refused-not-owner',
+  42: 'continue-refused-not-owner',
+  43: 'fault-reset-refused-remote',
 });
 
 /** Why a Start, Continue or fault reset was refused (the detail of a `refused` event). */
@@ -53,6 +72,10 @@ export const Refusal = Object.freeze({
   unloading: 6,
   notWaiting: 7,
   noFault: 8,
+  /** ABOR or PROG:CONT from a session that did not start the run. */
+  notOwner: 30,
+  /** SYST:FAUL:CLE of a fault the setting remote_fault_reset does not let the protocol clear. */
+  resetAtPress: 31,
 } as const);
 
 export const REFUSAL_NAMES: Record<number, string> = Object.freeze({
@@ -64,6 +87,8 @@ export const REFUSAL_NAMES: Record<number, string> = Object.freeze({
   6: 'the press is still letting the load down',
   7: 'no prompt is waiting for an answer',
   8: 'no fault is latched',
+  30: 'the run belongs to another connection',
+  31: 'this fault resets only at the press: hold Stop 2 s',
 });
 
 const NOTICES: Readonly<Record<number, string>> = Object.freeze(Object.fromEntries(Object.keys(REFUSAL_NAMES).map((key) => [key, `Refused: ${REFUSAL_NAMES[Number(key)]}`])));
@@ -81,7 +106,7 @@ export interface RunEvent {
   /** 1-based step, 0 outside a step. */
   step: number;
   pressure_MPa: number;
-  /** Fault code for fault events, the refusal for refused ones, the reset reason at boot; 0 otherwise. */
+  /** Fault code for fault events, the refusal for refused ones, the reset reason at boot; for a start, continue, stop or fault reset who did it (0 the press, > 0 the protocol session); 0 otherwise. */
   detail: number;
 }
 
