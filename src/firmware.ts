@@ -23,8 +23,8 @@ import { Demand, RUN_STATE_NAMES, RunState } from './runner/run-state';
 import type { RunReport } from './runner/report';
 import { buildRunReport } from './runner/report';
 import { SafetySupervisor } from './safety/supervisor';
-import { FaultCode, faultLabel, faultPrompt } from './safety/faults';
-import { EventCause, Refusal, refusalNotice } from './runner/run-events';
+import { FaultCode, faultLabel, faultPrompt, faultRemoteResettable, pressOnlyResetNotice } from './safety/faults';
+import { EventCause, Origin, Refusal, refusalNotice } from './runner/run-events';
 import { Debounced } from './operator/debounce';
 import { ResetReason } from '../hal/system';
 import type { RunJournal } from './store/run-journal';
@@ -65,6 +65,15 @@ const GUARD_CLOSE_SETTLE_MS = 200;
 const FAULT_RESET_HOLD_MS = 2000;
 /** Holding Continue this long while idle accepts what the store's mount reported (a lost calibration too): a deliberate act at the press. */
 const STORE_ACCEPT_HOLD_MS = 3000;
+/**
+ * The device setting that says which latched faults the protocol may clear: 'none' (the
+ * default: every fault resets only at the press) or 'process' (503 and 601, see
+ * faultRemoteResettable). Any other value counts as 'none'. No protocol command writes it.
+ */
+export const REMOTE_FAULT_RESET_SETTING = 'remote_fault_reset';
+export const REMOTE_FAULT_RESET_MODES: readonly string[] = Object.freeze(['none', 'process']);
+/** The largest origin an event's 16-bit detail holds; later session ids are recorded as this. */
+const MAX_ORIGIN_DETAIL = 65535;
 /** How long a refused action's notice stays on the panel, ms. */
 const NOTICE_MS = 3000;
 /** Housekeeping (flash erase-ahead) runs this often, outside the control tick, ms. */
@@ -171,6 +180,8 @@ export class PressFirmware {
   settledRateMPaPerS = 0;
   /** CRC-32 of the selected program's encoded bytes before their own CRC (that CRC itself): the run record names the exact program run. */
   programHash = 0;
+  /** Who started the current (or last) run: Origin.press (0) or the protocol session's id. */
+  runOwner: number = Origin.press;
   /** Journal id of the current (or last) run; -1 when it could not be recorded. */
   runId = -1;
   /** The run that a power loss or reset left open, found at boot (null when none). */
@@ -519,8 +530,8 @@ export class PressFirmware {
     }
   }
 
-  /** Starts the selected program. Returns 0, or the Refusal when it cannot start. */
-  startRun(cause: number = EventCause.startRemote): number {
+  /** Starts the selected program; the run belongs to `origin` (docs/protocol.md, "Who may stop a run"). Returns 0, or the Refusal when it cannot start. */
+  startRun(cause: number = EventCause.startRemote, origin: number = Origin.press): number {
     const seq = this.sequencer;
     const nowMs = this.board.clock.nowMs();
     const pressure = this.loadCell.pressureMPa;
@@ -539,7 +550,8 @@ export class PressFirmware {
     if (this.summaryRunId !== 0) this.writeStepSummaries();
     this.samples.flush(this.journal, nowMs, 0);
     if (this.samples.segmentsHeld > 0) this.samples.discard();
-    seq.start(nowMs, pressure, cause);
+    seq.start(nowMs, pressure, cause, originDetail(origin));
+    this.runOwner = origin;
     const program = seq.program as CompiledProgram;
     this.runId = this.journal.beginRun(program.name, this.programHash, nowMs);
     if (this.runId > 0) this.samples.begin(this.runId, nowMs, this.runSampleBudget);
@@ -547,32 +559,86 @@ export class PressFirmware {
     return 0;
   }
 
-  /** Answers a prompt, or resumes a paused run. Returns 0, or the Refusal. */
-  continueRun(cause: number = EventCause.continueRemote): number {
+  /**
+   * Answers a prompt, or resumes a paused run. The press (its Continue button) may always; a
+   * protocol session only when it started the run: continuing moves the press on, so a stray
+   * client must not. Returns 0, or the Refusal.
+   */
+  continueRun(cause: number = EventCause.continueRemote, origin: number = Origin.press): number {
     const seq = this.sequencer;
     const nowMs = this.board.clock.nowMs();
     const pressure = this.loadCell.pressureMPa;
     if (seq.state !== RunState.waiting && seq.state !== RunState.paused) return this.refuse(Refusal.notWaiting, nowMs, pressure);
+    if (origin !== Origin.press && origin !== this.runOwner) return this.refuseFrom(Refusal.notOwner, EventCause.continueRefusedNotOwner, origin, refusalNotice(Refusal.notOwner));
     if (this.guardOpen.state) return this.refuse(Refusal.guardOpen, nowMs, pressure);
     if (seq.state === RunState.paused) this.trajectory.reset(pressure);
-    seq.continueRun(nowMs, pressure, cause);
+    seq.continueRun(nowMs, pressure, cause, originDetail(origin));
     return 0;
   }
 
-  /** Stop: ends the run ABORTED and lets the load down at the program's release rate. */
-  abortRun(cause: number = EventCause.abortRemote): boolean {
-    return this.sequencer.abort(this.board.clock.nowMs(), this.loadCell.pressureMPa, cause);
+  /**
+   * Stop: ends the run ABORTED and lets the load down at the program's release rate. The press
+   * and the session that started the run may always; another session only with the cause
+   * EventCause.abortForced (ABOR:FORCe), so a stray client cannot end someone's 72 h run by
+   * accident. Returns 0 (stopped, or no run to stop), or Refusal.notOwner.
+   */
+  abortRun(cause: number = EventCause.abortRemote, origin: number = Origin.press): number {
+    const seq = this.sequencer;
+    if (!seq.active) return 0;
+    if (origin !== Origin.press && origin !== this.runOwner && cause !== EventCause.abortForced) {
+      return this.refuseFrom(Refusal.notOwner, EventCause.abortRefusedNotOwner, origin, refusalNotice(Refusal.notOwner));
+    }
+    seq.abort(this.board.clock.nowMs(), this.loadCell.pressureMPa, cause, originDetail(origin));
+    return 0;
   }
 
-  /** Clears a latched fault (explicit operator or protocol action). Returns 0, or the Refusal. */
-  resetFault(cause: number = EventCause.faultResetRemote): number {
+  /**
+   * Clears a latched fault (explicit operator or protocol action). At the press (origin 0) any
+   * fault; from the protocol only a process fault, and only when the setting
+   * remote_fault_reset is 'process' (docs/faults.md). Returns 0, or the Refusal.
+   */
+  resetFault(cause: number = EventCause.faultResetRemote, origin: number = Origin.press): number {
     const nowMs = this.board.clock.nowMs();
     const pressure = this.loadCell.pressureMPa;
     if (!this.safety.tripped) return this.refuse(Refusal.noFault, nowMs, pressure);
+    const fault = this.safety.latchedFault;
+    if (origin !== Origin.press && !(this.remoteFaultResetMode() === 'process' && faultRemoteResettable(fault))) {
+      return this.refuseFrom(Refusal.resetAtPress, EventCause.faultResetRefusedRemote, origin, pressOnlyResetNotice(fault));
+    }
     if (this.estop.state || this.board.inputs.estop) return this.refuse(Refusal.estop, nowMs, pressure);
     this.safety.reset();
-    this.sequencer.resetFault(nowMs, pressure, cause);
+    this.sequencer.resetFault(nowMs, pressure, cause, originDetail(origin));
     return 0;
+  }
+
+  /** The setting remote_fault_reset as stored (undefined when unset); reads the store, so not from the tick. */
+  remoteFaultResetSetting(): number | string | undefined {
+    return this.store.settings().get(REMOTE_FAULT_RESET_SETTING);
+  }
+
+  /** What the protocol may reset: 'process' only when the setting says exactly that, else 'none'. */
+  remoteFaultResetMode(): 'none' | 'process' {
+    return this.remoteFaultResetSetting() === 'process' ? 'process' : 'none';
+  }
+
+  /**
+   * Commissioning: sets remote_fault_reset ('none' or 'process'). For code in the firmware's
+   * process (a commissioning tool, the simulator's configuration); no protocol command calls it.
+   * Returns null, or why it cannot.
+   */
+  setRemoteFaultReset(mode: string): string | null {
+    if (!REMOTE_FAULT_RESET_MODES.includes(mode)) return `${REMOTE_FAULT_RESET_SETTING}: ${JSON.stringify(mode)} is not one of ${REMOTE_FAULT_RESET_MODES.join(', ')}`;
+    const refusal = this.storageRefusal();
+    if (refusal !== null) return refusal;
+    const settings = this.store.settings();
+    settings.set(REMOTE_FAULT_RESET_SETTING, mode);
+    try {
+      this.withOutputsHeldForFlash(() => this.store.saveSettings(settings));
+    } catch (error) {
+      if (error instanceof StoreFullError) return error.message;
+      throw error;
+    }
+    return null;
   }
 
   report(): RunReport {
@@ -684,6 +750,16 @@ export class PressFirmware {
     const seq = this.sequencer;
     seq.events.record(nowMs, EventCause.refused, seq.state, seq.state, seq.stepIndex, pressureMPa, refusal);
     this.notice = refusalNotice(refusal);
+    this.noticeUntilMs = nowMs + NOTICE_MS;
+    return refusal;
+  }
+
+  /** A refusal of a protocol session's request, recorded with who asked (the cause names what was refused). */
+  private refuseFrom(refusal: number, cause: number, origin: number, notice: string): number {
+    const seq = this.sequencer;
+    const nowMs = this.board.clock.nowMs();
+    seq.events.record(nowMs, cause, seq.state, seq.state, seq.stepIndex, this.loadCell.pressureMPa, originDetail(origin));
+    this.notice = notice;
     this.noticeUntilMs = nowMs + NOTICE_MS;
     return refusal;
   }
@@ -815,6 +891,11 @@ export class PressFirmware {
     panel.show(view);
     panel.setStatus(state); // StatusPattern numbers follow RunState
   }
+}
+
+/** An origin as an event's 16-bit detail. */
+function originDetail(origin: number): number {
+  return origin > MAX_ORIGIN_DETAIL ? MAX_ORIGIN_DETAIL : origin;
 }
 
 const PAUSED_PROMPT = 'Guard open: close it, then Continue to resume or Stop to let the load down';

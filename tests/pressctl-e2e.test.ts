@@ -153,4 +153,16 @@ test('errors: local validation, device errors, no device', async () => {
   assert.match(noDevice.stderr, 'no device at');
 });
 
+test('a run belongs to its connection: abort from another pressctl call is refused, abort --force stops it', async () => {
+  const run = await pressctl(['--port', tcp, 'run', 'short-cell']);
+  assert.is(run.code, 0, run.stderr);
+  const refused = await pressctl(['--port', tcp, 'abort']);
+  assert.is(refused.code, 1);
+  assert.match(refused.stderr, /115,"Run owned by another connection;run owned by connection \d+; ABOR:FORC or the Stop button at the press stops it"/);
+  const forced = await pressctl(['--port', tcp, 'abort', '--force']);
+  assert.is(forced.code, 0, forced.stderr);
+  const status = await pressctl(['--port', tcp, 'status']);
+  assert.match(status.stdout, /ABORTED/);
+});
+
 test.run();

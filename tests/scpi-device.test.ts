@@ -185,12 +185,16 @@ test('ABOR ends a run ABORTED; SYST:FAUL? and SYST:FAUL:CLE', () => {
   press.advanceTo(press.timeS + 0.5);
   assert.match(send(s, 'SYST:FAUL?'), /^\d+,".*E.?STOP/i);
   send(s, 'SYST:FAUL:CLE');
-  assert.equal(errors(s), ['103,Refused;the emergency stop is pressed']);
+  assert.equal(errors(s), ['116,Reset at the press;301 ESTOP must be reset at the press: hold Stop 2 s (setting remote_fault_reset is unset (none))']);
   press.sim.inputs.estop = false;
   press.advanceTo(press.timeS + 0.5);
   send(s, 'SYST:FAUL:CLE');
-  assert.equal(errors(s), []);
-  assert.is(send(s, 'SYST:FAUL?'), '0,"No fault"');
+  assert.match(errors(s)[0], /^116,Reset at the press;301 ESTOP/, 'an e-stop resets only at the press');
+  press.sim.inputs.stopPressed = true;
+  press.advanceTo(press.timeS + 2.2);
+  press.sim.inputs.stopPressed = false;
+  press.advanceTo(press.timeS + 0.1);
+  assert.is(send(s, 'SYST:FAUL?'), '0,"No fault"', 'Stop held 2 s at the press resets it');
 });
 
 test('calibration: readable, changed only after CAL:UNL with the code; CAL:DEF puts it in force and locks again', () => {

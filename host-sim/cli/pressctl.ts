@@ -27,10 +27,14 @@ Commands:
   run <name> [--watch]      select and start a program; --watch follows it live (pressure,
                             step, progress) and answers each prompt when you press Enter;
                             Ctrl-C while watching aborts the run
-  continue                  answer the prompt the press is waiting at
-  abort                     stop the run and let the load down
+  continue                  answer the prompt the press is waiting at (only a run this
+                            connection started: from another pressctl call, press Continue
+                            at the press, or use run --watch)
+  abort [--force]           stop the run and let the load down; a run another connection or
+                            the press started needs --force (ABOR:FORC, logged with who)
   status                    state, program, step, force and pressure, fault, store
-  faults [--clear]          the latched fault; --clear resets it
+  faults [--clear]          the latched fault; --clear resets it where the press allows a
+                            remote reset (by default no fault: hold Stop 2 s at the press)
   logs                      the runs in the log, newest first
   log <n> [--csv] [--out FILE]
                             run n's samples: a summary, or the CSV (to stdout or FILE)
@@ -285,7 +289,7 @@ async function runCommand(client: ScpiClient, command: string, args: string[], i
       await client.command('PROG:CONT');
       return 0;
     case 'abort':
-      await client.command('ABOR');
+      await client.command(takeFlag(args, '--force') ? 'ABOR:FORC' : 'ABOR');
       return 0;
     case 'status':
       return status(client, io);

@@ -8,7 +8,7 @@ import type { PressFirmware } from '../firmware';
 import { parseJson, formatJsonError } from '../json/parse-json';
 import { readUtf8, utf8Length, writeUtf8 } from '../bytes/utf8';
 import { formatValidationError, validateProgram } from '../programs/validate';
-import { REFUSAL_NAMES } from '../runner/run-events';
+import { EventCause, Origin, REFUSAL_NAMES, Refusal } from '../runner/run-events';
 import { RunState } from '../runner/run-state';
 import { faultLabel, faultMessage } from '../safety/faults';
 import { RunOutcome } from '../store/run-journal';
@@ -64,6 +64,10 @@ function refuseWhenBusy(firmware: PressFirmware): void {
   if (busy(firmware)) deviceFail(DeviceError.refused, REFUSAL_NAMES[2]);
 }
 
+function ownerText(owner: number): string {
+  return owner === Origin.press ? 'the press (started with its Start button)' : `connection ${owner}`;
+}
+
 function refusal(code: number): void {
   if (code !== 0) deviceFail(DeviceError.refused, REFUSAL_NAMES[code] ?? `refusal ${code}`);
 }
@@ -80,9 +84,10 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
 
   registerStandardCommands(table, {
     identity: options.identity ?? DEFAULT_IDENTITY,
-    // The reset state: no run (a run in progress is stopped and its load let down), calibration locked.
+    // The session's own reset state: calibration locked. A run is not stopped, not even this
+    // session's own (a deviation from IEEE 488.2, docs/protocol.md): scripts open with *RST, and
+    // on the serial port every client is the same session. ABOR stops a run.
     reset: () => {
-      firmware.abortRun();
       calibration.unlocked = false;
     },
     // A latched fault's code, else the store's (121 calibration lost, 120 store damaged), else 0.
@@ -155,11 +160,22 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
   table.query('PROGram:SELect?', [], () => (firmware.program === null ? '' : firmware.program.name));
 
   // Runs.
-  table.command('INITiate[:IMMediate]', [], () => refusal(firmware.startRun()));
-  table.command('ABORt', [], () => {
-    firmware.abortRun();
+  // A run belongs to the session that started it (or to the press): docs/protocol.md, "Who may stop a run".
+  table.command('INITiate[:IMMediate]', [], (_args, context) => refusal(firmware.startRun(EventCause.startRemote, context.sessionId)));
+  table.command('ABORt', [], (_args, context) => {
+    if (firmware.abortRun(EventCause.abortRemote, context.sessionId) === Refusal.notOwner) {
+      deviceFail(DeviceError.notOwner, `run owned by ${ownerText(firmware.runOwner)}; ABOR:FORC or the Stop button at the press stops it`);
+    }
   });
-  table.command('PROGram:CONTinue', [], () => refusal(firmware.continueRun()));
+  table.command('ABORt:FORCe', [], (_args, context) => {
+    firmware.abortRun(EventCause.abortForced, context.sessionId);
+  });
+  table.command('PROGram:CONTinue', [], (_args, context) => {
+    const code = firmware.continueRun(EventCause.continueRemote, context.sessionId);
+    if (code === Refusal.notOwner) deviceFail(DeviceError.notOwner, `run owned by ${ownerText(firmware.runOwner)}; only it or the Continue button at the press continues it`);
+    refusal(code);
+  });
+  table.query('PROGram:OWNer?', [], (_args, context) => [firmware.runOwner, context.sessionId]);
   table.query('PROGram:STATe?', [], () => chars(firmware.stateName));
   table.query('PROGram:STEP?', [], () => {
     const seq = firmware.sequencer;
@@ -181,7 +197,16 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
     const code = firmware.safety.latchedFault;
     return [code, code === 0 ? 'No fault' : `${faultLabel(code)}: ${faultMessage(code)}`];
   });
-  table.command('SYSTem:FAULt:CLEar', [], () => refusal(firmware.resetFault()));
+  table.command('SYSTem:FAULt:CLEar', [], (_args, context) => {
+    const fault = firmware.safety.latchedFault;
+    const code = firmware.resetFault(EventCause.faultResetRemote, context.sessionId);
+    if (code === Refusal.resetAtPress) {
+      const setting = firmware.remoteFaultResetSetting();
+      const why = setting === undefined ? 'setting remote_fault_reset is unset (none)' : setting === 'none' || setting === 'process' ? `setting remote_fault_reset is ${setting}` : `setting remote_fault_reset is ${JSON.stringify(setting)}, not none or process: treated as none`;
+      deviceFail(DeviceError.resetAtPress, `${faultLabel(fault)} must be reset at the press: hold Stop 2 s (${why})`);
+    }
+    refusal(code);
+  });
 
   // The run log.
   table.query('LOG:CATalog?', [optional(integer({ min: 1, max: MAX_LOG_CATALOG }), 20)], ([limit]) => {

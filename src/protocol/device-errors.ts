@@ -21,6 +21,10 @@ export const DeviceError = Object.freeze({
   storeDamaged: 120,
   /** Queued with 120 when the calibration history was lost: runs are refused until that is accepted at the press. */
   calibrationLost: 121,
+  /** ABOR or PROG:CONT from a session that did not start the run (ABOR:FORCe or the Stop button stops it). */
+  notOwner: 115,
+  /** SYST:FAUL:CLE: the latched fault resets only at the press (setting remote_fault_reset). */
+  resetAtPress: 116,
 } as const);
 
 export const DEVICE_ERROR_MESSAGES: Readonly<Record<number, string>> = Object.freeze({
@@ -33,4 +37,6 @@ export const DEVICE_ERROR_MESSAGES: Readonly<Record<number, string>> = Object.fr
   107: 'Wrong unlock code',
   120: 'Store damaged',
   121: 'Calibration lost',
+  115: 'Run owned by another connection',
+  116: 'Reset at the press',
 });

@@ -1,3 +1,10 @@
+/**
+ * Who acts on a run or a fault: the press itself (its buttons and e-stop, or code in the
+ * firmware's own process such as a commissioning tool) is 0; a protocol session is its
+ * CommandContext.sessionId (1, 2, …). Recorded as the event's detail.
+ */
+export const Origin = Object.freeze({ press: 0 } as const);
+
 /** Why something happened. Numbers are stable: run records and the protocol carry them. */
 export const EventCause = Object.freeze({
   boot: 1,
@@ -27,6 +34,14 @@ export const EventCause = Object.freeze({
   storeLossAccepted: 52,
   /** The selected program's stored copy was deleted: nothing is selected now. */
   programDeselected: 53,
+  /** ABOR:FORCe stopped a run (the detail: the session that did). */
+  abortForced: 40,
+  /** ABOR from a session that does not own the run was refused (detail: that session). */
+  abortRefusedNotOwner: 41,
+  /** PROG:CONT from a session that does not own the run was refused (detail: that session). */
+  continueRefusedNotOwner: 42,
+  /** SYST:FAUL:CLE of a fault that resets only at the press was refused (detail: that session). */
+  faultResetRefusedRemote: 43,
 } as const);
 
 export const EVENT_CAUSE_NAMES: Record<number, string> = Object.freeze({
@@ -53,6 +68,10 @@ export const EVENT_CAUSE_NAMES: Record<number, string> = Object.freeze({
   51: 'calibration-lost',
   52: 'store-loss-accepted',
   53: 'program-deselected',
+  40: 'abort-forced',
+  41: 'abort-refused-not-owner',
+  42: 'continue-refused-not-owner',
+  43: 'fault-reset-refused-remote',
 });
 
 /** Why a Start, Continue or fault reset was refused (the detail of a `refused` event). */
@@ -67,6 +86,10 @@ export const Refusal = Object.freeze({
   noFault: 8,
   /** The calibration history was lost at boot and nobody has accepted that at the press yet. */
   calibrationLost: 40,
+  /** ABOR or PROG:CONT from a session that did not start the run. */
+  notOwner: 30,
+  /** SYST:FAUL:CLE of a fault the setting remote_fault_reset does not let the protocol clear. */
+  resetAtPress: 31,
 } as const);
 
 export const REFUSAL_NAMES: Record<number, string> = Object.freeze({
@@ -79,6 +102,8 @@ export const REFUSAL_NAMES: Record<number, string> = Object.freeze({
   7: 'no prompt is waiting for an answer',
   8: 'no fault is latched',
   40: 'the calibration was lost: accept it at the press (hold Continue 3 s)',
+  30: 'the run belongs to another connection',
+  31: 'this fault resets only at the press: hold Stop 2 s',
 });
 
 const NOTICES: Readonly<Record<number, string>> = Object.freeze(Object.fromEntries(Object.keys(REFUSAL_NAMES).map((key) => [key, `Refused: ${REFUSAL_NAMES[Number(key)]}`])));
@@ -96,7 +121,7 @@ export interface RunEvent {
   /** 1-based step, 0 outside a step. */
   step: number;
   pressure_MPa: number;
-  /** Fault code for fault events, the refusal for refused ones, the reset reason at boot; 0 otherwise. */
+  /** Fault code for fault events, the refusal for refused ones, the reset reason at boot; for a start, continue, stop or fault reset who did it (0 the press, > 0 the protocol session); 0 otherwise. */
   detail: number;
 }
 

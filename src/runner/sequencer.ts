@@ -120,8 +120,8 @@ export class Sequencer {
     this.state = to;
   }
 
-  /** Starts the loaded program; the caller has checked the interlocks. */
-  start(nowMs: number, pressureMPa: number, cause: number): boolean {
+  /** Starts the loaded program; the caller has checked the interlocks. `by` (here and below): who acted, the event's detail (0 the press, > 0 a protocol session). */
+  start(nowMs: number, pressureMPa: number, cause: number, by = 0): boolean {
     const program = this.program;
     if (program === null || this.active || this.state === RunState.fault) return false;
     if (this.stats === null || this.stats.started[0] === 1) this.stats = new StepStats(program.stepCount);
@@ -132,15 +132,15 @@ export class Sequencer {
     this.unloading = false;
     this.runFirstEvent = this.events.count;
     this.stepIndex = -1;
-    this.transition(RunState.running, cause, nowMs, pressureMPa, 0);
+    this.transition(RunState.running, cause, nowMs, pressureMPa, by);
     this.enterStep(0, nowMs, pressureMPa);
     return true;
   }
 
   /** Answers a prompt (next step), or resumes a paused run where it stopped. */
-  continueRun(nowMs: number, pressureMPa: number, cause: number): boolean {
+  continueRun(nowMs: number, pressureMPa: number, cause: number, by = 0): boolean {
     if (this.state === RunState.waiting) {
-      this.transition(RunState.running, cause, nowMs, pressureMPa, 0);
+      this.transition(RunState.running, cause, nowMs, pressureMPa, by);
       this.advance(nowMs, pressureMPa);
       return true;
     }
@@ -150,7 +150,7 @@ export class Sequencer {
       this.stepStartMs += pausedMs;
       if (this.arrivedMs >= 0) this.arrivedMs += pausedMs;
       this.deadlineMs += pausedMs;
-      this.transition(RunState.running, cause, nowMs, pressureMPa, 0);
+      this.transition(RunState.running, cause, nowMs, pressureMPa, by);
       return true;
     }
     return false;
@@ -166,9 +166,9 @@ export class Sequencer {
   }
 
   /** Stop: the run ends ABORTED and the load comes down at the program's release rate. */
-  abort(nowMs: number, pressureMPa: number, cause: number): boolean {
+  abort(nowMs: number, pressureMPa: number, cause: number, by = 0): boolean {
     if (!this.active) return false;
-    this.finish(RunState.aborted, cause, nowMs, pressureMPa, 0);
+    this.finish(RunState.aborted, cause, nowMs, pressureMPa, by);
     this.unloading = pressureMPa > ZERO_LEVEL_MPA;
     this.setRestingDemand();
     return true;
@@ -184,10 +184,10 @@ export class Sequencer {
   }
 
   /** The latched fault was cleared: back to IDLE, the program still selected, nothing started. */
-  resetFault(nowMs: number, pressureMPa: number, cause: number): void {
+  resetFault(nowMs: number, pressureMPa: number, cause: number, by = 0): void {
     if (this.state !== RunState.fault) return;
     this.unloading = false;
-    this.transition(RunState.idle, cause, nowMs, pressureMPa, 0);
+    this.transition(RunState.idle, cause, nowMs, pressureMPa, by);
     this.setRestingDemand();
   }
 

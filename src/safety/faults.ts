@@ -41,6 +41,8 @@ interface FaultInfo {
   name: string;
   reaction: number;
   message: string;
+  /** 'remote': the protocol may clear it when the setting remote_fault_reset is 'process'. Absent: only at the press. */
+  resetAt?: 'remote';
 }
 
 const { dump, unload } = FaultReaction;
@@ -68,8 +70,8 @@ const FAULTS: Record<number, FaultInfo> = deepFreeze({
   404: { name: 'RELEASE_BLOCKED', reaction: dump, message: 'release valve open but the pressure does not fall (valve stuck or blocked): pump stopped; release the press by hand' },
   501: { name: 'LOOP_STALL', reaction: dump, message: 'the control loop missed its deadline for longer than the output leases: pump stopped, load released' },
   502: { name: 'WATCHDOG_RESET', reaction: dump, message: 'the controller restarted after a watchdog reset: it started safe and did not resume the run' },
-  503: { name: 'RUN_INTERRUPTED', reaction: dump, message: 'a run was interrupted by a power loss or reset: it is marked in the log and was not resumed' },
-  601: { name: 'STEP_TIMEOUT', reaction: unload, message: 'a step did not reach its target in time: pump stopped, load let down' },
+  503: { name: 'RUN_INTERRUPTED', reaction: dump, message: 'a run was interrupted by a power loss or reset: it is marked in the log and was not resumed', resetAt: 'remote' },
+  601: { name: 'STEP_TIMEOUT', reaction: unload, message: 'a step did not reach its target in time: pump stopped, load let down', resetAt: 'remote' },
 });
 
 export function faultName(code: number): string {
@@ -103,4 +105,30 @@ const PANEL_PROMPTS: Readonly<Record<number, string>> = Object.freeze(
 
 export function faultPrompt(code: number): string {
   return PANEL_PROMPTS[code] ?? '';
+}
+
+/**
+ * Safety faults, by group (the code's hundreds): 1xx over-pressure and over-force, 2xx the load
+ * cell, 3xx the emergency stop and guard, 4xx the hydraulics. A new code in one of these groups is
+ * a safety fault without further ado; it resets only at the press, whatever its table entry says.
+ */
+export function isSafetyFault(code: number): boolean {
+  const group = Math.floor(code / 100);
+  return group >= 1 && group <= 4;
+}
+
+/**
+ * True when the protocol may clear this fault (setting remote_fault_reset = 'process'): a process
+ * fault marked resetAt 'remote' (503, 601). Safety faults, the controller's own failures (501,
+ * 502), the store's (5xx) and every code not in the table reset only at the press.
+ */
+export function faultRemoteResettable(code: number): boolean {
+  return !isSafetyFault(code) && FAULTS[code]?.resetAt === 'remote';
+}
+
+/** The panel's notice when the protocol tried to clear a fault that resets only at the press (built once). */
+const PRESS_ONLY_NOTICES: Readonly<Record<number, string>> = Object.freeze(Object.fromEntries(FAULT_CODES.map((code) => [code, `Refused remote reset: ${code} ${FAULTS[code].name} resets at the press: hold Stop 2 s`])));
+
+export function pressOnlyResetNotice(code: number): string {
+  return PRESS_ONLY_NOTICES[code] ?? 'Refused remote reset: this fault resets at the press: hold Stop 2 s';
 }
