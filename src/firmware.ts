@@ -41,6 +41,17 @@ import type { CommandTable } from './protocol/command-table';
 import { createDeviceCommandTable } from './protocol/device-commands';
 import { ScpiSession } from './protocol/session';
 import { SerialLink } from './protocol/serial-link';
+import {
+  AT_PRESS_HOLD_MS,
+  CODE_HASH_SETTING,
+  CODE_SALT_SETTING,
+  COMMISSIONED_SPAN_SETTING,
+  COMMISSIONED_TARE_SETTING,
+  CalibrationAuthority,
+  PendingKind,
+  hashCode,
+  spanBandError,
+} from './loadcell/calibration-authority';
 
 /**
  * The setpoint may lead the measured pressure by this fraction of the target (at least the
@@ -171,6 +182,10 @@ export class PressFirmware {
   storeMount: MountReport | null = null;
   /** The calibration in force came from the store's history (false: the configured default). */
   calibrationFromStore = false;
+  /** Who may change the calibration: code, back-off, per-connection unlock, requests waiting for the press. */
+  readonly calAuthority = new CalibrationAuthority();
+  /** The span calibrations are held near (config.calibration until a change is confirmed at the press, then persisted). */
+  commissionedCalibration: LoadCellCalibration;
   booted = false;
   /** The SCPI commands (docs/protocol.md), shared by every session: the serial port's and, in the simulator, TCP connections'. */
   readonly commandTable: CommandTable;
@@ -206,6 +221,7 @@ export class PressFirmware {
     this.leaseMs = this.periodMs * config.leasePeriods;
     this.capabilities = deviceCapabilities(board.limits, config);
     const capacityKN = board.limits.loadCellCapacityKN;
+    this.commissionedCalibration = config.calibration;
     this.loadCell = new LoadCellPipeline(board.loadCell, config.calibration, 1, config.staleAfterMs, { capacityKN, noiseLimitKN: config.noiseLimitKN });
     this.controller = config.controlLaw === 'on-off' ? new OnOffController() : new PressureController(config.tuning, config.loopRateHz);
     this.safety = new SafetySupervisor(board.limits.maxForceKN, capacityKN, this.leaseMs);
@@ -265,21 +281,83 @@ export class PressFirmware {
     return null;
   }
 
-  /** Adds a load-cell calibration to the history and puts it in force. Returns null, or why it cannot. */
-  addCalibration(record: CalibrationRecord): string | null {
-    const invalid = calibrationRecordError(record);
-    if (invalid !== null) return invalid;
-    const refusal = this.storageRefusal();
-    if (refusal !== null) return refusal;
+  /**
+   * Adds a load-cell calibration to the history and puts it in force. Returns null, or why it
+   * cannot. A span outside the band around the commissioned one needs `confirmedAtPress`; such a
+   * change becomes the commissioned calibration.
+   */
+  addCalibration(record: CalibrationRecord, confirmedAtPress = false): string | null {
+    const nowMs = this.board.clock.nowMs();
+    const problem = this.calibrationProblem(record, confirmedAtPress);
+    if (problem !== null) {
+      this.calibrationEvent(EventCause.calDefineRefused, 0);
+      return problem;
+    }
     try {
-      this.withOutputsHeldForFlash(() => this.store.addCalibration(record));
+      this.withOutputsHeldForFlash(() => {
+        this.store.addCalibration(record);
+        if (confirmedAtPress) this.saveSettings([COMMISSIONED_TARE_SETTING, record.calibration.tareCounts], [COMMISSIONED_SPAN_SETTING, record.calibration.kNPerCount]);
+      });
     } catch (error) {
       if (error instanceof StoreFullError) return error.message;
       throw error;
     }
     this.loadCell.calibration = record.calibration;
     this.calibrationFromStore = true;
+    if (confirmedAtPress) this.commissionedCalibration = record.calibration;
+    this.sequencer.events.record(nowMs, confirmedAtPress ? EventCause.calConfirmedAtPress : EventCause.calDefined, this.sequencer.state, this.sequencer.state, -1, 0, this.store.calibrationHistory().length);
     return null;
+  }
+
+  /** Why a calibration cannot go in force now, or null (the band only when not confirmed at the press). */
+  calibrationProblem(record: CalibrationRecord, confirmedAtPress: boolean): string | null {
+    const invalid = calibrationRecordError(record);
+    if (invalid !== null) return invalid;
+    if (!confirmedAtPress) {
+      const band = spanBandError(record.calibration.kNPerCount, this.commissionedCalibration);
+      if (band !== null) return `${band}: confirm it at the press`;
+    }
+    return this.storageRefusal();
+  }
+
+  /** A calibration-authority event in the event log (detail: a session id or a count). */
+  calibrationEvent(cause: number, detail: number): void {
+    const seq = this.sequencer;
+    seq.events.record(this.board.clock.nowMs(), cause, seq.state, seq.state, -1, 0, detail > 65535 ? 65535 : detail);
+  }
+
+  /** Stores a new calibration code as a salted hash (after the hold at the press). Returns null, or why it cannot. */
+  commissionCode(code: number): string | null {
+    const refusal = this.storageRefusal();
+    if (refusal !== null) return refusal;
+    const salt = (Math.imul(this.board.clock.nowMs() >>> 0, 0x9e3779b1) ^ this.board.loadCell.counts) >>> 0;
+    this.withOutputsHeldForFlash(() => this.saveSettings([CODE_SALT_SETTING, salt], [CODE_HASH_SETTING, hashCode(salt, code)]));
+    this.calAuthority.commissioned();
+    this.calibrationEvent(EventCause.calCodeCommissioned, 0);
+    return null;
+  }
+
+  private saveSettings(...entries: [string, number][]): void {
+    const settings = this.store.settings();
+    for (const [key, value] of entries) settings.set(key, value);
+    this.store.saveSettings(settings);
+  }
+
+  /** Acts on a request confirmed at the press (outside the tick: it writes flash), or drops one that expired. */
+  private serviceCalibrationRequest(nowMs: number): void {
+    const auth = this.calAuthority;
+    if (auth.pending === PendingKind.none) return;
+    if (!auth.pressConfirmed) {
+      if (nowMs >= auth.pendingUntilMs) auth.clearRequest();
+      return;
+    }
+    const kind = auth.pending;
+    const code = auth.pendingCode;
+    const record = auth.pendingRecord;
+    auth.clearRequest();
+    const problem = kind === PendingKind.commissionCode ? this.commissionCode(code) : this.addCalibration(record as CalibrationRecord, true);
+    this.notice = problem === null ? (kind === PendingKind.commissionCode ? CODE_COMMISSIONED_NOTICE : CALIBRATION_CONFIRMED_NOTICE) : CALIBRATION_FAILED_NOTICE;
+    this.noticeUntilMs = nowMs + NOTICE_MS;
   }
 
   private load(program: Program, storedBytes: Uint8Array): void {
@@ -336,6 +414,13 @@ export class PressFirmware {
     const seq = this.sequencer;
     seq.events.record(nowMs, EventCause.boot, seq.state, seq.state, -1, 0, resetReason);
     this.storeMount = this.store.mount();
+    const settings = this.store.settings();
+    const commissionedTare = settings.get(COMMISSIONED_TARE_SETTING);
+    const commissionedSpan = settings.get(COMMISSIONED_SPAN_SETTING);
+    if (typeof commissionedTare === 'number' && typeof commissionedSpan === 'number') {
+      const commissioned = { tareCounts: commissionedTare, kNPerCount: commissionedSpan };
+      if (calibrationRecordError({ dateS: 0, reference: 'commissioned', calibration: commissioned, worstErrorPercent: NaN }) === null) this.commissionedCalibration = commissioned;
+    }
     const calibration = this.store.currentCalibration();
     if (calibration !== null) {
       this.loadCell.calibration = calibration.calibration;
@@ -397,6 +482,7 @@ export class PressFirmware {
     const nowMs = this.board.clock.nowMs();
     this.samples.flush(journal, nowMs, LOG_FLUSH_AGE_MS);
     if (this.summaryRunId !== 0 && !seq.active) this.writeStepSummaries();
+    this.serviceCalibrationRequest(nowMs);
     if (!journal.needsErase) return;
     const quiet = (!seq.active && !seq.unloading) || this.lastDemand === Demand.idle;
     if (!quiet && this.samples.segmentsHeld < SampleBuffer.SEGMENTS - 1) return;
@@ -633,6 +719,10 @@ export class PressFirmware {
         stop.heldMs += dtMs;
         this.checkFaultResetHold();
       }
+      if (continueRaw && this.calAuthority.pending !== PendingKind.none) {
+        cont.heldMs += dtMs;
+        this.checkCalibrationHold();
+      }
       return;
     }
     const seq = this.sequencer;
@@ -646,7 +736,9 @@ export class PressFirmware {
       }
     }
     if (start.update(startRaw, dtMs) && start.changed) this.startRun(EventCause.startButton);
-    if (cont.update(continueRaw, dtMs) && cont.changed) this.continueRun(EventCause.continueButton);
+    const calibrationRequest = this.calAuthority.pending !== PendingKind.none && !seq.active && !seq.unloading;
+    if (cont.update(continueRaw, dtMs) && cont.changed && !calibrationRequest) this.continueRun(EventCause.continueButton);
+    if (calibrationRequest) this.checkCalibrationHold();
     stop.update(stopRaw, dtMs);
     if (!stop.state) {
       this.stopConsumed = false;
@@ -656,6 +748,13 @@ export class PressFirmware {
     } else {
       this.checkFaultResetHold();
     }
+  }
+
+  /** Continue held AT_PRESS_HOLD_MS on an idle press confirms the pending calibration request (acted on by service()). */
+  private checkCalibrationHold(): void {
+    const seq = this.sequencer;
+    const cont = this.continueButton;
+    if (cont.state && cont.heldMs >= AT_PRESS_HOLD_MS && !seq.active && !seq.unloading) this.calAuthority.pressConfirmed = true;
   }
 
   /** Stop held for FAULT_RESET_HOLD_MS clears a latched fault, once per press. */
@@ -682,7 +781,10 @@ export class PressFirmware {
     view.targetMPa = seq.targetMPa;
     view.stepTimeLeftS = state === RunState.paused ? seq.stepTimeLeftS(seq.pausedAtMs) : seq.stepTimeLeftS(nowMs);
     const fault = this.safety.latchedFault;
+    const calibrationRequest = this.calAuthority.pending;
     if (nowMs < this.noticeUntilMs) view.prompt = this.notice;
+    else if (calibrationRequest === PendingKind.commissionCode && !seq.active) view.prompt = COMMISSION_CODE_PROMPT;
+    else if (calibrationRequest === PendingKind.calibration && !seq.active) view.prompt = CONFIRM_CALIBRATION_PROMPT;
     else if (state === RunState.waiting && program !== null) view.prompt = program.prompts[seq.stepIndex];
     else if (state === RunState.paused) view.prompt = PAUSED_PROMPT;
     else if (fault !== FaultCode.none) view.prompt = faultPrompt(fault);
@@ -695,5 +797,10 @@ export class PressFirmware {
   }
 }
 
+const COMMISSION_CODE_PROMPT = 'New calibration code requested: hold Continue 3 s to accept it';
+const CONFIRM_CALIBRATION_PROMPT = 'Calibration outside the band requested: hold Continue 3 s to accept it';
+const CODE_COMMISSIONED_NOTICE = 'Calibration code commissioned';
+const CALIBRATION_CONFIRMED_NOTICE = 'Calibration accepted at the press';
+const CALIBRATION_FAILED_NOTICE = 'Calibration request failed: see the event log';
 const PAUSED_PROMPT = 'Guard open: close it, then Continue to resume or Stop to let the load down';
 const UNLOADING_PROMPT = 'Letting the load down';

@@ -17,6 +17,16 @@ export const DeviceError = Object.freeze({
   noSuchRun: 106,
   /** CAL:UNL: wrong unlock code. */
   wrongCode: 107,
+  /** CAL:UNL: the press has no commissioned calibration code. */
+  noCalibrationCode: 110,
+  /** CAL:UNL: too many wrong codes; the detail says when the next attempt is checked. */
+  calibrationBackoff: 111,
+  /** CAL:UNL: locked out after too many wrong codes, until a code is commissioned at the press. */
+  calibrationLockedOut: 112,
+  /** CAL:DEF/CAL:COMM: waits for a confirmation at the press (Continue held 3 s). */
+  confirmAtPress: 113,
+  /** CAL:COMM: the code is not acceptable, or the press is busy. */
+  commissioningRefused: 114,
 } as const);
 
 export const DEVICE_ERROR_MESSAGES: Readonly<Record<number, string>> = Object.freeze({
@@ -27,4 +37,9 @@ export const DEVICE_ERROR_MESSAGES: Readonly<Record<number, string>> = Object.fr
   105: 'Calibration rejected',
   106: 'No such run',
   107: 'Wrong unlock code',
+  110: 'No calibration code',
+  111: 'Calibration unlock backing off',
+  112: 'Calibration unlock locked out',
+  113: 'Confirm at the press',
+  114: 'Commissioning refused',
 });
