@@ -49,6 +49,7 @@ import {
   COMMISSIONED_TARE_SETTING,
   CalibrationAuthority,
   PendingKind,
+  WRONG_CODES_SETTING,
   hashCode,
   spanBandError,
 } from './loadcell/calibration-authority';
@@ -331,9 +332,17 @@ export class PressFirmware {
     const refusal = this.storageRefusal();
     if (refusal !== null) return refusal;
     const salt = (Math.imul(this.board.clock.nowMs() >>> 0, 0x9e3779b1) ^ this.board.loadCell.counts) >>> 0;
-    this.withOutputsHeldForFlash(() => this.saveSettings([CODE_SALT_SETTING, salt], [CODE_HASH_SETTING, hashCode(salt, code)]));
+    this.withOutputsHeldForFlash(() => this.saveSettings([CODE_SALT_SETTING, salt], [CODE_HASH_SETTING, hashCode(salt, code)], [WRONG_CODES_SETTING, 0]));
     this.calAuthority.commissioned();
     this.calibrationEvent(EventCause.calCodeCommissioned, 0);
+    return null;
+  }
+
+  /** Keeps the wrong-code count in flash (at most LOCKOUT_WRONG_CODES writes before a commissioning at the press). */
+  saveWrongCodes(count: number): string | null {
+    const refusal = this.storageRefusal();
+    if (refusal !== null) return refusal;
+    this.withOutputsHeldForFlash(() => this.saveSettings([WRONG_CODES_SETTING, count]));
     return null;
   }
 
@@ -421,6 +430,8 @@ export class PressFirmware {
       const commissioned = { tareCounts: commissionedTare, kNPerCount: commissionedSpan };
       if (calibrationRecordError({ dateS: 0, reference: 'commissioned', calibration: commissioned, worstErrorPercent: NaN }) === null) this.commissionedCalibration = commissioned;
     }
+    const wrongCodes = settings.get(WRONG_CODES_SETTING);
+    if (typeof wrongCodes === 'number' && wrongCodes > 0) this.calAuthority.restoreWrongCodes(Math.min(Math.floor(wrongCodes), 255), nowMs);
     const calibration = this.store.currentCalibration();
     if (calibration !== null) {
       this.loadCell.calibration = calibration.calibration;

@@ -17,6 +17,7 @@ import {
 import type { CalibrationRecord } from '../src/store/calibration-record';
 import { MAX_CALIBRATION_HISTORY, calibrationRecordError, evictionIndex } from '../src/store/calibration-record';
 import { RUN_STATE_NAMES } from '../src/runner/run-state';
+import { ResetReason } from '../hal/system';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -142,9 +143,15 @@ test('a code sweep is bounded: 8 codes checked in the first minute, 10 in all, t
   // Refused attempts are counted in the log, not one event each.
   const refused = log.filter((e) => e.cause === 'cal-unlock-refused');
   assert.ok(refused.length <= 5, `${refused.length} refusal events`);
-  commission(press, s);
-  send(s, `CAL:UNL ${CODE}`);
-  assert.equal(errors(s), []);
+  // A restart does not give a fresh count.
+  press.sim.reset(ResetReason.powerOn);
+  press.advanceTo(press.timeS + 0.5);
+  const after = press.createSession();
+  send(after, `CAL:UNL ${CODE}`);
+  assert.match(errors(after)[0], /^112,/);
+  commission(press, after);
+  send(after, `CAL:UNL ${CODE}`);
+  assert.equal(errors(after), []);
 });
 
 test('attempts an attacker gets: per minute and per day, in virtual time (figures for docs/load-cell.md)', () => {

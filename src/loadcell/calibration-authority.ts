@@ -28,6 +28,8 @@ export const CODE_HASH_SETTING = 'cal_code_hash';
 export const CODE_SALT_SETTING = 'cal_code_salt';
 export const COMMISSIONED_TARE_SETTING = 'cal_comm_tare';
 export const COMMISSIONED_SPAN_SETTING = 'cal_comm_span';
+/** Wrong codes so far, kept in flash so a restart does not give an attacker a fresh count. */
+export const WRONG_CODES_SETTING = 'cal_wrong_codes';
 
 export const PendingKind = Object.freeze({ none: 0, commissionCode: 1, calibration: 2 } as const);
 
@@ -105,9 +107,14 @@ export class CalibrationAuthority {
   }
 
   recordWrongCode(nowMs: number): void {
-    this.wrongCodes++;
+    this.restoreWrongCodes(this.wrongCodes + 1, nowMs);
     this.unlockedSession = 0;
-    if (this.wrongCodes >= FREE_WRONG_CODES) this.nextAttemptMs = nowMs + 1000 * 2 ** (this.wrongCodes - FREE_WRONG_CODES);
+  }
+
+  /** The count (from a wrong code, or from flash at boot) and the back-off it implies from `nowMs`. */
+  restoreWrongCodes(count: number, nowMs: number): void {
+    this.wrongCodes = count;
+    if (count >= FREE_WRONG_CODES) this.nextAttemptMs = nowMs + 1000 * 2 ** (Math.min(count, LOCKOUT_WRONG_CODES) - FREE_WRONG_CODES);
   }
 
   unlock(sessionId: number, nowMs: number): void {

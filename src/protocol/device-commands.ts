@@ -207,6 +207,8 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
   };
   table.command('CALibration:UNLock', [integer({ min: 0, max: MAX_CODE })], ([code], context) => {
     const session = context.sessionId;
+    // Flash is written only on an idle press, and the count is written for every wrong code.
+    refuseWhenBusy(firmware);
     const settings = firmware.store.settings();
     const hash = settings.get(CODE_HASH_SETTING);
     const salt = settings.get(CODE_SALT_SETTING);
@@ -226,11 +228,14 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
     }
     if (hashCode(salt, code) !== hash) {
       auth.recordWrongCode(nowMs);
+      firmware.saveWrongCodes(auth.wrongCodes);
       firmware.calibrationEvent(EventCause.calWrongCode, auth.wrongCodes);
       if (auth.lockedOut) firmware.calibrationEvent(EventCause.calLockedOut, auth.wrongCodes);
       deviceFail(DeviceError.wrongCode, `wrong code (${auth.wrongCodes} of ${LOCKOUT_WRONG_CODES} before lockout)`);
     }
+    const hadWrongCodes = auth.wrongCodes > 0;
     auth.unlock(session, nowMs);
+    if (hadWrongCodes) firmware.saveWrongCodes(0);
     firmware.calibrationEvent(EventCause.calUnlocked, session);
   });
   table.command('CALibration:LOCK', [], (_, context) => {
