@@ -51,7 +51,7 @@ import {
   PendingKind,
   WRONG_CODES_SETTING,
   hashCode,
-  spanBandError,
+  calibrationBandError,
 } from './loadcell/calibration-authority';
 
 /**
@@ -315,7 +315,7 @@ export class PressFirmware {
     const invalid = calibrationRecordError(record);
     if (invalid !== null) return invalid;
     if (!confirmedAtPress) {
-      const band = spanBandError(record.calibration.kNPerCount, this.commissionedCalibration);
+      const band = calibrationBandError(record.calibration, this.commissionedCalibration, this.board.limits.loadCellCapacityKN);
       if (band !== null) return `${band}: confirm it at the press`;
     }
     return this.storageRefusal();

@@ -226,6 +226,22 @@ test('0.75 × and 0.55 × the span are refused unless confirmed at the press; co
   assert.ok(events(press).some((e) => e.cause === 'cal-confirmed-at-press'));
 });
 
+test('a tare moved by more than 5 % of the cell\'s capacity waits for the press too; a daily re-zero does not', () => {
+  const { press, s } = instrument();
+  commission(press, s);
+  const before = calData(s);
+  const [, , tare, span] = before;
+  const countsPerKN = 1 / Number(span);
+  const capacityKN = press.firmware.board.limits.loadCellCapacityKN;
+  send(s, `CAL:UNL ${CODE}`);
+  send(s, `CAL:DEF 1700000000,"shifted zero",${Math.round(Number(tare) + 0.25 * capacityKN * countsPerKN)},${span}`);
+  assert.match(errors(s)[0], /^113,Confirm at the press;tare .* kN from the commissioned .* \(band ±.* kN, 5 % of the cell's/);
+  assert.equal(calData(s), before);
+  send(s, `CAL:UNL ${CODE}`);
+  send(s, `CAL:DEF 1700000000,"re-zero",${Math.round(Number(tare) + 0.01 * capacityKN * countsPerKN)},${span}`);
+  assert.equal(errors(s), []);
+});
+
 test('zero, negative, subnormal, absurd spans and a tare outside the converter are refused with the reason', () => {
   const { press, s } = instrument();
   commission(press, s);

@@ -20,6 +20,8 @@ export const AT_PRESS_HOLD_MS = 3000;
 export const AT_PRESS_REQUEST_TTL_MS = 60_000;
 /** The span may differ this much from the commissioned span without a confirmation at the press. */
 export const SPAN_BAND_FRACTION = 0.1;
+/** The tare may move this fraction of the cell's capacity (as force) from the commissioned tare. */
+export const TARE_BAND_FRACTION = 0.05;
 /** Codes are six digits. */
 export const MIN_CODE = 100_000;
 export const MAX_CODE = 999_999;
@@ -61,6 +63,24 @@ export function spanBandError(kNPerCount: number, commissioned: LoadCellCalibrat
   if (ratio >= 1 - SPAN_BAND_FRACTION && ratio <= 1 + SPAN_BAND_FRACTION) return null;
   const percent = (ratio - 1) * 100;
   return `span ${kNPerCount} kN per count is ${percent >= 0 ? '+' : ''}${percent.toFixed(1)} % from the commissioned ${reference} (band ±${SPAN_BAND_FRACTION * 100} %)`;
+}
+
+/**
+ * Why a tare is too far from the commissioned one, or null. A tare moved by a fraction of the
+ * cell's capacity shifts every reading down by that much force: the same over-force as a span.
+ */
+export function tareBandError(tareCounts: number, commissioned: LoadCellCalibration, capacityKN: number): string | null {
+  const shiftKN = Math.abs((tareCounts - commissioned.tareCounts) * commissioned.kNPerCount);
+  const limitKN = TARE_BAND_FRACTION * capacityKN;
+  if (shiftKN <= limitKN) return null;
+  return `tare ${tareCounts} counts is ${shiftKN.toFixed(2)} kN from the commissioned ${commissioned.tareCounts} (band ±${limitKN.toFixed(2)} kN, ${TARE_BAND_FRACTION * 100} % of the cell's ${capacityKN} kN)`;
+}
+
+/** The band errors of a calibration, joined, or null when it is inside both. */
+export function calibrationBandError(calibration: LoadCellCalibration, commissioned: LoadCellCalibration, capacityKN: number): string | null {
+  const span = spanBandError(calibration.kNPerCount, commissioned);
+  const tare = tareBandError(calibration.tareCounts, commissioned, capacityKN);
+  return span === null ? tare : tare === null ? span : `${span}; ${tare}`;
 }
 
 export class CalibrationAuthority {

@@ -31,7 +31,7 @@ import {
   MIN_CODE,
   PendingKind,
   hashCode,
-  spanBandError,
+  calibrationBandError,
 } from '../loadcell/calibration-authority';
 import type { CalibrationRecord } from '../store/calibration-record';
 import { calibrationRecordError } from '../store/calibration-record';
@@ -268,7 +268,7 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
         firmware.calibrationEvent(EventCause.calDefineRefused, context.sessionId);
         deviceFail(DeviceError.calibrationRejected, invalid);
       }
-      const band = spanBandError(kNPerCount, firmware.commissionedCalibration);
+      const band = calibrationBandError(record.calibration, firmware.commissionedCalibration, firmware.board.limits.loadCellCapacityKN);
       auth.lock(context.sessionId);
       if (band !== null) {
         auth.request(PendingKind.calibration, context.sessionId, firmware.board.clock.nowMs(), 0, record);
