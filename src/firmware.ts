@@ -794,8 +794,7 @@ export class PressFirmware {
     const fault = this.safety.latchedFault;
     const calibrationRequest = this.calAuthority.pending;
     if (nowMs < this.noticeUntilMs) view.prompt = this.notice;
-    else if (calibrationRequest === PendingKind.commissionCode && !seq.active) view.prompt = COMMISSION_CODE_PROMPT;
-    else if (calibrationRequest === PendingKind.calibration && !seq.active) view.prompt = CONFIRM_CALIBRATION_PROMPT;
+    else if (calibrationRequest !== PendingKind.none && !seq.active) view.prompt = this.calAuthority.pendingPrompt;
     else if (state === RunState.waiting && program !== null) view.prompt = program.prompts[seq.stepIndex];
     else if (state === RunState.paused) view.prompt = PAUSED_PROMPT;
     else if (fault !== FaultCode.none) view.prompt = faultPrompt(fault);
@@ -808,8 +807,6 @@ export class PressFirmware {
   }
 }
 
-const COMMISSION_CODE_PROMPT = 'New calibration code requested: hold Continue 3 s to accept it';
-const CONFIRM_CALIBRATION_PROMPT = 'Calibration outside the band requested: hold Continue 3 s to accept it';
 const CODE_COMMISSIONED_NOTICE = 'Calibration code commissioned';
 const CALIBRATION_CONFIRMED_NOTICE = 'Calibration accepted at the press';
 const CALIBRATION_FAILED_NOTICE = 'Calibration request failed: see the event log';

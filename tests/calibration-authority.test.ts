@@ -85,7 +85,11 @@ test('a code is commissioned only by holding Continue at the press; it is stored
   assert.match(errors(s)[0], /^113,/);
   assert.is(send(s, 'CAL:PEND?'), 'CODE');
   press.advanceTo(press.timeS + 0.2);
-  assert.match(press.sim.panel.view.prompt, /New calibration code requested: hold Continue 3 s/);
+  assert.is(press.sim.panel.view.prompt, `New calibration code ${CODE} requested: hold Continue 3 s to accept it`);
+  // A second connection cannot slip its own code in place of the one the operator expects.
+  const other = press.createSession();
+  send(other, 'CAL:COMM 111111');
+  assert.match(errors(other)[0], /^114,Commissioning refused;another request \(connection \d+\) is waiting for the press/);
   // A short press does not do; the request lapses after its minute.
   holdContinue(press, 1);
   assert.is(send(s, 'CAL:PEND?'), 'CODE');
@@ -218,12 +222,17 @@ test('0.75 × and 0.55 × the span are refused unless confirmed at the press; co
   send(s, `CAL:DEF 1700000000,"new cell",${tare},${Number(span) * 0.5},0.2`);
   assert.match(errors(s)[0], /^113,/);
   press.advanceTo(press.timeS + 0.2);
-  assert.match(press.sim.panel.view.prompt, /Calibration outside the band requested/);
+  assert.match(press.sim.panel.view.prompt, /^Calibration outside the band requested \(span -50\.0 %\): hold Continue 3 s/);
   holdContinue(press, 3.5);
   assert.is(Number(calData(s)[3]), Number(span) * 0.5);
   assert.is(press.firmware.commissionedCalibration.kNPerCount, Number(span) * 0.5);
   assert.is(press.firmware.store.settings().get('cal_comm_span'), Number(span) * 0.5);
   assert.ok(events(press).some((e) => e.cause === 'cal-confirmed-at-press'));
+  // It stays the commissioned calibration after a restart.
+  press.sim.reset(ResetReason.powerOn);
+  press.advanceTo(press.timeS + 0.5);
+  assert.is(press.firmware.commissionedCalibration.kNPerCount, Number(span) * 0.5);
+  assert.is(press.firmware.loadCell.calibration.kNPerCount, Number(span) * 0.5);
 });
 
 test('a tare moved by more than 5 % of the cell\'s capacity waits for the press too; a daily re-zero does not', () => {

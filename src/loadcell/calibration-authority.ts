@@ -97,6 +97,8 @@ export class CalibrationAuthority {
   pendingRecord: CalibrationRecord | null = null;
   pendingSession = 0;
   pendingUntilMs = 0;
+  /** What the panel shows while the request waits (made with the request, not per refresh). */
+  pendingPrompt = '';
   /** CAL:UNL refused unchecked (back-off, lockout, no code) since the last such event in the log, and when that was. */
   refusedUnlogged = 0;
   refusalLoggedMs = -Infinity;
@@ -152,7 +154,17 @@ export class CalibrationAuthority {
     if (this.unlockedSession === sessionId) this.unlockedSession = 0;
   }
 
-  request(kind: number, sessionId: number, nowMs: number, code: number, record: CalibrationRecord | null): void {
+  /**
+   * Why a new request cannot be made now, or null. The first request waits out its minute: a
+   * later one from another connection must not take the place of the one the operator expects.
+   */
+  requestRefusal(nowMs: number): string | null {
+    if (this.pending === PendingKind.none || nowMs >= this.pendingUntilMs) return null;
+    return `another request (connection ${this.pendingSession}) is waiting for the press for ${Math.ceil((this.pendingUntilMs - nowMs) / 1000)} s more`;
+  }
+
+  request(kind: number, sessionId: number, nowMs: number, code: number, record: CalibrationRecord | null, prompt: string): void {
+    this.pendingPrompt = prompt;
     this.pending = kind;
     this.pendingSession = sessionId;
     this.pendingCode = code;
@@ -166,6 +178,7 @@ export class CalibrationAuthority {
     this.pendingCode = 0;
     this.pendingRecord = null;
     this.pendingSession = 0;
+    this.pendingPrompt = '';
     this.pressConfirmed = false;
   }
 

@@ -245,7 +245,10 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
   table.command('CALibration:COMMission', [integer({ min: 0, max: MAX_CODE })], ([code], context) => {
     if (code < MIN_CODE) deviceFail(DeviceError.commissioningRefused, `a calibration code has six digits (${MIN_CODE} to ${MAX_CODE})`);
     if (busy(firmware)) deviceFail(DeviceError.commissioningRefused, REFUSAL_NAMES[2]);
-    auth.request(PendingKind.commissionCode, context.sessionId, firmware.board.clock.nowMs(), code, null);
+    const nowMs = firmware.board.clock.nowMs();
+    const waiting = auth.requestRefusal(nowMs);
+    if (waiting !== null) deviceFail(DeviceError.commissioningRefused, waiting);
+    auth.request(PendingKind.commissionCode, context.sessionId, nowMs, code, null, `New calibration code ${code} requested: hold Continue 3 s to accept it`);
     firmware.calibrationEvent(EventCause.calCommissionRequested, context.sessionId);
     deviceFail(DeviceError.confirmAtPress, 'hold Continue 3 s at the press within 60 s to commission the code');
   });
@@ -271,7 +274,11 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
       const band = calibrationBandError(record.calibration, firmware.commissionedCalibration, firmware.board.limits.loadCellCapacityKN);
       auth.lock(context.sessionId);
       if (band !== null) {
-        auth.request(PendingKind.calibration, context.sessionId, firmware.board.clock.nowMs(), 0, record);
+        const nowMs = firmware.board.clock.nowMs();
+        const waiting = auth.requestRefusal(nowMs);
+        if (waiting !== null) deviceFail(DeviceError.calibrationRejected, `${band}; ${waiting}`);
+        const spanPercent = (kNPerCount / firmware.commissionedCalibration.kNPerCount - 1) * 100;
+        auth.request(PendingKind.calibration, context.sessionId, nowMs, 0, record, `Calibration outside the band requested (span ${spanPercent >= 0 ? '+' : ''}${spanPercent.toFixed(1)} %): hold Continue 3 s to accept it`);
         firmware.calibrationEvent(EventCause.calConfirmRequested, context.sessionId);
         deviceFail(DeviceError.confirmAtPress, `${band}: not in force; hold Continue 3 s at the press within 60 s to accept it`);
       }
