@@ -300,4 +300,19 @@ test('eviction: the oldest uncertified record goes; never the newest certified, 
   assert.is(calibrationRecordError(rec('a', NaN)), null);
 });
 
+test('press-sim serve --accept-at-press: the simulated operator accepts a request at the press; without it nothing is accepted', () => {
+  for (const accept of [true, false]) {
+    const press = new VirtualInstrument({ seed: 5, acceptCalibrationRequests: accept });
+    press.advanceTo(0.3);
+    const s = press.createSession();
+    send(s, `CAL:COMM ${CODE}`);
+    assert.match(errors(s)[0], /^113,/);
+    press.advanceTo(press.timeS + 5);
+    send(s, `CAL:UNL ${CODE}`);
+    const [error] = errors(s);
+    if (accept) assert.is(error, undefined);
+    else assert.match(error, /^110,/);
+  }
+});
+
 test.run();
