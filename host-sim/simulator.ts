@@ -48,6 +48,11 @@ export interface SimulatorOptions {
    */
   autoOperator?: boolean;
   /**
+   * Someone stands at the press and accepts every calibration request the panel shows (a new
+   * code, a span outside the band) by holding Continue 3.5 s. Default false: requests lapse.
+   */
+  acceptCalibrationRequests?: boolean;
+  /**
    * Take one physics step per control period while the plant is quiescent (pump stopped,
    * valve shut): the slow leak and creep dynamics are integrated exactly enough, and a
    * days-long maintain step runs ten times faster. tests/sim-speed.test.ts checks that the
@@ -99,6 +104,9 @@ const OIL_SEED_MIX = 0x6f696c;
 
 /** How long the simulated operator holds a button down, µs. */
 const BUTTON_PRESS_US = 100_000;
+/** A calibration request on the panel (src/firmware.ts) and how long the simulated operator holds Continue for it. */
+const AT_PRESS_REQUEST_PROMPT = /hold Continue 3 s to accept it$/;
+const AT_PRESS_HOLD_US = 3_500_000;
 /** The operator looks at the panel this often, µs. */
 const OPERATOR_LOOK_US = 10_000;
 
@@ -343,6 +351,10 @@ export class PressSimulator {
       this.inputs.startPressed = false;
       this.inputs.continuePressed = false;
       this.releaseButtonsAtUs = -1;
+    }
+    if (this.options.acceptCalibrationRequests === true && this.releaseButtonsAtUs < 0 && AT_PRESS_REQUEST_PROMPT.test(this.panel.prompt)) {
+      this.inputs.continuePressed = true;
+      this.releaseButtonsAtUs = now + AT_PRESS_HOLD_US;
     }
     if (this.options.autoOperator === false) {
       const state = this.panel.state;

@@ -23,6 +23,8 @@ export interface VirtualInstrumentOptions {
   dieDiameterMm: number;
   /** Changes to the firmware configuration (e.g. a smaller store on a smaller flash). */
   firmware?: Partial<FirmwareConfig>;
+  /** Someone at the press accepts calibration requests (SimulatorOptions.acceptCalibrationRequests). */
+  acceptCalibrationRequests?: boolean;
 }
 
 export class VirtualInstrument {
@@ -32,7 +34,7 @@ export class VirtualInstrument {
 
   constructor(options: Partial<VirtualInstrumentOptions> = {}) {
     const plant = options.plant ?? DEFAULT_PLANT;
-    const simOptions = { ...defaultSimulatorOptions(options.seed ?? 1, plant), autoOperator: false, flash: options.flash };
+    const simOptions = { ...defaultSimulatorOptions(options.seed ?? 1, plant), autoOperator: false, flash: options.flash, acceptCalibrationRequests: options.acceptCalibrationRequests === true };
     if (options.dieDiameterMm !== undefined) simOptions.dieDiameterMm = options.dieDiameterMm;
     this.sim = new PressSimulator(simOptions);
     this.app = composePress(this.sim.board, simulatedCalibration(simOptions.sensor), { ...simulatedFirmwareChanges(simOptions.sensor), ...options.firmware });

@@ -45,6 +45,18 @@ import { createDeviceCommandTable } from './protocol/device-commands';
 import { ScpiSession } from './protocol/session';
 import { SerialLink } from './protocol/serial-link';
 import { forceKNToPressureMPa, pressureMPaToForceKN } from './units';
+import {
+  AT_PRESS_HOLD_MS,
+  CODE_HASH_SETTING,
+  CODE_SALT_SETTING,
+  COMMISSIONED_SPAN_SETTING,
+  COMMISSIONED_TARE_SETTING,
+  CalibrationAuthority,
+  PendingKind,
+  WRONG_CODES_SETTING,
+  hashCode,
+  calibrationBandError,
+} from './loadcell/calibration-authority';
 
 /**
  * The setpoint may lead the measured pressure by this fraction of the target (at least the
@@ -194,6 +206,8 @@ export class PressFirmware {
   storeReportAccepted = false;
   /** The calibration in force came from the store's history (false: the configured default). */
   calibrationFromStore = false;
+  /** Who may change the calibration: code, back-off, per-connection unlock, requests waiting for the press. */
+  readonly calAuthority = new CalibrationAuthority();
   booted = false;
   /** The SCPI commands (docs/protocol.md), shared by every session: the serial port's and, in the simulator, TCP connections'. */
   readonly commandTable: CommandTable;
@@ -215,6 +229,8 @@ export class PressFirmware {
   private wasActive = false;
   /** The Stop press that reset a fault must be let go before it can do anything else. */
   private stopConsumed = false;
+  /** The Continue hold that confirmed a calibration request must be let go before it accepts anything else. */
+  private continueConsumed = false;
   private notice = '';
   private noticeUntilMs = 0;
   /** The store report was accepted in a tick: its flash write (a readable, empty history) waits for housekeeping. */
@@ -304,21 +320,91 @@ export class PressFirmware {
     this.programHash = 0;
   }
 
-  /** Adds a load-cell calibration to the history and puts it in force. Returns null, or why it cannot. */
-  addCalibration(record: CalibrationRecord): string | null {
-    const invalid = calibrationRecordError(record);
-    if (invalid !== null) return invalid;
-    const refusal = this.storageRefusal();
-    if (refusal !== null) return refusal;
+  /**
+   * Adds a load-cell calibration to the history and puts it in force. Returns null, or why it
+   * cannot. A span outside the band around the commissioned one needs `confirmedAtPress`; such a
+   * change becomes the commissioned calibration.
+   */
+  addCalibration(record: CalibrationRecord, confirmedAtPress = false): string | null {
+    const nowMs = this.board.clock.nowMs();
+    const problem = this.calibrationProblem(record, confirmedAtPress);
+    if (problem !== null) {
+      this.calibrationEvent(EventCause.calDefineRefused, 0);
+      return problem;
+    }
     try {
-      this.withOutputsHeldForFlash(() => this.store.addCalibration(record));
+      this.withOutputsHeldForFlash(() => {
+        this.store.addCalibration(record);
+        if (confirmedAtPress) this.saveSettings([COMMISSIONED_TARE_SETTING, record.calibration.tareCounts], [COMMISSIONED_SPAN_SETTING, record.calibration.kNPerCount]);
+      });
     } catch (error) {
       if (error instanceof StoreFullError) return error.message;
       throw error;
     }
     this.loadCell.calibration = record.calibration;
     this.calibrationFromStore = true;
+    if (confirmedAtPress) this.commissionedCalibration = record.calibration;
+    this.sequencer.events.record(nowMs, confirmedAtPress ? EventCause.calConfirmedAtPress : EventCause.calDefined, this.sequencer.state, this.sequencer.state, -1, 0, this.store.calibrationHistory().length);
     return null;
+  }
+
+  /** Why a calibration cannot go in force now, or null (the band only when not confirmed at the press). */
+  calibrationProblem(record: CalibrationRecord, confirmedAtPress: boolean): string | null {
+    const invalid = calibrationRecordError(record);
+    if (invalid !== null) return invalid;
+    if (!confirmedAtPress) {
+      const band = calibrationBandError(record.calibration, this.commissionedCalibration, this.board.limits.loadCellCapacityKN);
+      if (band !== null) return `${band}: confirm it at the press`;
+    }
+    return this.storageRefusal();
+  }
+
+  /** A calibration-authority event in the event log (detail: a session id or a count). */
+  calibrationEvent(cause: number, detail: number): void {
+    const seq = this.sequencer;
+    seq.events.record(this.board.clock.nowMs(), cause, seq.state, seq.state, -1, 0, detail > 65535 ? 65535 : detail);
+  }
+
+  /** Stores a new calibration code as a salted hash (after the hold at the press). Returns null, or why it cannot. */
+  commissionCode(code: number): string | null {
+    const refusal = this.storageRefusal();
+    if (refusal !== null) return refusal;
+    const salt = (Math.imul(this.board.clock.nowMs() >>> 0, 0x9e3779b1) ^ this.board.loadCell.counts) >>> 0;
+    this.withOutputsHeldForFlash(() => this.saveSettings([CODE_SALT_SETTING, salt], [CODE_HASH_SETTING, hashCode(salt, code)], [WRONG_CODES_SETTING, 0]));
+    this.calAuthority.commissioned();
+    this.calibrationEvent(EventCause.calCodeCommissioned, 0);
+    return null;
+  }
+
+  /** Keeps the wrong-code count in flash (at most LOCKOUT_WRONG_CODES writes before a commissioning at the press). */
+  saveWrongCodes(count: number): string | null {
+    const refusal = this.storageRefusal();
+    if (refusal !== null) return refusal;
+    this.withOutputsHeldForFlash(() => this.saveSettings([WRONG_CODES_SETTING, count]));
+    return null;
+  }
+
+  private saveSettings(...entries: [string, number][]): void {
+    const settings = this.store.settings();
+    for (const [key, value] of entries) settings.set(key, value);
+    this.store.saveSettings(settings);
+  }
+
+  /** Acts on a request confirmed at the press (outside the tick: it writes flash), or drops one that expired. */
+  private serviceCalibrationRequest(nowMs: number): void {
+    const auth = this.calAuthority;
+    if (auth.pending === PendingKind.none) return;
+    if (!auth.pressConfirmed) {
+      if (nowMs >= auth.pendingUntilMs) auth.clearRequest();
+      return;
+    }
+    const kind = auth.pending;
+    const code = auth.pendingCode;
+    const record = auth.pendingRecord;
+    auth.clearRequest();
+    const problem = kind === PendingKind.commissionCode ? this.commissionCode(code) : this.addCalibration(record as CalibrationRecord, true);
+    this.notice = problem === null ? (kind === PendingKind.commissionCode ? CODE_COMMISSIONED_NOTICE : CALIBRATION_CONFIRMED_NOTICE) : CALIBRATION_FAILED_NOTICE;
+    this.noticeUntilMs = nowMs + NOTICE_MS;
   }
 
   private load(program: Program, storedBytes: Uint8Array): void {
@@ -393,6 +479,15 @@ export class PressFirmware {
     seq.events.record(nowMs, EventCause.boot, seq.state, seq.state, -1, 0, resetReason);
     const mount = this.store.mount();
     this.storeMount = mount;
+    const settings = this.store.settings();
+    const commissionedTare = settings.get(COMMISSIONED_TARE_SETTING);
+    const commissionedSpan = settings.get(COMMISSIONED_SPAN_SETTING);
+    if (typeof commissionedTare === 'number' && typeof commissionedSpan === 'number') {
+      const commissioned = { tareCounts: commissionedTare, kNPerCount: commissionedSpan };
+      if (calibrationRecordError({ dateS: 0, reference: 'commissioned', calibration: commissioned, worstErrorPercent: NaN }) === null) this.commissionedCalibration = commissioned;
+    }
+    const wrongCodes = settings.get(WRONG_CODES_SETTING);
+    if (typeof wrongCodes === 'number' && wrongCodes > 0) this.calAuthority.restoreWrongCodes(Math.min(Math.floor(wrongCodes), 255), nowMs);
     const calibration = this.store.currentCalibration();
     if (calibration !== null) {
       this.loadCell.calibration = calibration.calibration;
@@ -479,6 +574,7 @@ export class PressFirmware {
     this.samples.flush(journal, nowMs, LOG_FLUSH_AGE_MS);
     if (this.summaryRunId !== 0 && !seq.active) this.writeStepSummaries();
     if (this.storeAcceptPending && !seq.active && !seq.unloading) this.writeStoreAccepted();
+    this.serviceCalibrationRequest(nowMs);
     if (!journal.needsErase) return;
     const quiet = (!seq.active && !seq.unloading) || this.lastDemand === Demand.idle;
     if (!quiet && this.samples.segmentsHeld < SampleBuffer.SEGMENTS - 1) return;
@@ -808,7 +904,8 @@ export class PressFirmware {
       }
       if (continueRaw) {
         cont.heldMs += dtMs;
-        this.checkStoreAcceptHold(nowMs, pressureMPa);
+        if (this.calAuthority.pending !== PendingKind.none) this.checkCalibrationHold();
+        else this.checkStoreAcceptHold(nowMs, pressureMPa);
       }
       return;
     }
@@ -823,11 +920,14 @@ export class PressFirmware {
       }
     }
     if (start.update(startRaw, dtMs) && start.changed) this.startRun(EventCause.startButton);
+    // A calibration request waiting for the press takes Continue first; then the store's report, while it waits to be accepted; else Continue answers the run.
+    const calibrationRequest = this.calAuthority.pending !== PendingKind.none && !seq.active && !seq.unloading;
     if (cont.update(continueRaw, dtMs)) {
-      // While the store's report waits to be accepted, Continue pressed when idle is that act, not a refused answer.
-      if (cont.changed && !this.storeAcceptable()) this.continueRun(EventCause.continueButton);
-      this.checkStoreAcceptHold(nowMs, pressureMPa);
+      if (cont.changed && !calibrationRequest && !this.storeAcceptable()) this.continueRun(EventCause.continueButton);
+      if (!calibrationRequest) this.checkStoreAcceptHold(nowMs, pressureMPa);
     }
+    if (calibrationRequest) this.checkCalibrationHold();
+    if (!cont.state) this.continueConsumed = false;
     stop.update(stopRaw, dtMs);
     if (!stop.state) {
       this.stopConsumed = false;
@@ -847,12 +947,23 @@ export class PressFirmware {
 
   /** Continue held STORE_ACCEPT_HOLD_MS while idle accepts the store's report and a lost calibration, once; logged. */
   private checkStoreAcceptHold(nowMs: number, pressureMPa: number): void {
-    if (this.continueButton.heldMs < STORE_ACCEPT_HOLD_MS || !this.storeAcceptable()) return;
+    if (this.continueButton.heldMs < STORE_ACCEPT_HOLD_MS || this.continueConsumed || !this.storeAcceptable()) return;
     const seq = this.sequencer;
     this.storeReportAccepted = true;
     seq.events.record(nowMs, EventCause.storeLossAccepted, seq.state, seq.state, -1, pressureMPa, this.calibrationLost ? 1 : 0);
     this.calibrationLost = false;
     this.storeAcceptPending = true;
+  }
+
+  /** Continue held AT_PRESS_HOLD_MS on an idle press confirms the pending calibration request (acted on by service()). */
+  private checkCalibrationHold(): void {
+    const seq = this.sequencer;
+    const cont = this.continueButton;
+    if (cont.state && cont.heldMs >= AT_PRESS_HOLD_MS && !seq.active && !seq.unloading) {
+      this.calAuthority.pressConfirmed = true;
+      // The same hold must not go on to accept the store's report once the request is served.
+      this.continueConsumed = true;
+    }
   }
 
   /** Stop held for FAULT_RESET_HOLD_MS clears a latched fault, once per press. */
@@ -879,7 +990,9 @@ export class PressFirmware {
     view.targetMPa = seq.targetMPa;
     view.stepTimeLeftS = state === RunState.paused ? seq.stepTimeLeftS(seq.pausedAtMs) : seq.stepTimeLeftS(nowMs);
     const fault = this.safety.latchedFault;
+    const calibrationRequest = this.calAuthority.pending;
     if (nowMs < this.noticeUntilMs) view.prompt = this.notice;
+    else if (calibrationRequest !== PendingKind.none && !seq.active) view.prompt = this.calAuthority.pendingPrompt;
     else if (state === RunState.waiting && program !== null) view.prompt = program.prompts[seq.stepIndex];
     else if (state === RunState.paused) view.prompt = PAUSED_PROMPT;
     else if (fault !== FaultCode.none) view.prompt = faultPrompt(fault);
@@ -898,6 +1011,9 @@ function originDetail(origin: number): number {
   return origin > MAX_ORIGIN_DETAIL ? MAX_ORIGIN_DETAIL : origin;
 }
 
+const CODE_COMMISSIONED_NOTICE = 'Calibration code commissioned';
+const CALIBRATION_CONFIRMED_NOTICE = 'Calibration accepted at the press';
+const CALIBRATION_FAILED_NOTICE = 'Calibration request failed: see the event log';
 const PAUSED_PROMPT = 'Guard open: close it, then Continue to resume or Stop to let the load down';
 const UNLOADING_PROMPT = 'Letting the load down';
 const CALIBRATION_LOST_PROMPT = 'Calibration lost: factory default in force. Hold Continue 3 s to accept';

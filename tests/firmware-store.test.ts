@@ -174,8 +174,9 @@ const calibrationArbitrary: fc.Arbitrary<CalibrationRecord> = fc
   .record({
     dateS: fc.double({ min: 0, max: 4e9, noNaN: true }),
     reference: fc.string({ unit: 'grapheme', maxLength: 64 }).filter((s) => !/[\u0000-\u001f\u007f]/.test(s) && [...s].length <= 64),
-    tareCounts: fc.double({ noNaN: true, noDefaultInfinity: true }),
-    kNPerCount: fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => x !== 0),
+    // The plausible ranges calibrationRecordError accepts: the converter's ±2^23 counts, spans 1e-9 to 1 kN per count.
+    tareCounts: fc.double({ min: -(2 ** 23), max: 2 ** 23, noNaN: true }),
+    kNPerCount: fc.double({ min: 1e-9, max: 1, noNaN: true }),
     nodes: fc.uniqueArray(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { maxLength: 11 }),
     worstErrorPercent: fc.oneof(fc.constant(NaN), fc.double({ min: 0, max: 100, noNaN: true })),
   })

@@ -197,25 +197,32 @@ test('ABOR ends a run ABORTED; SYST:FAUL? and SYST:FAUL:CLE', () => {
   assert.is(send(s, 'SYST:FAUL?'), '0,"No fault"', 'Stop held 2 s at the press resets it');
 });
 
-test('calibration: readable, changed only after CAL:UNL with the code; CAL:DEF puts it in force and locks again', () => {
+test('calibration: readable, changed only after CAL:UNL with the code commissioned at the press; CAL:DEF puts it in force and locks again', () => {
   const { press, s } = instrument();
   const [, , tare, span] = send(s, 'CAL:DATA?').split(',');
   assert.match(send(s, 'CAL:RAW?'), /^-?\d+$/);
   assert.is(send(s, 'CAL:LOCK?'), '1');
   send(s, `CAL:DEF 1700000000,"ref 1",${tare},${span}`);
   assert.match(errors(s)[0], /^-203,Command protected/);
+  send(s, 'CAL:COMM 246810');
+  assert.match(errors(s)[0], /^113,/);
+  press.sim.inputs.continuePressed = true;
+  press.advanceTo(press.timeS + 3.5);
+  press.sim.inputs.continuePressed = false;
+  press.advanceTo(press.timeS + 0.7);
   send(s, 'CAL:UNL 1234');
-  assert.equal(errors(s), ['107,Wrong unlock code;1234']);
-  send(s, 'CAL:UNL 7500');
+  assert.equal(errors(s), ['107,Wrong unlock code;wrong code (1 of 10 before lockout)']);
+  send(s, 'CAL:UNL 246810');
   assert.is(send(s, 'CAL:LOCK?'), '0');
   send(s, 'CAL:DEF 1700000000,"ref 1",1,0');
   assert.match(errors(s)[0], /^105,Calibration rejected;span 0/);
-  send(s, `CAL:DEF 1700000000,"ref 1",${tare},${Number(span) * 2},0.4`);
+  send(s, 'CAL:UNL 246810');
+  send(s, `CAL:DEF 1700000000,"ref 1",${tare},${Number(span) * 1.05},0.4`);
   assert.equal(errors(s), []);
   assert.is(send(s, 'CAL:LOCK?'), '1');
-  assert.equal(send(s, 'CAL:DATA?').split(','), ['1700000000', '"ref 1"', tare, String(Number(span) * 2), '0.4']);
+  assert.equal(send(s, 'CAL:DATA?').split(','), ['1700000000', '"ref 1"', tare, String(Number(span) * 1.05), '0.4']);
   assert.is(press.firmware.store.calibrationHistory().length, 1);
-  send(s, 'CAL:UNL 7500;*RST;:CAL:LOCK?');
+  send(s, 'CAL:UNL 246810;*RST;:CAL:LOCK?');
   assert.is(send(s, 'CAL:LOCK?'), '1');
 });
 

@@ -33,7 +33,7 @@ const TRACE_ROW_BUDGET = 500_000;
 const SYNOPSIS = `Usage:
   press-sim run <program.json> [--plant P] [--fault KIND@TIME_S]... [--seed N] [--out DIR] [--json] [--trace-every N]
                 [--speed N] [--panel | --no-panel] [--flash FILE]
-  press-sim serve [--tcp [PORT]] [--pty] [--speed N] [--plant P] [--seed N] [--flash FILE] [--host ADDR]
+  press-sim serve [--tcp [PORT]] [--pty] [--speed N] [--plant P] [--seed N] [--flash FILE] [--host ADDR] [--accept-at-press]
   press-sim validate <program.json>... [--plant P] [--json]
   press-sim plants [NAME] [--json]
   press-sim --help`;
@@ -73,6 +73,9 @@ runs (INIT) and answers prompts (PROG:CONT), e.g. pressctl.
   --plant P, --seed N  as for run
   --flash FILE  the controller's flash partition kept in FILE: programs, calibration and
               run logs persist from one session to the next
+  --accept-at-press  someone stands at the press and accepts every calibration request
+              (CAL:COMM, CAL:DEF outside the band) by holding Continue 3 s; without it
+              requests lapse, as on a press nobody is at
 
 validate: checks program files with the firmware's validator against the simulated press
 (--plant P, default press-10t; the same rules the device applies). Prints one line per

@@ -23,6 +23,8 @@ export interface ServeOptions {
   plant: Plant;
   seed: number;
   flash?: SimFlash;
+  /** --accept-at-press: the simulated operator accepts calibration requests at the press. */
+  acceptAtPress?: boolean;
   log: (line: string) => void;
 }
 
@@ -101,7 +103,7 @@ function startPtyBridge(instrument: VirtualInstrument): Promise<{ child: ChildPr
 }
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
-  const instrument = new VirtualInstrument({ seed: options.seed, plant: options.plant, flash: options.flash });
+  const instrument = new VirtualInstrument({ seed: options.seed, plant: options.plant, flash: options.flash, acceptCalibrationRequests: options.acceptAtPress === true });
   let server: net.Server | null = null;
   let tcpPort: number | null = null;
   if (options.tcpPort !== null) {
@@ -163,6 +165,7 @@ export interface ServeArgs {
   plant: string;
   seed: number;
   flash: string;
+  acceptAtPress?: boolean;
 }
 
 /** Parses `serve` options; throws an Error with the message for a usage error. */
@@ -181,6 +184,7 @@ export function parseServeArgs(rest: string[], defaultPlant: string): ServeArgs 
       } else args.tcpPort = 5025;
     } else if (name === '--host') args.tcpHost = value();
     else if (name === '--pty' && inline === undefined) args.pty = true;
+    else if (name === '--accept-at-press' && inline === undefined) args.acceptAtPress = true;
     else if (name === '--speed') {
       const text = value();
       const speed = Number(text);

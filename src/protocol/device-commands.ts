@@ -22,6 +22,18 @@ import { runLogCsv, runLogRowCount } from './run-log-csv';
 import type { DeviceIdentity } from './standard-commands';
 import { registerStandardCommands } from './standard-commands';
 import { deepFreeze } from '../frozen';
+import {
+  CODE_HASH_SETTING,
+  CODE_SALT_SETTING,
+  LOCKOUT_WRONG_CODES,
+  MAX_CODE,
+  MIN_CODE,
+  PendingKind,
+  hashCode,
+  calibrationBandError,
+} from '../loadcell/calibration-authority';
+import type { CalibrationRecord } from '../store/calibration-record';
+import { calibrationRecordError } from '../store/calibration-record';
 
 /** The largest program upload, bytes of JSON (a program's flash slot is 8 KB encoded). */
 export const MAX_PROGRAM_JSON_BYTES = 16384;
@@ -29,9 +41,6 @@ export const MAX_PROGRAM_JSON_BYTES = 16384;
 export const LOG_ROWS_PER_ANSWER = 400;
 /** Runs LOG:CATalog? lists at most. */
 export const MAX_LOG_CATALOG = 100;
-/** The calibration unlock code when the settings do not hold one (setting `cal_code`). */
-export const DEFAULT_CALIBRATION_CODE = 7500;
-export const CALIBRATION_CODE_SETTING = 'cal_code';
 
 export const DEFAULT_IDENTITY: DeviceIdentity = Object.freeze({ manufacturer: 'Lab Press Works', model: 'LP-20', serialNumber: 'SN0000', firmwareVersion: '0.1.0' });
 
@@ -79,16 +88,16 @@ export interface DeviceCommandOptions {
 /** A fresh table bound to `firmware`: the common commands and the press's own. */
 export function createDeviceCommandTable(firmware: PressFirmware, options: DeviceCommandOptions = {}): CommandTable {
   const table = new CommandTable();
-  const calibration = { unlocked: false };
-  const calibrationLocked = { locked: () => !calibration.unlocked };
+  const auth = firmware.calAuthority;
+  const calibrationLocked = { locked: (context: { sessionId: number }) => !auth.isUnlocked(context.sessionId, firmware.board.clock.nowMs()) };
 
   registerStandardCommands(table, {
     identity: options.identity ?? DEFAULT_IDENTITY,
-    // The session's own reset state: calibration locked. A run is not stopped, not even this
-    // session's own (a deviation from IEEE 488.2, docs/protocol.md): scripts open with *RST, and
-    // on the serial port every client is the same session. ABOR stops a run.
-    reset: () => {
-      calibration.unlocked = false;
+    // The session's own reset state: its calibration unlock ended. A run is not stopped, not even
+    // this session's own (a deviation from IEEE 488.2, docs/protocol.md): scripts open with *RST,
+    // and on the serial port every client is the same session. ABOR stops a run.
+    reset: (context) => {
+      auth.lock(context.sessionId);
     },
     // A latched fault's code, else the store's (121 calibration lost, 120 store damaged), else 0.
     selfTest: () => firmware.safety.latchedFault || firmware.storeTestCode,
@@ -228,31 +237,93 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
     return runLogRowCount(log);
   });
 
-  // Calibration: reading is free, changing it needs the unlock code.
-  table.command('CALibration:UNLock', [integer({ min: 0, max: 999_999 })], ([code]) => {
-    const setting = firmware.store.settings().get(CALIBRATION_CODE_SETTING);
-    const expected = typeof setting === 'number' ? setting : DEFAULT_CALIBRATION_CODE;
-    if (code !== expected) deviceFail(DeviceError.wrongCode, String(code));
-    calibration.unlocked = true;
+  // Calibration (docs/load-cell.md, "Calibration authority"): reading is free; changing it needs
+  // this connection's unlock with the code commissioned at the press, and a span in the band
+  // around the commissioned one unless the change is confirmed at the press.
+  const refusedUnlock = (nowMs: number): void => {
+    if (!auth.noteRefused(nowMs)) return;
+    firmware.calibrationEvent(EventCause.calUnlockRefused, auth.refusedUnlogged);
+    auth.refusalLogged(nowMs);
+  };
+  table.command('CALibration:UNLock', [integer({ min: 0, max: MAX_CODE })], ([code], context) => {
+    const session = context.sessionId;
+    // Flash is written only on an idle press, and the count is written for every wrong code.
+    refuseWhenBusy(firmware);
+    const settings = firmware.store.settings();
+    const hash = settings.get(CODE_HASH_SETTING);
+    const salt = settings.get(CODE_SALT_SETTING);
+    const nowMs = firmware.board.clock.nowMs();
+    if (typeof hash !== 'number' || typeof salt !== 'number') {
+      refusedUnlock(nowMs);
+      deviceFail(DeviceError.noCalibrationCode, 'no calibration code commissioned: commission one at the press (CAL:COMM, then hold Continue 3 s)');
+    }
+    if (auth.lockedOut) {
+      refusedUnlock(nowMs);
+      deviceFail(DeviceError.calibrationLockedOut, `${auth.wrongCodes} wrong codes: commission a code again at the press`);
+    }
+    const waitMs = auth.waitMs(nowMs);
+    if (waitMs > 0) {
+      refusedUnlock(nowMs);
+      deviceFail(DeviceError.calibrationBackoff, `${auth.wrongCodes} wrong codes: the next code is checked in ${Math.ceil(waitMs / 1000)} s`);
+    }
+    if (hashCode(salt, code) !== hash) {
+      auth.recordWrongCode(nowMs);
+      firmware.saveWrongCodes(auth.wrongCodes);
+      firmware.calibrationEvent(EventCause.calWrongCode, auth.wrongCodes);
+      if (auth.lockedOut) firmware.calibrationEvent(EventCause.calLockedOut, auth.wrongCodes);
+      deviceFail(DeviceError.wrongCode, `wrong code (${auth.wrongCodes} of ${LOCKOUT_WRONG_CODES} before lockout)`);
+    }
+    const hadWrongCodes = auth.wrongCodes > 0;
+    auth.unlock(session, nowMs);
+    if (hadWrongCodes) firmware.saveWrongCodes(0);
+    firmware.calibrationEvent(EventCause.calUnlocked, session);
   });
-  table.command('CALibration:LOCK', [], () => {
-    calibration.unlocked = false;
+  table.command('CALibration:LOCK', [], (_, context) => {
+    auth.lock(context.sessionId);
   });
-  table.query('CALibration:LOCK?', [], () => !calibration.unlocked);
+  table.query('CALibration:LOCK?', [], (_, context) => !auth.isUnlocked(context.sessionId, firmware.board.clock.nowMs()));
+  table.command('CALibration:COMMission', [integer({ min: 0, max: MAX_CODE })], ([code], context) => {
+    if (code < MIN_CODE) deviceFail(DeviceError.commissioningRefused, `a calibration code has six digits (${MIN_CODE} to ${MAX_CODE})`);
+    if (busy(firmware)) deviceFail(DeviceError.commissioningRefused, REFUSAL_NAMES[2]);
+    const nowMs = firmware.board.clock.nowMs();
+    const waiting = auth.requestRefusal(nowMs);
+    if (waiting !== null) deviceFail(DeviceError.commissioningRefused, waiting);
+    auth.request(PendingKind.commissionCode, context.sessionId, nowMs, code, null, `New calibration code ${code} requested: hold Continue 3 s to accept it`);
+    firmware.calibrationEvent(EventCause.calCommissionRequested, context.sessionId);
+    deviceFail(DeviceError.confirmAtPress, 'hold Continue 3 s at the press within 60 s to commission the code');
+  });
+  table.query('CALibration:PENDing?', [], () => chars(auth.pending === PendingKind.commissionCode ? 'CODE' : auth.pending === PendingKind.calibration ? 'CALIBRATION' : 'NONE'));
   table.query('CALibration:RAW?', [], () => firmware.board.loadCell.counts);
   table.query('CALibration:DATA?', [], () => {
     const record = firmware.calibrationFromStore ? firmware.store.currentCalibration() : null;
     const cal = firmware.loadCell.calibration;
     return [record === null ? 0 : record.dateS, record === null ? 'factory default' : record.reference, cal.tareCounts, cal.kNPerCount, record === null ? NaN : record.worstErrorPercent];
   });
+  table.query('CALibration:COMMission?', [], () => [firmware.commissionedCalibration.tareCounts, firmware.commissionedCalibration.kNPerCount]);
   table.command(
     'CALibration:DEFine',
     [numeric({ min: 0 }), string({ maxChars: 64 }), numeric(), numeric(), optional(numeric({ min: 0 }), NaN)],
-    ([dateS, reference, tareCounts, kNPerCount, worstErrorPercent]) => {
+    ([dateS, reference, tareCounts, kNPerCount, worstErrorPercent], context) => {
       refuseWhenBusy(firmware);
-      const problem = firmware.addCalibration({ dateS, reference, calibration: { tareCounts, kNPerCount }, worstErrorPercent });
+      const record: CalibrationRecord = { dateS, reference, calibration: { tareCounts, kNPerCount }, worstErrorPercent };
+      const invalid = calibrationRecordError(record);
+      if (invalid !== null) {
+        firmware.calibrationEvent(EventCause.calDefineRefused, context.sessionId);
+        deviceFail(DeviceError.calibrationRejected, invalid);
+      }
+      const band = calibrationBandError(record.calibration, firmware.commissionedCalibration, firmware.board.limits.loadCellCapacityKN);
+      auth.lock(context.sessionId);
+      if (band !== null) {
+        const nowMs = firmware.board.clock.nowMs();
+        const waiting = auth.requestRefusal(nowMs);
+        if (waiting !== null) deviceFail(DeviceError.calibrationRejected, `${band}; ${waiting}`);
+        const spanPercent = (kNPerCount / firmware.commissionedCalibration.kNPerCount - 1) * 100;
+        auth.request(PendingKind.calibration, context.sessionId, nowMs, 0, record, `Calibration outside the band requested (span ${spanPercent >= 0 ? '+' : ''}${spanPercent.toFixed(1)} %): hold Continue 3 s to accept it`);
+        firmware.calibrationEvent(EventCause.calConfirmRequested, context.sessionId);
+        deviceFail(DeviceError.confirmAtPress, `${band}: not in force; hold Continue 3 s at the press within 60 s to accept it`);
+      }
+      const problem = firmware.addCalibration(record);
       if (problem !== null) deviceFail(DeviceError.calibrationRejected, problem);
-      calibration.unlocked = false;
     },
     calibrationLocked,
   );

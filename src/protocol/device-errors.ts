@@ -25,6 +25,16 @@ export const DeviceError = Object.freeze({
   notOwner: 115,
   /** SYST:FAUL:CLE: the latched fault resets only at the press (setting remote_fault_reset). */
   resetAtPress: 116,
+  /** CAL:UNL: the press has no commissioned calibration code. */
+  noCalibrationCode: 110,
+  /** CAL:UNL: too many wrong codes; the detail says when the next attempt is checked. */
+  calibrationBackoff: 111,
+  /** CAL:UNL: locked out after too many wrong codes, until a code is commissioned at the press. */
+  calibrationLockedOut: 112,
+  /** CAL:DEF/CAL:COMM: waits for a confirmation at the press (Continue held 3 s). */
+  confirmAtPress: 113,
+  /** CAL:COMM: the code is not acceptable, or the press is busy. */
+  commissioningRefused: 114,
 } as const);
 
 export const DEVICE_ERROR_MESSAGES: Readonly<Record<number, string>> = Object.freeze({
@@ -39,4 +49,9 @@ export const DEVICE_ERROR_MESSAGES: Readonly<Record<number, string>> = Object.fr
   121: 'Calibration lost',
   115: 'Run owned by another connection',
   116: 'Reset at the press',
+  110: 'No calibration code',
+  111: 'Calibration unlock backing off',
+  112: 'Calibration unlock locked out',
+  113: 'Confirm at the press',
+  114: 'Commissioning refused',
 });

@@ -3,7 +3,7 @@
  * mandatory SYSTem:ERRor and SYSTem:VERSion. The device's part (*IDN? fields, what *RST
  * and *TST? do) comes in through StandardCommandHooks.
  */
-import type { CommandTable } from './command-table';
+import type { CommandContext, CommandTable } from './command-table';
 import { integer } from './parameters';
 import type { ResponseValue } from './response';
 import { chars } from './response';
@@ -17,8 +17,8 @@ export interface DeviceIdentity {
 
 export interface StandardCommandHooks {
   identity: DeviceIdentity;
-  /** *RST: puts the device in its reset state. Status registers and error queues are not touched. */
-  reset(): void;
+  /** *RST: puts the device in its reset state (for the connection that sent it: `context`). Status registers and error queues are not touched. */
+  reset(context: CommandContext): void;
   /** *TST?: 0 when the self-test passed, else a device-defined non-zero code. */
   selfTest?(): number;
 }
@@ -40,7 +40,7 @@ function identityResponse(identity: DeviceIdentity): string {
 export function registerStandardCommands(table: CommandTable, hooks: StandardCommandHooks): void {
   const idn = identityResponse(hooks.identity);
   table.query('*IDN?', [], () => chars(idn));
-  table.command('*RST', [], () => hooks.reset());
+  table.command('*RST', [], (_args, context) => hooks.reset(context));
   table.query('*TST?', [], () => hooks.selfTest?.() ?? 0);
   table.command('*CLS', [], (_args, context) => context.status.clear());
   table.command('*ESE', [integer(BYTE_RANGE)], ([mask], context) => {

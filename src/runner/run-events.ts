@@ -42,6 +42,17 @@ export const EventCause = Object.freeze({
   continueRefusedNotOwner: 42,
   /** SYST:FAUL:CLE of a fault that resets only at the press was refused (detail: that session). */
   faultResetRefusedRemote: 43,
+  /** Calibration authority (detail: the session id, or a count). */
+  calUnlocked: 30,
+  calWrongCode: 31,
+  calUnlockRefused: 32,
+  calLockedOut: 33,
+  calCommissionRequested: 34,
+  calCodeCommissioned: 35,
+  calDefined: 36,
+  calDefineRefused: 37,
+  calConfirmRequested: 38,
+  calConfirmedAtPress: 39,
 } as const);
 
 export const EVENT_CAUSE_NAMES: Record<number, string> = Object.freeze({
@@ -72,6 +83,16 @@ export const EVENT_CAUSE_NAMES: Record<number, string> = Object.freeze({
   41: 'abort-refused-not-owner',
   42: 'continue-refused-not-owner',
   43: 'fault-reset-refused-remote',
+  30: 'cal-unlocked',
+  31: 'cal-wrong-code',
+  32: 'cal-unlock-refused',
+  33: 'cal-locked-out',
+  34: 'cal-commission-requested',
+  35: 'cal-code-commissioned',
+  36: 'cal-defined',
+  37: 'cal-define-refused',
+  38: 'cal-confirm-requested',
+  39: 'cal-confirmed-at-press',
 });
 
 /** Why a Start, Continue or fault reset was refused (the detail of a `refused` event). */

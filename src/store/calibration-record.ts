@@ -14,8 +14,13 @@ export interface CalibrationRecord {
   worstErrorPercent: number;
 }
 
-/** Calibrations the history keeps; the oldest goes first when a new one would exceed it. */
+/** Calibrations the history keeps; when a new one would exceed it the oldest uncertified one goes (certifiedRecord). */
 export const MAX_CALIBRATION_HISTORY = 24;
+/** The converter's range (24-bit ADS1220: ±2^23 counts): a tare outside it was not measured on this press. */
+export const MAX_TARE_COUNTS = 2 ** 23;
+/** Spans outside this (kN per count) fit no load cell on a 24-bit converter: 1e-9 is 8 N full scale, 1 is 8 MN. */
+export const MIN_SPAN_KN_PER_COUNT = 1e-9;
+export const MAX_SPAN_KN_PER_COUNT = 1;
 export const MAX_REFERENCE_CHARS = 64;
 
 const MAGIC_0 = 0x43;
@@ -31,7 +36,10 @@ export function calibrationRecordError(record: CalibrationRecord): string | null
   if (typeof record.reference !== 'string' || unpairedSurrogateIndex(record.reference) >= 0 || /[\u0000-\u001f\u007f]/.test(record.reference)) return 'the reference must be one line of text';
   if (codePointLength(record.reference) > MAX_REFERENCE_CHARS) return `the reference is longer than ${MAX_REFERENCE_CHARS} characters`;
   if (!Number.isFinite(cal.tareCounts)) return `tare ${cal.tareCounts} is not a finite number of counts`;
+  if (!(Math.abs(cal.tareCounts) <= MAX_TARE_COUNTS)) return `tare ${cal.tareCounts} counts is outside the converter's range (±${MAX_TARE_COUNTS})`;
   if (!(Number.isFinite(cal.kNPerCount) && cal.kNPerCount !== 0)) return `span ${cal.kNPerCount} kN per count is not a finite, non-zero number`;
+  if (cal.kNPerCount < 0) return `span ${cal.kNPerCount} kN per count is negative: compression must read as positive force`;
+  if (!(cal.kNPerCount >= MIN_SPAN_KN_PER_COUNT && cal.kNPerCount <= MAX_SPAN_KN_PER_COUNT)) return `span ${cal.kNPerCount} kN per count is outside ${MIN_SPAN_KN_PER_COUNT} to ${MAX_SPAN_KN_PER_COUNT}: no load cell on this converter`;
   const at = cal.correctionAtKN;
   const by = cal.correctionKN;
   const nodes = at === undefined ? 0 : at.length;
@@ -43,6 +51,25 @@ export function calibrationRecordError(record: CalibrationRecord): string | null
   }
   if (!(Number.isNaN(record.worstErrorPercent) || (Number.isFinite(record.worstErrorPercent) && record.worstErrorPercent >= 0))) return `worst error ${record.worstErrorPercent} % is not a percentage`;
   return null;
+}
+
+/**
+ * A certified calibration: measured against a reference, with its worst indication error
+ * (ISO 7500-1 q) recorded. The history never evicts the newest certified one.
+ */
+export function certifiedRecord(record: CalibrationRecord): boolean {
+  return Number.isFinite(record.worstErrorPercent) && record.reference.length > 0;
+}
+
+/**
+ * Index of the record to drop from a full history (oldest first, the newest, in force, never):
+ * the oldest not certified, else the oldest that is not the newest certified.
+ */
+export function evictionIndex(records: readonly CalibrationRecord[]): number {
+  let lastCertified = -1;
+  for (let i = records.length - 1; i >= 0 && lastCertified < 0; i--) if (certifiedRecord(records[i])) lastCertified = i;
+  for (let i = 0; i < records.length - 1; i++) if (!certifiedRecord(records[i])) return i;
+  return lastCertified === 0 ? 1 : 0;
 }
 
 /**

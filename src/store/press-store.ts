@@ -5,7 +5,7 @@ import type { MountReport } from './object-store';
 import { ObjectStore } from './object-store';
 import { RunJournal } from './run-journal';
 import type { CalibrationRecord } from './calibration-record';
-import { MAX_CALIBRATION_HISTORY, decodeCalibrationHistory, encodeCalibrationHistory } from './calibration-record';
+import { MAX_CALIBRATION_HISTORY, decodeCalibrationHistory, encodeCalibrationHistory, evictionIndex } from './calibration-record';
 import type { Settings } from './settings-codec';
 import { decodeSettings, encodeSettings } from './settings-codec';
 
@@ -177,7 +177,7 @@ export class PressStore {
   addCalibration(record: CalibrationRecord): void {
     const history = this.calibrationHistory();
     history.push(record);
-    while (history.length > MAX_CALIBRATION_HISTORY) history.shift();
+    while (history.length > MAX_CALIBRATION_HISTORY) history.splice(evictionIndex(history), 1);
     this.objects.put(ObjectKind.calibration, CALIBRATION_KEY, encodeCalibrationHistory(history));
     // Kept in the run log too: a history that goes missing later is then known as lost.
     this.journal.setStoreFlags(this.journal.storeFlags | StoreFlag.calibrated);
