@@ -25,6 +25,8 @@ export interface VirtualInstrumentOptions {
   firmware?: Partial<FirmwareConfig>;
   /** Someone at the press accepts calibration requests (SimulatorOptions.acceptCalibrationRequests). */
   acceptCalibrationRequests?: boolean;
+  /** The board has no oil-pressure transducer, as the ESP32 board has none (default: the simulator's is fitted). */
+  withoutOilTransducer?: boolean;
 }
 
 export class VirtualInstrument {
@@ -37,7 +39,8 @@ export class VirtualInstrument {
     const simOptions = { ...defaultSimulatorOptions(options.seed ?? 1, plant), autoOperator: false, flash: options.flash, acceptCalibrationRequests: options.acceptCalibrationRequests === true };
     if (options.dieDiameterMm !== undefined) simOptions.dieDiameterMm = options.dieDiameterMm;
     this.sim = new PressSimulator(simOptions);
-    this.app = composePress(this.sim.board, simulatedCalibration(simOptions.sensor), { ...simulatedFirmwareChanges(simOptions.sensor), ...options.firmware });
+    const board = options.withoutOilTransducer === true ? { ...this.sim.board, oilPressure: undefined } : this.sim.board;
+    this.app = composePress(board, simulatedCalibration(simOptions.sensor), { ...simulatedFirmwareChanges(simOptions.sensor), ...options.firmware });
     this.app.start();
     this.sim.onReset = () => this.app.restart();
   }

@@ -42,6 +42,15 @@ export class CommissionedGuard {
   ceilingKN = NaN;
   /** The raw ceiling: |counts − commissioned tare| above this trips. */
   ceilingCounts = NaN;
+  /**
+   * The calibration the guard started with (the firmware configuration's, on the ESP32 the
+   * manifest's): a change confirmed at the press replaces `commissioned` but never this, and the
+   * raw ceiling holds through both, so no calibration entered after the build can raise the
+   * force at which the press trips.
+   */
+  readonly factory: LoadCellCalibration;
+  /** The raw ceiling through the factory calibration: |counts − factory tare| above this trips. */
+  factoryCeilingCounts = NaN;
   /** Force through the commissioned calibration at the last check, kN (NaN before a reading). */
   commissionedKN = NaN;
   private programLimitKN = Infinity;
@@ -56,6 +65,8 @@ export class CommissionedGuard {
     this.mismatchFloorKN = MISMATCH_FLOOR_FRACTION * capacityKN;
     this.commissioned = commissioned;
     this.commission(commissioned);
+    this.factory = this.commissioned;
+    this.derive();
   }
 
   /**
@@ -81,7 +92,7 @@ export class CommissionedGuard {
       copy.correctionKN = Float64Array.from(by);
     }
     this.commissioned = Object.freeze(copy);
-    this.derive();
+    if (this.factory !== undefined) this.derive();
   }
 
   /** The selected program's ceiling as a force (die rating × area, or its force limit), kN; Infinity for none. */
@@ -97,19 +108,17 @@ export class CommissionedGuard {
     const marginKN = RAW_CEILING_MARGIN_FRACTION * limitKN;
     const driftKN = ZERO_DRIFT_FRACTION * this.capacityKN;
     const ceilingKN = limitKN + (marginKN > driftKN ? marginKN : driftKN);
-    // A linearity correction adds to the straight line: the counts ceiling takes the largest addition.
-    const by = this.commissioned.correctionKN;
-    let addKN = 0;
-    if (by !== undefined) for (let i = 0; i < by.length; i++) if (by[i] > addKN) addKN = by[i];
     this.limitKN = limitKN;
     this.ceilingKN = ceilingKN;
-    this.ceilingCounts = (ceilingKN - addKN) / Math.abs(this.commissioned.kNPerCount);
+    this.ceilingCounts = ceilingCountsThrough(this.commissioned, ceilingKN);
+    this.factoryCeilingCounts = ceilingCountsThrough(this.factory, ceilingKN);
   }
 
   /** The raw counts passed the ceiling. False while there is no reading yet (NaN): staleness is the sensor checks' job. */
   overCeiling(rawCounts: number): boolean {
     const delta = rawCounts - this.commissioned.tareCounts;
-    return (delta < 0 ? -delta : delta) > this.ceilingCounts;
+    const factoryDelta = rawCounts - this.factory.tareCounts;
+    return (delta < 0 ? -delta : delta) > this.ceilingCounts || (factoryDelta < 0 ? -factoryDelta : factoryDelta) > this.factoryCeilingCounts;
   }
 
   /**
@@ -123,4 +132,12 @@ export class CommissionedGuard {
     const bandKN = MISMATCH_FRACTION * (commissionedKN < 0 ? -commissionedKN : commissionedKN) + this.mismatchFloorKN;
     return (diffKN < 0 ? -diffKN : diffKN) > bandKN;
   }
+}
+
+/** Counts from the tare at which `calibration` reads `ceilingKN`; a linearity correction adds to the straight line, so the largest addition is taken off. */
+function ceilingCountsThrough(calibration: LoadCellCalibration, ceilingKN: number): number {
+  const by = calibration.correctionKN;
+  let addKN = 0;
+  if (by !== undefined) for (let i = 0; i < by.length; i++) if (by[i] > addKN) addKN = by[i];
+  return (ceilingKN - addKN) / Math.abs(calibration.kNPerCount);
 }
