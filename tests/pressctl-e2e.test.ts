@@ -42,7 +42,7 @@ let tcp = '';
 let pty = '';
 
 test.before(async () => {
-  server = spawn(process.execPath, [path.join(repoRoot, 'bin/press-sim.mjs'), 'serve', '--tcp', '0', '--pty', '--speed', String(SPEED), '--flash', path.join(dir, 'flash.bin')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn(process.execPath, [path.join(repoRoot, 'bin/press-sim.mjs'), 'serve', '--tcp', '0', '--pty', '--speed', String(SPEED), '--flash', path.join(dir, 'flash.bin'), '--accept-at-press'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 20_000);
@@ -163,6 +163,24 @@ test('a run belongs to its connection: abort from another pressctl call is refus
   assert.is(forced.code, 0, forced.stderr);
   const status = await pressctl(['--port', tcp, 'status']);
   assert.match(status.stdout, /ABORTED/);
+});
+
+test('calibrate commission: the request waits for the press (the simulated operator holds Continue); calibrate set then unlocks with that code', async () => {
+  const commission = await pressctl(['--port', tcp, 'calibrate', 'commission', '482913']);
+  assert.is(commission.code, 0, commission.stdout + commission.stderr);
+  assert.match(commission.stdout, 'waiting for the press: hold Continue 3 s at the press');
+  const show = await pressctl(['--port', tcp, 'calibrate']);
+  const tare = /tare\s+(\S+) counts/.exec(show.stdout)![1];
+  const span = Number(/span\s+(\S+) kN per count/.exec(show.stdout)![1]);
+  const set = await pressctl(['--port', tcp, 'calibrate', 'set', '--code', '482913', '--tare', tare, '--kn-per-count', String(span * 1.01), '--reference', 'recal', '--error', '0.2']);
+  assert.is(set.code, 0, set.stdout + set.stderr);
+  assert.match(set.stdout, 'calibration stored and in force');
+  const wrong = await pressctl(['--port', tcp, 'calibrate', 'set', '--code', '111111', '--tare', tare, '--kn-per-count', String(span), '--reference', 'x']);
+  assert.is(wrong.code, 1);
+  assert.match(wrong.stderr, /107,"?Wrong unlock code/, wrong.stderr);
+  const absurd = await pressctl(['--port', tcp, 'calibrate', 'set', '--code', '482913', '--tare', tare, '--kn-per-count', String(-span), '--reference', 'x']);
+  assert.is(absurd.code, 1);
+  assert.match(absurd.stderr, /105,"?Calibration rejected/, absurd.stderr);
 });
 
 test.run();

@@ -39,6 +39,8 @@ Commands:
   log <n> [--csv] [--out FILE]
                             run n's samples: a summary, or the CSV (to stdout or FILE)
   calibrate [show]          the calibration in force and the raw reading
+  calibrate commission CODE
+                            request a six-digit unlock code; someone holds Continue 3 s at the press
   calibrate set --code CODE --tare COUNTS --kn-per-count K --reference TEXT [--date S] [--error PCT]
                             unlock with CODE and put a new calibration in force
 Exit status: 0 done, 1 the press refused a command or a query (its own error is printed),
@@ -237,6 +239,13 @@ async function calibrate(client: ScpiClient, args: string[], io: PressctlIo): Pr
     io.stdout(`raw reading  ${await client.query('CAL:RAW?')} counts`);
     return 0;
   }
+  if (sub === 'commission') {
+    const code = one(args, 'a six-digit code');
+    if (!/^[0-9]{6}$/.test(code)) throw new UsageError(`calibrate commission needs a six-digit code, got ${JSON.stringify(code)}`);
+    if (!(await untilConfirmedAtPress(client, `CAL:COMM ${code}`, io))) return 1;
+    io.stdout('the request is no longer pending: the panel showed "Calibration code commissioned" if it was accepted at the press');
+    return 0;
+  }
   if (sub !== 'set') throw new UsageError(`calibrate: unknown subcommand ${JSON.stringify(sub)}`);
   const code = takeOption(args, '--code');
   const tare = takeOption(args, '--tare');
@@ -250,9 +259,41 @@ async function calibrate(client: ScpiClient, args: string[], io: PressctlIo): Pr
     if (!Number.isFinite(Number(value))) throw new UsageError(`${name} needs a number, got ${JSON.stringify(value)}`);
   }
   await client.command(`CAL:UNL ${code}`);
-  await client.command(`CAL:DEF ${date},${quoted(reference)},${tare},${span}${worst === undefined ? '' : `,${worst}`}`);
+  if (!(await untilConfirmedAtPress(client, `CAL:DEF ${date},${quoted(reference)},${tare},${span}${worst === undefined ? '' : `,${worst}`}`, io))) return 1;
+  const [, , tareInForce, spanInForce] = splitResponse(await client.query('CAL:DATA?'));
+  if (Number(tareInForce) !== Number(tare) || Number(spanInForce) !== Number(span)) {
+    io.stderr('pressctl: the calibration was not put in force (nobody accepted it at the press within 60 s)');
+    return 1;
+  }
   io.stdout('calibration stored and in force');
   return 0;
+}
+
+/** How long a request waits at the press (CAL:COMM, CAL:DEF outside the band), s, and a little more. */
+const AT_PRESS_WAIT_S = 62;
+
+/**
+ * Sends a calibration command; when the press answers 113 (confirm at the press), says so and
+ * waits until nothing is pending any more. False when the press refused it outright.
+ */
+async function untilConfirmedAtPress(client: ScpiClient, command: string, io: PressctlIo): Promise<boolean> {
+  try {
+    await client.command(command);
+    return true;
+  } catch (error) {
+    if (!(error instanceof DeviceErrors)) throw error;
+    if (!error.errors.some((e) => e.startsWith('113,'))) {
+      for (const e of error.errors) io.stderr(`pressctl: ${e}`);
+      return false;
+    }
+  }
+  io.stdout('waiting for the press: hold Continue 3 s at the press (the panel shows the request), within 60 s');
+  const endMs = Date.now() + AT_PRESS_WAIT_S * 1000;
+  while (Date.now() < endMs) {
+    if (splitResponse(await client.query('CAL:PEND?'))[0] === 'NONE') return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return true;
 }
 
 async function runCommand(client: ScpiClient, command: string, args: string[], io: PressctlIo): Promise<number> {
