@@ -206,13 +206,16 @@ test('the firmware starts with the configuration\'s calibration commissioned; a 
 // The attacks of issue 17: a calibration 0.75 × and 0.55 × the true span put in force, then a
 // normal 700 MPa program on a die rated 740 MPa. Before: 933 MPa and 1 353 MPa, completed.
 for (const factor of [0.75, 0.55]) {
-  test(`attack: ${factor} × the span put in force by a stored calibration ends in CALIBRATION_MISMATCH, true peak ≤ 740 MPa + 2 %`, () => {
+  test(`attack: ${factor} × the span refused by the band, then confirmed at the press (it becomes the commissioned one): OVER_FORCE_RAW through the configuration's calibration, true peak ≤ 740 MPa + 2 %`, () => {
     const s = session(program700());
-    assert.is(s.firmware.addCalibration({ dateS: 1.7e9, reference: 'attack', calibration: wrongCalibration(s, factor), worstErrorPercent: NaN }), null);
+    const record = { dateS: 1.7e9, reference: 'attack', calibration: wrongCalibration(s, factor), worstErrorPercent: NaN };
+    assert.match(String(s.firmware.addCalibration(record)), /band ±10 %/);
+    assert.is(s.firmware.addCalibration(record, true), null);
+    assert.is(s.firmware.commissionedCalibration.kNPerCount, record.calibration.kNPerCount);
     startRun(s);
     const peaks = runTracking(s, 400);
-    console.log(`    ${factor} × span (stored): ${faultName(s.firmware.safety.latchedFault)}, true peak ${peaks.trueMPa.toFixed(1)} MPa (${peaks.trueKN.toFixed(2)} kN), read ${peaks.readMPa.toFixed(1)} MPa`);
-    assertFaultRecorded(s, FaultCode.calibrationMismatch);
+    console.log(`    ${factor} × span (confirmed at the press): ${faultName(s.firmware.safety.latchedFault)}, true peak ${peaks.trueMPa.toFixed(1)} MPa (${peaks.trueKN.toFixed(2)} kN), read ${peaks.readMPa.toFixed(1)} MPa`);
+    assertFaultRecorded(s, FaultCode.overForceRaw);
     assert.ok(peaks.trueMPa <= limitMPa(0.02), `true peak ${peaks.trueMPa} MPa`);
   });
 
