@@ -92,20 +92,46 @@ export interface MountReport {
   lost: LostVersion[];
 }
 
-/** What a mount scan found in one block. */
-export interface BlockScan {
+/**
+ * What a mount scan found in each block, as typed arrays: a mount scans every block of the
+ * partition, and an object per block (160 + 96 on the press) would take some two thousand heap
+ * slots at boot, more than the fixed heap has to spare.
+ */
+export class BlockScans {
   /** Not wholly erased. */
-  dirty: boolean;
+  readonly dirty: Uint8Array;
   /** Offset where the last intact record ends, -1 when there is none. */
-  lastEnd: number;
+  readonly lastEnd: Int32Array;
   /** Bytes that are neither records, erased words nor sealed (zeroed) words after a record, before lastEnd. */
-  garbageBefore: boolean;
+  readonly garbageBefore: Uint8Array;
   /** Such bytes after lastEnd. */
-  garbageAfter: boolean;
+  readonly garbageAfter: Uint8Array;
   /** Its used bytes are a prefix no longer than the record its first bytes begin: what a write cut short at the start of a fresh block leaves. */
-  tornStart: boolean;
+  readonly tornStart: Uint8Array;
   /** Likewise for the bytes after lastEnd: one record cut short. */
-  tornTail: boolean;
+  readonly tornTail: Uint8Array;
+  /** Filled by blockDamage(): 1 for a damaged block. */
+  readonly damaged: Uint8Array;
+
+  constructor(readonly count: number) {
+    this.dirty = new Uint8Array(count);
+    this.lastEnd = new Int32Array(count);
+    this.garbageBefore = new Uint8Array(count);
+    this.garbageAfter = new Uint8Array(count);
+    this.tornStart = new Uint8Array(count);
+    this.tornTail = new Uint8Array(count);
+    this.damaged = new Uint8Array(count);
+  }
+
+  /** Starts block i's entry. */
+  begin(i: number, dirty: boolean, tornStart: boolean): void {
+    this.dirty[i] = dirty ? 1 : 0;
+    this.lastEnd[i] = -1;
+    this.garbageBefore[i] = 0;
+    this.garbageAfter[i] = 0;
+    this.tornStart[i] = tornStart ? 1 : 0;
+    this.tornTail[i] = 0;
+  }
 }
 
 /** True when the aligned word at `at` is erased (all 0xFF). */
@@ -125,9 +151,13 @@ export function zeroWord(block: Uint8Array, at: number): boolean {
  * the start of a fresh block (its bytes a prefix of one record) or the oldest block of an unbroken
  * run of used blocks up to the head (the one garbage collection erases). Anywhere else: damage.
  */
-export function blockDamage(blocks: readonly BlockScan[], headBlock: number, maxGapBlocks: number): boolean[] {
-  const excused = excusedBlockOf(blocks, headBlock, maxGapBlocks);
-  return blocks.map((scan, i) => scan.dirty && i !== excused && (scan.garbageBefore || (scan.garbageAfter && !(i === headBlock && scan.tornTail))));
+export function blockDamage(scans: BlockScans, headBlock: number, maxGapBlocks: number): Uint8Array {
+  const excused = excusedBlockOf(scans, headBlock, maxGapBlocks);
+  const damaged = scans.damaged;
+  for (let i = 0; i < scans.count; i++) {
+    damaged[i] = scans.dirty[i] === 1 && i !== excused && (scans.garbageBefore[i] === 1 || (scans.garbageAfter[i] === 1 && !(i === headBlock && scans.tornTail[i] === 1))) ? 1 : 0;
+  }
+  return damaged;
 }
 
 /**
@@ -135,23 +165,23 @@ export function blockDamage(blocks: readonly BlockScan[], headBlock: number, max
  * moves on only to the next block; an erase takes the oldest block only when at most
  * `maxGapBlocks` erased blocks lie between the head and it (garbage collection runs when little is free).
  */
-export function excusedBlockOf(blocks: readonly BlockScan[], headBlock: number, maxGapBlocks: number): number {
-  const count = blocks.length;
+export function excusedBlockOf(scans: BlockScans, headBlock: number, maxGapBlocks: number): number {
+  const count = scans.count;
   let first = -1;
   let gap = 0;
   for (let i = 1; i < count; i++) {
     const block = (headBlock + i) % count;
-    if (blocks[block].dirty) {
+    if (scans.dirty[block] === 1) {
       first = block;
       break;
     }
     gap++;
   }
   if (first < 0) return -1;
-  if (gap === 0 && blocks[first].tornStart) return first;
+  if (gap === 0 && scans.tornStart[first] === 1) return first;
   if (gap > maxGapBlocks) return -1;
   // The oldest block of the ring, being erased: every block from it round to the head is in use.
-  for (let block = first; block !== headBlock; block = (block + 1) % count) if (!blocks[block].dirty) return -1;
+  for (let block = first; block !== headBlock; block = (block + 1) % count) if (scans.dirty[block] === 0) return -1;
   return first;
 }
 
@@ -180,13 +210,19 @@ export function zeroGarbage(flash: FlashPartition, blockOffset: number, blockLen
 }
 
 /** Zeroes the torn bytes after the head block's last record, so a later mount knows them from damage. */
-export function sealTornTail(flash: FlashPartition, blockOffset: number, blockLength: number, scan: BlockScan): void {
-  if (scan.lastEnd < 0 || !scan.garbageAfter) return;
-  const tail = flash.read(blockOffset + scan.lastEnd, blockLength - scan.lastEnd);
+export function sealTornTail(flash: FlashPartition, blockOffset: number, blockLength: number, scans: BlockScans, index: number): void {
+  const lastEnd = scans.lastEnd[index];
+  if (lastEnd < 0 || scans.garbageAfter[index] === 0) return;
+  const tail = flash.read(blockOffset + lastEnd, blockLength - lastEnd);
   let end = tail.length;
   while (end > 0 && tail[end - 1] === 0xff) end--;
   end = (end + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
-  if (end > 0) flash.write(blockOffset + scan.lastEnd, new Uint8Array(end));
+  if (end > 0) flash.write(blockOffset + lastEnd, new Uint8Array(end));
+}
+
+/** The bytes the chunk whose header starts at `at` declares it takes (0 when no chunk header starts there). */
+function declaredChunkBytes(block: Uint8Array, view: DataView, at: number): number {
+  return at + HEADER_BYTES <= block.length && block[at] === MAGIC_0 && block[at + 1] === MAGIC_1 ? chunkBytes(view.getUint16(at + 24, true)) : 0;
 }
 
 function alignUp(offset: number): number {
@@ -232,8 +268,8 @@ export class ObjectStore {
   readonly capacityBytes: number;
   /** Block erases since mount. */
   erases = 0;
-  /** Blocks the last mount found damaged, by area block index. */
-  damagedBlocks: boolean[] = [];
+  /** What the last mount found in each block; its `damaged` marks the blocks it found damaged, until they are accepted. */
+  private readonly scans: BlockScans;
 
   private readonly erased: Uint8Array;
   private readonly scratch: Uint8Array;
@@ -258,6 +294,7 @@ export class ObjectStore {
       throw new RangeError(`object store: ${blockCount} blocks of ${this.blockLength} B leave no room for one value of ${MAX_VALUE_BYTES} B`);
     }
     this.erased = new Uint8Array(blockCount);
+    this.scans = new BlockScans(blockCount);
     this.scratch = new Uint8Array(this.blockLength);
     this.scratchView = new DataView(this.scratch.buffer);
   }
@@ -281,10 +318,11 @@ export class ObjectStore {
       else this.writeVersion(item.kind, item.key, this.payload(item.key, new Uint8Array(0)), true);
       written++;
     }
-    this.damagedBlocks.forEach((damaged, i) => {
-      if (damaged && this.erased[i] === 0) zeroGarbage(this.flash, this.blockOffset(i), this.blockLength, (block, view, at) => this.chunkLengthAt(block, view, at));
-    });
-    this.damagedBlocks = [];
+    const damaged = this.scans.damaged;
+    for (let i = 0; i < this.blockCount; i++) {
+      if (damaged[i] === 1 && this.erased[i] === 0) zeroGarbage(this.flash, this.blockOffset(i), this.blockLength, (block, view, at) => this.chunkLengthAt(block, view, at));
+    }
+    damaged.fill(0);
     return written;
   }
 
@@ -311,7 +349,8 @@ export class ObjectStore {
     this.entries.clear();
     this.byVersion.clear();
     const report: MountReport = { keys: 0, blocksErased: 0, copiesRepaired: 0, versionsDamaged: 0, blocksDamaged: 0, lost: [] };
-    const scans: BlockScan[] = [];
+    const scans = this.scans;
+    scans.damaged.fill(0);
     const chunksByVersion = new Map<number, ChunkRef[]>();
     const headerOf = new Map<number, { kind: number; payloadLength: number; payloadCrc: number; key: string | null }>();
     let newestCopy = 0;
@@ -326,9 +365,7 @@ export class ObjectStore {
       let dirtyEnd = block.length;
       while (dirtyEnd > 0 && block[dirtyEnd - 1] === 0xff) dirtyEnd--;
       this.erased[i] = dirtyEnd === 0 ? 1 : 0;
-      const declaredAt = (at: number) => (at + HEADER_BYTES <= block.length && block[at] === MAGIC_0 && block[at + 1] === MAGIC_1 ? chunkBytes(view.getUint16(at + 24, true)) : 0);
-      const scan: BlockScan = { dirty: dirtyEnd > 0, lastEnd: -1, garbageBefore: false, garbageAfter: false, tornStart: isTornStart(dirtyEnd, HEADER_BYTES, declaredAt(0)), tornTail: false };
-      scans.push(scan);
+      scans.begin(i, dirtyEnd > 0, isTornStart(dirtyEnd, HEADER_BYTES, declaredChunkBytes(block, view, 0)));
       if (dirtyEnd === 0) continue;
       let lastEnd = -1;
       let holdsNewest = false;
@@ -340,7 +377,7 @@ export class ObjectStore {
           at += ALIGN_BYTES;
           continue;
         }
-        if (garbage) scan.garbageBefore = true;
+        if (garbage) scans.garbageBefore[i] = 1;
         garbage = false;
         const version = view.getUint32(at + 4, true);
         const copy = view.getUint32(at + 8, true);
@@ -371,13 +408,13 @@ export class ObjectStore {
         at += length;
         lastEnd = at;
       }
-      scan.lastEnd = lastEnd;
+      scans.lastEnd[i] = lastEnd;
       // A used block without one intact chunk is unreadable whatever its bytes are.
-      scan.garbageAfter = garbage || lastEnd < 0;
+      scans.garbageAfter[i] = garbage || lastEnd < 0 ? 1 : 0;
       // After the zeros of a torn write sealed at an earlier boot, if any.
       let tailAt = lastEnd;
       while (tailAt >= 0 && tailAt + ALIGN_BYTES <= dirtyEnd && zeroWord(block, tailAt)) tailAt += ALIGN_BYTES;
-      scan.tornTail = lastEnd >= 0 && isTornStart(dirtyEnd - tailAt, HEADER_BYTES, declaredAt(tailAt));
+      scans.tornTail[i] = lastEnd >= 0 && isTornStart(dirtyEnd - tailAt, HEADER_BYTES, declaredChunkBytes(block, view, tailAt)) ? 1 : 0;
       if (lastEnd >= 0 && holdsNewest) {
         headBlock = i;
         // After the torn bytes of an interrupted write too: they are never written over.
@@ -385,18 +422,17 @@ export class ObjectStore {
       }
     }
     const damaged = blockDamage(scans, headBlock, this.gcGapBlocks);
-    this.damagedBlocks = damaged;
     for (let i = 0; i < this.blockCount; i++) {
-      if (damaged[i]) report.blocksDamaged++;
-      if (!scans[i].dirty) continue;
-      if (scans[i].lastEnd < 0) {
+      if (damaged[i] === 1) report.blocksDamaged++;
+      if (scans.dirty[i] === 0) continue;
+      if (scans.lastEnd[i] < 0) {
         this.flash.eraseBlock(this.firstBlock + i);
         this.erases++;
         this.erased[i] = 1;
         report.blocksErased++;
-      } else if (i === headBlock && scans[i].tornTail) {
+      } else if (i === headBlock && scans.tornTail[i] === 1) {
         // Only a record cut short is sealed: damage stays visible until it is accepted.
-        sealTornTail(this.flash, this.blockOffset(i), this.blockLength, scans[i]);
+        sealTornTail(this.flash, this.blockOffset(i), this.blockLength, scans, i);
       }
     }
     const excusedBlock = excusedBlockOf(scans, headBlock, this.gcGapBlocks);

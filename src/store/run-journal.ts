@@ -1,7 +1,6 @@
 import type { FlashPartition } from '../../hal/flash';
 import { crc32 } from '../bytes/crc32';
-import type { BlockScan } from './object-store';
-import { blockDamage, erasedWord, isTornStart, sealTornTail, zeroGarbage, zeroWord } from './object-store';
+import { BlockScans, blockDamage, erasedWord, isTornStart, sealTornTail, zeroGarbage, zeroWord } from './object-store';
 
 /**
  * Run journal and run log: an append-only log of BOOT, FLAGS, RUN_START, SAMPLES, STEP and RUN_END
@@ -143,27 +142,32 @@ function recordLengthAt(block: Uint8Array, view: DataView, at: number): number {
   return crc32(block, at, at + expected - CRC_BYTES) === view.getUint32(at + expected - CRC_BYTES, true) ? expected : 0;
 }
 
+/** The bytes the record whose header starts at `at` declares it takes (0 when no record header starts there). */
+function declaredRecordBytes(block: Uint8Array, at: number): number {
+  return at + HEADER_BYTES <= block.length && block[at] === MAGIC_0 && block[at + 1] === MAGIC_1 ? block[at + 3] * ALIGN_BYTES : 0;
+}
+
 /** Calls visit(at, type) for each valid record of a block in order, stepping over dirty bytes; returns the end of the last one, or -1. */
-function forEachRecord(block: Uint8Array, view: DataView, visit: (at: number, type: number) => void, scan?: BlockScan): number {
+function forEachRecord(block: Uint8Array, view: DataView, visit: (at: number, type: number) => void, scans?: BlockScans, index = 0): number {
   let lastEnd = -1;
   let at = 0;
   let garbage = false;
   while (at < block.length) {
     const length = recordLengthAt(block, view, at);
     if (length === 0) {
-      if (scan !== undefined && !erasedWord(block, at) && !zeroWord(block, at)) garbage = true;
+      if (scans !== undefined && !erasedWord(block, at) && !zeroWord(block, at)) garbage = true;
       at += ALIGN_BYTES;
     } else {
-      if (garbage && scan !== undefined) scan.garbageBefore = true;
+      if (garbage && scans !== undefined) scans.garbageBefore[index] = 1;
       garbage = false;
       visit(at, block[at + 2]);
       at += length;
       lastEnd = at;
     }
   }
-  if (scan !== undefined) {
-    scan.lastEnd = lastEnd;
-    scan.garbageAfter = garbage || lastEnd < 0;
+  if (scans !== undefined) {
+    scans.lastEnd[index] = lastEnd;
+    scans.garbageAfter[index] = garbage || lastEnd < 0 ? 1 : 0;
   }
   return lastEnd;
 }
@@ -219,7 +223,8 @@ export class RunJournal {
   private flagsBlock = -1;
   /** Blocks the last mount found damaged (bytes unreadable where no power cut leaves them). */
   blocksDamaged = 0;
-  private damagedBlocks: boolean[] = [];
+  /** What the last mount found in each block; its `damaged` marks the blocks it found damaged, until they are accepted. */
+  private readonly scans: BlockScans;
 
   constructor(private readonly flash: FlashPartition, private readonly firstBlock: number, private readonly blockCount: number) {
     const partitionBlocks = Math.floor(flash.byteLength / flash.blockLength);
@@ -232,6 +237,7 @@ export class RunJournal {
       throw new RangeError(`run journal: ${this.blockLength} B blocks are too small or not a multiple of ${ALIGN_BYTES} (at least ${RESERVE_BYTES} B)`);
     }
     this.erased = new Uint8Array(blockCount);
+    this.scans = new BlockScans(blockCount);
     for (let length = ALIGN_BYTES; length <= MAX_SAMPLES_BYTES; length += ALIGN_BYTES) this.scratchByLength[length / ALIGN_BYTES] = this.scratch.subarray(0, length);
   }
 
@@ -256,16 +262,15 @@ export class RunJournal {
     this.lastRunId = 0;
     this.flags = 0;
     let flagsSeq = 0;
-    const scans: BlockScan[] = [];
+    const scans = this.scans;
+    scans.damaged.fill(0);
     for (let i = 0; i < this.blockCount; i++) {
       const block = this.flash.read(this.blockOffset(i), this.blockLength);
       const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
       let dirtyEnd = block.length;
       while (dirtyEnd > 0 && block[dirtyEnd - 1] === 0xff) dirtyEnd--;
       this.erased[i] = dirtyEnd === 0 ? 1 : 0;
-      const declaredAt = (at: number) => (at + HEADER_BYTES <= block.length && block[at] === MAGIC_0 && block[at + 1] === MAGIC_1 ? block[at + 3] * ALIGN_BYTES : 0);
-      const scan: BlockScan = { dirty: dirtyEnd > 0, lastEnd: -1, garbageBefore: false, garbageAfter: false, tornStart: isTornStart(dirtyEnd, HEADER_BYTES, declaredAt(0)), tornTail: false };
-      scans.push(scan);
+      scans.begin(i, dirtyEnd > 0, isTornStart(dirtyEnd, HEADER_BYTES, declaredRecordBytes(block, 0)));
       if (dirtyEnd === 0) continue;
       let holdsNewest = false;
       const lastEnd = forEachRecord(block, view, (at, type) => {
@@ -290,11 +295,11 @@ export class RunJournal {
         } else if (type === TYPE_RUN_END) {
           maxEndedRunId = Math.max(maxEndedRunId, runId);
         }
-      }, scan);
+      }, scans, i);
       // After the zeros of a torn write sealed at an earlier boot, if any.
       let tailAt = lastEnd;
       while (tailAt >= 0 && tailAt + ALIGN_BYTES <= dirtyEnd && zeroWord(block, tailAt)) tailAt += ALIGN_BYTES;
-      scan.tornTail = lastEnd >= 0 && isTornStart(dirtyEnd - tailAt, HEADER_BYTES, declaredAt(tailAt));
+      scans.tornTail[i] = lastEnd >= 0 && isTornStart(dirtyEnd - tailAt, HEADER_BYTES, declaredRecordBytes(block, tailAt)) ? 1 : 0;
       if (lastEnd >= 0 && holdsNewest) {
         newestBlock = i;
         // After the torn bytes of an interrupted write too: they are never written over.
@@ -303,17 +308,16 @@ export class RunJournal {
     }
     // Only the next block is ever erased ahead of the head.
     const damaged = blockDamage(scans, newestBlock, 0);
-    this.damagedBlocks = damaged;
     this.blocksDamaged = 0;
     for (let i = 0; i < this.blockCount; i++) {
-      if (damaged[i]) this.blocksDamaged++;
-      if (!scans[i].dirty) continue;
-      if (scans[i].lastEnd < 0) {
+      if (damaged[i] === 1) this.blocksDamaged++;
+      if (scans.dirty[i] === 0) continue;
+      if (scans.lastEnd[i] < 0) {
         this.flash.eraseBlock(this.firstBlock + i);
         this.erased[i] = 1;
-      } else if (i === newestBlock && scans[i].tornTail) {
+      } else if (i === newestBlock && scans.tornTail[i] === 1) {
         // Only a record cut short is sealed: damage stays visible until it is accepted.
-        sealTornTail(this.flash, this.blockOffset(i), this.blockLength, scans[i]);
+        sealTornTail(this.flash, this.blockOffset(i), this.blockLength, scans, i);
       }
     }
     if (flagsSeq === 0) this.flagsBlock = -1;
@@ -369,10 +373,11 @@ export class RunJournal {
   /** After a damage report was accepted: zeroes the unreadable bytes of damaged blocks that still hold records, so the next mount reports only new damage. */
   acceptDamage(): void {
     this.checkMounted();
-    this.damagedBlocks.forEach((damaged, i) => {
-      if (damaged && this.erased[i] === 0) zeroGarbage(this.flash, this.blockOffset(i), this.blockLength, recordLengthAt);
-    });
-    this.damagedBlocks = [];
+    const damaged = this.scans.damaged;
+    for (let i = 0; i < this.blockCount; i++) {
+      if (damaged[i] === 1 && this.erased[i] === 0) zeroGarbage(this.flash, this.blockOffset(i), this.blockLength, recordLengthAt);
+    }
+    damaged.fill(0);
   }
 
   /** The store flags of the newest BOOT or FLAGS record (0 when there is none). */
