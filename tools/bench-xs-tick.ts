@@ -173,3 +173,8 @@ writeFileSync(
 );
 console.log(`bench: wrote ${path.relative(repoRoot, OUT)}`);
 console.log(`xs-tick-meter: ${figures.median}`);
+// A breakdown that does not give the whole is no breakdown: a wrapper that changed what a part computes (a dropped argument) shows here.
+if (exactTicks !== plain.ticks) {
+  console.error(`bench: the per-part run does not add up to the plain run (${plain.ticks - exactTicks} of ${plain.ticks} ticks differ, by up to ${worstDifference} units): the breakdown above is not valid`);
+  process.exitCode = 1;
+}
