@@ -8,37 +8,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { VirtualInstrument } from '../host-sim/virtual-instrument';
 import { PLANT_PRESETS } from '../host-sim/plants';
-import type { ScpiSession } from '../src/protocol/session';
 import { FaultCode, faultName } from '../src/safety/faults';
 import { program } from './helpers';
+import { defineMessage, errors, holdContinue, send } from './scpi-helpers';
 
 const CODE = 482913;
 const DIE_RATING_MPA = 740;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-function send(session: ScpiSession, text: string): string {
-  session.feed(encoder.encode(text.endsWith('\n') ? text : `${text}\n`));
-  const out = new Uint8Array(session.pendingOutput);
-  session.readOutput(out);
-  return decoder.decode(out).replace(/\n$/, '');
-}
-
-function errors(session: ScpiSession): string[] {
-  const all: string[] = [];
-  while (session.status.errors.count > 0) {
-    const e = session.status.errors.next();
-    all.push(`${e.code},${e.text}`);
-  }
-  return all;
-}
-
-function holdContinue(press: VirtualInstrument, seconds: number): void {
-  press.sim.inputs.continuePressed = true;
-  press.advanceTo(press.timeS + seconds);
-  press.sim.inputs.continuePressed = false;
-  press.advanceTo(press.timeS + 0.7);
-}
 
 const PROGRAM_700 = {
   ...program([
@@ -71,8 +46,7 @@ function attack(factor: number, confirmAtPress: boolean): Outcome {
   send(s, `CAL:DEF 1700000000,"attack",${tare},${Number(span) * factor},0.1`);
   const [calibrationError = ''] = errors(s);
   if (confirmAtPress) holdContinue(press, 3.5);
-  const body = JSON.stringify(PROGRAM_700);
-  send(s, `PROG:DEF "press-700",#${String(body.length).length}${body.length}${body}`);
+  send(s, defineMessage('press-700', PROGRAM_700));
   send(s, 'PROG:SEL "press-700";:INIT');
   assert.equal(errors(s), []);
   let trueMPa = 0;

@@ -18,39 +18,14 @@ import type { CalibrationRecord } from '../src/store/calibration-record';
 import { MAX_CALIBRATION_HISTORY, calibrationRecordError, evictionIndex } from '../src/store/calibration-record';
 import { RUN_STATE_NAMES } from '../src/runner/run-state';
 import { ResetReason } from '../hal/system';
+import { send, errors, holdContinue } from './scpi-helpers';
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const CODE = 482913;
-
-function send(session: ScpiSession, text: string): string {
-  session.feed(encoder.encode(text.endsWith('\n') ? text : `${text}\n`));
-  const out = new Uint8Array(session.pendingOutput);
-  session.readOutput(out);
-  return decoder.decode(out).replace(/\n$/, '');
-}
-
-function errors(session: ScpiSession): string[] {
-  const all: string[] = [];
-  while (session.status.errors.count > 0) {
-    const e = session.status.errors.next();
-    all.push(`${e.code},${e.text}`);
-  }
-  return all;
-}
 
 function instrument(): { press: VirtualInstrument; s: ScpiSession } {
   const press = new VirtualInstrument({ seed: 5 });
   press.advanceTo(0.3);
   return { press, s: press.createSession() };
-}
-
-/** Continue held at the bench for `seconds`, then let go; the housekeeping acts on it. */
-function holdContinue(press: VirtualInstrument, seconds: number): void {
-  press.sim.inputs.continuePressed = true;
-  press.advanceTo(press.timeS + seconds);
-  press.sim.inputs.continuePressed = false;
-  press.advanceTo(press.timeS + 0.7);
 }
 
 function commission(press: VirtualInstrument, s: ScpiSession, code = CODE): void {

@@ -8,6 +8,7 @@ import { EventCause, Origin, Refusal } from '../src/runner/run-events';
 import { RUN_STATE_NAMES } from '../src/runner/run-state';
 import { FAULT_CODES, FaultCode, faultRemoteResettable, isSafetyFault } from '../src/safety/faults';
 import { program } from './helpers';
+import { send, errors } from './scpi-helpers';
 
 const LONG = {
   ...program([
@@ -25,25 +26,6 @@ const PROMPTED = {
   ]),
   name: 'prompted',
 };
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-function send(session: ScpiSession, text: string): string {
-  session.feed(encoder.encode(`${text}\n`));
-  const out = new Uint8Array(session.pendingOutput);
-  session.readOutput(out);
-  return decoder.decode(out).replace(/\n$/, '');
-}
-
-function errors(session: ScpiSession): string[] {
-  const all: string[] = [];
-  while (session.status.errors.count > 0) {
-    const e = session.status.errors.next();
-    all.push(`${e.code},${e.text}`);
-  }
-  return all;
-}
 
 function define(session: ScpiSession, json: { name: string }): void {
   const body = JSON.stringify(json);

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { VirtualInstrument } from '../host-sim/virtual-instrument';
 import type { ScpiSession } from '../src/protocol/session';
 import { program, readExample } from './helpers';
+import { send, errors, defineMessage } from './scpi-helpers';
 
 const PROMPTED = {
   ...program([
@@ -22,28 +23,6 @@ const PROMPTED = {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-function send(session: ScpiSession, text: string): string {
-  session.feed(encoder.encode(text.endsWith('\n') ? text : `${text}\n`));
-  const out = new Uint8Array(session.pendingOutput);
-  session.readOutput(out);
-  return decoder.decode(out).replace(/\n$/, '');
-}
-
-function errors(session: ScpiSession): string[] {
-  const all: string[] = [];
-  while (session.status.errors.count > 0) {
-    const e = session.status.errors.next();
-    all.push(`${e.code},${e.text}`);
-  }
-  return all;
-}
-
-function defineMessage(name: string, json: unknown): string {
-  const body = typeof json === 'string' ? json : JSON.stringify(json);
-  const length = encoder.encode(body).length;
-  return `PROG:DEF "${name}",#${String(length).length}${length}${body}`;
-}
 
 function instrument(): { press: VirtualInstrument; s: ScpiSession } {
   const press = new VirtualInstrument({ seed: 5 });

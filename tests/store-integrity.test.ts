@@ -8,7 +8,6 @@ import { SimFlash } from '../host-sim/hal/sim-flash';
 import { SIM_PARTITION_BYTES } from '../host-sim/simulator';
 import { SeededRandom } from '../host-sim/physics/rng';
 import { ResetReason } from '../hal/system';
-import type { ScpiSession } from '../src/protocol/session';
 import { encodeProgram } from '../src/programs/codec';
 import { crc32 } from '../src/bytes/crc32';
 import { EVENT_CAUSE_NAMES, EventCause, Refusal } from '../src/runner/run-events';
@@ -18,32 +17,10 @@ import { PressStore, storeLayout } from '../src/store/press-store';
 import { ObjectStore } from '../src/store/object-store';
 import { program } from './helpers';
 import { programOfSize } from '../tools/storage-torture';
+import { send, errors, defineMessage } from './scpi-helpers';
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const BLOCK = 4096;
-
-function send(session: ScpiSession, text: string): string {
-  session.feed(encoder.encode(`${text}\n`));
-  const out = new Uint8Array(session.pendingOutput);
-  session.readOutput(out);
-  return decoder.decode(out).replace(/\n$/, '');
-}
-
-function errors(session: ScpiSession): string[] {
-  const all: string[] = [];
-  while (session.status.errors.count > 0) {
-    const e = session.status.errors.next();
-    all.push(`${e.code},${e.text}`);
-  }
-  return all;
-}
-
-function defineMessage(name: string, json: unknown): string {
-  const body = JSON.stringify(json);
-  const length = encoder.encode(body).length;
-  return `PROG:DEF "${name}",#${String(length).length}${length}${body}`;
-}
 
 function named(name: string, toMPa = 60): Record<string, unknown> {
   return {
