@@ -350,7 +350,6 @@ export class ObjectStore {
     this.byVersion.clear();
     const report: MountReport = { keys: 0, blocksErased: 0, copiesRepaired: 0, versionsDamaged: 0, blocksDamaged: 0, lost: [] };
     const scans = this.scans;
-    scans.damaged.fill(0);
     const chunksByVersion = new Map<number, ChunkRef[]>();
     const headerOf = new Map<number, { kind: number; payloadLength: number; payloadCrc: number; key: string | null }>();
     let newestCopy = 0;

@@ -263,7 +263,6 @@ export class RunJournal {
     this.flags = 0;
     let flagsSeq = 0;
     const scans = this.scans;
-    scans.damaged.fill(0);
     for (let i = 0; i < this.blockCount; i++) {
       const block = this.flash.read(this.blockOffset(i), this.blockLength);
       const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
