@@ -9,6 +9,7 @@ import { RUN_STATE_NAMES } from '../src/runner/run-state';
 import { FAULT_CODES, FaultCode, faultRemoteResettable, isSafetyFault } from '../src/safety/faults';
 import { program } from './helpers';
 import { send, errors } from './scpi-helpers';
+import { latchFault } from '../src/press/latch-fault';
 
 const LONG = {
   ...program([
@@ -61,7 +62,7 @@ function holdStop(press: VirtualInstrument, seconds: number): void {
 function latch(press: VirtualInstrument, code: number): void {
   const fw = press.firmware;
   // Latched as the tick would (the supervisor and the sequencer), whatever the plant is doing.
-  (fw as unknown as { latchFault(code: number, nowMs: number, p: number): void }).latchFault(code, fw.board.clock.nowMs(), fw.loadCell.pressureMPa);
+  latchFault(fw.safety, fw.sequencer, code, fw.board.clock.nowMs(), fw.loadCell.pressureMPa);
   assert.is(fw.safety.latchedFault, code);
 }
 

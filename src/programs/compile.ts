@@ -74,6 +74,11 @@ export interface CompiledProgram {
   readonly typeNames: string[];
 }
 
+/** What the panel and the protocol call a run step: its label, else its type ('' for no program or no step). */
+export function stepName(program: CompiledProgram | null, stepIndex: number): string {
+  return program === null || stepIndex < 0 ? '' : program.labels[stepIndex] || program.typeNames[stepIndex];
+}
+
 /** Counts the steps a list runs once repeats are unrolled. */
 function runStepCount(steps: readonly Step[]): number {
   let count = 0;

@@ -1,15 +1,15 @@
 /**
- * The press's SCPI commands (docs/protocol.md, "Device commands") bound to a PressFirmware:
+ * The press's SCPI commands (docs/protocol.md, "Device commands") bound to the press's port
+ * (src/protocol/press-port.ts):
  * measurement, the program store, runs, faults, the run log and calibration. One table per
  * firmware, shared by every session. Handlers run outside the control tick; the ones that
  * start, continue or abort a run only change what the next tick reads.
  */
-import type { PressFirmware } from '../firmware';
+import type { PressPort } from './press-port';
 import { parseJson, formatJsonError } from '../json/parse-json';
 import { readUtf8, utf8Length, writeUtf8 } from '../bytes/utf8';
-import { formatValidationError, validateProgram } from '../programs/validate';
+import { formatValidationError } from '../programs/validate';
 import { EventCause, Origin, REFUSAL_NAMES, Refusal } from '../runner/run-events';
-import { RunState } from '../runner/run-state';
 import { faultLabel, faultMessage } from '../safety/faults';
 import { RunOutcome } from '../store/run-journal';
 import { CommandTable } from './command-table';
@@ -23,8 +23,6 @@ import type { DeviceIdentity } from './standard-commands';
 import { registerStandardCommands } from './standard-commands';
 import { deepFreeze } from '../frozen';
 import {
-  CODE_HASH_SETTING,
-  CODE_SALT_SETTING,
   LOCKOUT_WRONG_CODES,
   MAX_CODE,
   MIN_CODE,
@@ -64,13 +62,8 @@ function utf8Bytes(text: string): Uint8Array {
   return bytes;
 }
 
-/** True while a run (or the let-down after one) holds the press: flash scans and writes wait. */
-function busy(firmware: PressFirmware): boolean {
-  return firmware.sequencer.active || firmware.sequencer.unloading;
-}
-
-function refuseWhenBusy(firmware: PressFirmware): void {
-  if (busy(firmware)) deviceFail(DeviceError.refused, REFUSAL_NAMES[2]);
+function refuseWhenBusy(press: PressPort): void {
+  if (press.busy) deviceFail(DeviceError.refused, REFUSAL_NAMES[Refusal.busy]);
 }
 
 function ownerText(owner: number): string {
@@ -85,11 +78,11 @@ export interface DeviceCommandOptions {
   identity?: DeviceIdentity;
 }
 
-/** A fresh table bound to `firmware`: the common commands and the press's own. */
-export function createDeviceCommandTable(firmware: PressFirmware, options: DeviceCommandOptions = {}): CommandTable {
+/** A fresh table bound to the press's port: the common commands and the press's own. */
+export function createDeviceCommandTable(press: PressPort, options: DeviceCommandOptions = {}): CommandTable {
   const table = new CommandTable();
-  const auth = firmware.calAuthority;
-  const calibrationLocked = { locked: (context: { sessionId: number }) => !auth.isUnlocked(context.sessionId, firmware.board.clock.nowMs()) };
+  const auth = press.calibrationAuthority;
+  const calibrationLocked = { locked: (context: { sessionId: number }) => !auth.isUnlocked(context.sessionId, press.nowMs()) };
 
   registerStandardCommands(table, {
     identity: options.identity ?? DEFAULT_IDENTITY,
@@ -100,26 +93,22 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
       auth.lock(context.sessionId);
     },
     // A latched fault's code, else the store's (121 calibration lost, 120 store damaged), else 0.
-    selfTest: () => firmware.safety.latchedFault || firmware.storeTestCode,
+    selfTest: () => press.latchedFault || press.storeTestCode,
   });
   // Every session opened after the boot is told once what the boot's mount found (the serial port's at boot).
-  table.powerOnReport = (status) => firmware.reportStore(status);
-  table.query('SYSTem:STORage?', [], () => {
-    const mount = firmware.storeMount;
-    const code = firmware.storeTestCode;
-    return [code, mount === null ? 'Not mounted' : !mount.damaged ? 'Store intact' : firmware.calibrationLost ? `${mount.summary}; runs refused until accepted at the press` : mount.summary];
-  });
+  table.powerOnReport = (status) => press.reportStore(status);
+  table.query('SYSTem:STORage?', [], () => [press.storeTestCode, press.storeSummary]);
 
   // Measurement.
-  table.query('MEASure:FORCe?', [], () => fixed(firmware.loadCell.forceKN, 3));
+  table.query('MEASure:FORCe?', [], () => fixed(press.forceKN, 3));
   table.query('MEASure:PRESsure?', [], () => {
-    if (firmware.program === null) fail(-221, 'no program selected: the pressure is taken over the selected program\'s die');
-    return fixed(firmware.loadCell.pressureMPa, 2);
+    if (press.selectedProgramName === null) fail(-221, 'no program selected: the pressure is taken over the selected program\'s die');
+    return fixed(press.pressureMPa, 2);
   });
 
   // The program store.
   table.query('PROGram:CATalog?', [], () => {
-    const names = firmware.store.programNames();
+    const names = press.programNames();
     return names.length === 0 ? '' : names;
   });
   table.command('PROGram:DEFine', [programName, block({ maxBytes: MAX_PROGRAM_JSON_BYTES })], ([name, bytes], context) => {
@@ -131,86 +120,76 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
     if (typeof json === 'object' && json !== null && json.name !== name) {
       deviceFail(DeviceError.programRejected, `the program's "name" (${JSON.stringify(json.name)}) is not "${name}"`);
     }
-    const checked = validateProgram(json, firmware.capabilities);
+    const defined = press.defineProgram(json);
+    const checked = defined.checked;
     if (!checked.ok) {
       for (const error of checked.errors) context.report(DeviceError.programRejected, formatValidationError(error), DEVICE_ERROR_MESSAGES[DeviceError.programRejected]);
       return;
     }
-    refuseWhenBusy(firmware);
-    const stored = firmware.storeProgram(json);
-    if (!stored.ok) deviceFail(DeviceError.storeFailed, stored.errors.map(formatValidationError).join('; '));
+    if (defined.refusedBusy) deviceFail(DeviceError.refused, REFUSAL_NAMES[Refusal.busy]);
+    if (defined.storeError !== null) deviceFail(DeviceError.storeFailed, defined.storeError);
   });
   table.query('PROGram:DEFine?', [programName], ([name]) => {
-    const loaded = firmware.store.loadProgram(name);
+    const loaded = press.storedProgram(name);
     if (loaded === null) deviceFail(DeviceError.noSuchProgram, name);
     if (!loaded.ok) fail(-250, `${name}: ${loaded.error}`);
     return utf8Bytes(JSON.stringify(loaded.program));
   });
   // What the validator warned about when the program would be checked against this press now (a level or band the load cell cannot resolve, …): not errors, so PROG:DEF stores the program and says nothing.
   table.query('PROGram:WARNings?', [programName], ([name]) => {
-    const loaded = firmware.store.loadProgram(name);
-    if (loaded === null) deviceFail(DeviceError.noSuchProgram, name);
-    if (!loaded.ok) fail(-250, `${name}: ${loaded.error}`);
-    const warnings = validateProgram(loaded.program, firmware.capabilities).warnings;
-    return warnings.length === 0 ? '' : warnings.map(formatValidationError);
+    const warnings = press.storedWarnings(name);
+    if (warnings === null) deviceFail(DeviceError.noSuchProgram, name);
+    if (typeof warnings === 'string') fail(-250, `${name}: ${warnings}`);
+    return warnings.length === 0 ? '' : warnings;
   });
   table.command('PROGram:DELete', [programName], ([name]) => {
-    refuseWhenBusy(firmware);
-    if (!firmware.store.hasProgram(name)) deviceFail(DeviceError.noSuchProgram, name);
-    const problem = firmware.deleteStoredProgram(name);
+    refuseWhenBusy(press);
+    if (!press.hasProgram(name)) deviceFail(DeviceError.noSuchProgram, name);
+    const problem = press.deleteProgram(name);
     if (problem !== null) deviceFail(DeviceError.storeFailed, problem);
   });
   table.command('PROGram:SELect', [programName], ([name]) => {
-    refuseWhenBusy(firmware);
-    if (!firmware.store.hasProgram(name)) deviceFail(DeviceError.noSuchProgram, name);
-    const problem = firmware.selectStoredProgram(name);
+    refuseWhenBusy(press);
+    if (!press.hasProgram(name)) deviceFail(DeviceError.noSuchProgram, name);
+    const problem = press.selectProgram(name);
     if (problem !== null) deviceFail(DeviceError.programRejected, problem);
   });
-  table.query('PROGram:SELect?', [], () => (firmware.program === null ? '' : firmware.program.name));
+  table.query('PROGram:SELect?', [], () => press.selectedProgramName ?? '');
 
   // Runs.
   // A run belongs to the session that started it (or to the press): docs/protocol.md, "Who may stop a run".
-  table.command('INITiate[:IMMediate]', [], (_args, context) => refusal(firmware.startRun(EventCause.startRemote, context.sessionId)));
+  table.command('INITiate[:IMMediate]', [], (_args, context) => refusal(press.startRun(context.sessionId)));
   table.command('ABORt', [], (_args, context) => {
-    if (firmware.abortRun(EventCause.abortRemote, context.sessionId) === Refusal.notOwner) {
-      deviceFail(DeviceError.notOwner, `run owned by ${ownerText(firmware.runOwner)}; ABOR:FORC or the Stop button at the press stops it`);
+    if (press.abortRun(EventCause.abortRemote, context.sessionId) === Refusal.notOwner) {
+      deviceFail(DeviceError.notOwner, `run owned by ${ownerText(press.runOwner)}; ABOR:FORC or the Stop button at the press stops it`);
     }
   });
   table.command('ABORt:FORCe', [], (_args, context) => {
-    firmware.abortRun(EventCause.abortForced, context.sessionId);
+    press.abortRun(EventCause.abortForced, context.sessionId);
   });
   table.command('PROGram:CONTinue', [], (_args, context) => {
-    const code = firmware.continueRun(EventCause.continueRemote, context.sessionId);
-    if (code === Refusal.notOwner) deviceFail(DeviceError.notOwner, `run owned by ${ownerText(firmware.runOwner)}; only it or the Continue button at the press continues it`);
+    const code = press.continueRun(context.sessionId);
+    if (code === Refusal.notOwner) deviceFail(DeviceError.notOwner, `run owned by ${ownerText(press.runOwner)}; only it or the Continue button at the press continues it`);
     refusal(code);
   });
-  table.query('PROGram:OWNer?', [], (_args, context) => [firmware.runOwner, context.sessionId]);
-  table.query('PROGram:STATe?', [], () => chars(firmware.stateName));
+  table.query('PROGram:OWNer?', [], (_args, context) => [press.runOwner, context.sessionId]);
+  table.query('PROGram:STATe?', [], () => chars(press.stateName));
   table.query('PROGram:STEP?', [], () => {
-    const seq = firmware.sequencer;
-    const program = seq.program;
-    const count = program === null ? 0 : program.stepCount;
-    const nowMs = firmware.board.clock.nowMs();
-    const leftS = seq.stepIndex < 0 || !seq.active ? 0 : seq.stepTimeLeftS(seq.state === RunState.paused ? seq.pausedAtMs : nowMs);
-    const label = program === null || seq.stepIndex < 0 ? '' : program.labels[seq.stepIndex] || program.typeNames[seq.stepIndex];
-    return [seq.stepIndex + 1, count, fixed(Number.isFinite(leftS) ? leftS : -1, 1), label];
+    const leftS = press.stepTimeLeftS;
+    return [press.stepNumber, press.stepCount, fixed(Number.isFinite(leftS) ? leftS : -1, 1), press.stepName];
   });
-  table.query('PROGram:PROMpt?', [], () => {
-    const seq = firmware.sequencer;
-    const program = seq.program;
-    return seq.state === RunState.waiting && program !== null ? program.prompts[seq.stepIndex] : '';
-  });
+  table.query('PROGram:PROMpt?', [], () => press.prompt);
 
   // Faults.
   table.query('SYSTem:FAULt?', [], () => {
-    const code = firmware.safety.latchedFault;
+    const code = press.latchedFault;
     return [code, code === 0 ? 'No fault' : `${faultLabel(code)}: ${faultMessage(code)}`];
   });
   table.command('SYSTem:FAULt:CLEar', [], (_args, context) => {
-    const fault = firmware.safety.latchedFault;
-    const code = firmware.resetFault(EventCause.faultResetRemote, context.sessionId);
+    const fault = press.latchedFault;
+    const code = press.resetFault(context.sessionId);
     if (code === Refusal.resetAtPress) {
-      const setting = firmware.remoteFaultResetSetting();
+      const setting = press.remoteFaultResetSetting();
       const why = setting === undefined ? 'setting remote_fault_reset is unset (none)' : setting === 'none' || setting === 'process' ? `setting remote_fault_reset is ${setting}` : `setting remote_fault_reset is ${JSON.stringify(setting)}, not none or process: treated as none`;
       deviceFail(DeviceError.resetAtPress, `${faultLabel(fault)} must be reset at the press: hold Stop 2 s (${why})`);
     }
@@ -219,20 +198,20 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
 
   // The run log.
   table.query('LOG:CATalog?', [optional(integer({ min: 1, max: MAX_LOG_CATALOG }), 20)], ([limit]) => {
-    refuseWhenBusy(firmware);
+    refuseWhenBusy(press);
     const out: ResponseValue[] = [];
-    for (const run of firmware.journal.runs(limit)) out.push(run.runId, run.programName, chars(OUTCOME_NAMES[run.outcome] ?? 'UNKNOWN'), fixed(run.peakMPa, 2));
+    for (const run of press.runs(limit)) out.push(run.runId, run.programName, chars(OUTCOME_NAMES[run.outcome] ?? 'UNKNOWN'), fixed(run.peakMPa, 2));
     return out.length === 0 ? '' : out;
   });
   table.query('LOG:DATA?', [integer({ min: 1 }), optional(integer({ min: 0 }), 0)], ([runId, firstRow]) => {
-    refuseWhenBusy(firmware);
-    const log = firmware.journal.runLog(runId);
+    refuseWhenBusy(press);
+    const log = press.runLog(runId);
     if (log === null) deviceFail(DeviceError.noSuchRun, String(runId));
     return utf8Bytes(runLogCsv(log, firstRow, LOG_ROWS_PER_ANSWER));
   });
   table.query('LOG:ROWS?', [integer({ min: 1 })], ([runId]) => {
-    refuseWhenBusy(firmware);
-    const log = firmware.journal.runLog(runId);
+    refuseWhenBusy(press);
+    const log = press.runLog(runId);
     if (log === null) deviceFail(DeviceError.noSuchRun, String(runId));
     return runLogRowCount(log);
   });
@@ -242,18 +221,16 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
   // around the commissioned one unless the change is confirmed at the press.
   const refusedUnlock = (nowMs: number): void => {
     if (!auth.noteRefused(nowMs)) return;
-    firmware.calibrationEvent(EventCause.calUnlockRefused, auth.refusedUnlogged);
+    press.calibrationEvent(EventCause.calUnlockRefused, auth.refusedUnlogged);
     auth.refusalLogged(nowMs);
   };
   table.command('CALibration:UNLock', [integer({ min: 0, max: MAX_CODE })], ([code], context) => {
     const session = context.sessionId;
     // Flash is written only on an idle press, and the count is written for every wrong code.
-    refuseWhenBusy(firmware);
-    const settings = firmware.store.settings();
-    const hash = settings.get(CODE_HASH_SETTING);
-    const salt = settings.get(CODE_SALT_SETTING);
-    const nowMs = firmware.board.clock.nowMs();
-    if (typeof hash !== 'number' || typeof salt !== 'number') {
+    refuseWhenBusy(press);
+    const stored = press.storedCode();
+    const nowMs = press.nowMs();
+    if (stored === null) {
       refusedUnlock(nowMs);
       deviceFail(DeviceError.noCalibrationCode, 'no calibration code commissioned: commission one at the press (CAL:COMM, then hold Continue 3 s)');
     }
@@ -266,63 +243,67 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
       refusedUnlock(nowMs);
       deviceFail(DeviceError.calibrationBackoff, `${auth.wrongCodes} wrong codes: the next code is checked in ${Math.ceil(waitMs / 1000)} s`);
     }
-    if (hashCode(salt, code) !== hash) {
+    if (hashCode(stored.salt, code) !== stored.hash) {
       auth.recordWrongCode(nowMs);
-      firmware.saveWrongCodes(auth.wrongCodes);
-      firmware.calibrationEvent(EventCause.calWrongCode, auth.wrongCodes);
-      if (auth.lockedOut) firmware.calibrationEvent(EventCause.calLockedOut, auth.wrongCodes);
+      press.saveWrongCodes(auth.wrongCodes);
+      press.calibrationEvent(EventCause.calWrongCode, auth.wrongCodes);
+      if (auth.lockedOut) press.calibrationEvent(EventCause.calLockedOut, auth.wrongCodes);
       deviceFail(DeviceError.wrongCode, `wrong code (${auth.wrongCodes} of ${LOCKOUT_WRONG_CODES} before lockout)`);
     }
     const hadWrongCodes = auth.wrongCodes > 0;
     auth.unlock(session, nowMs);
-    if (hadWrongCodes) firmware.saveWrongCodes(0);
-    firmware.calibrationEvent(EventCause.calUnlocked, session);
+    if (hadWrongCodes) press.saveWrongCodes(0);
+    press.calibrationEvent(EventCause.calUnlocked, session);
   });
   table.command('CALibration:LOCK', [], (_, context) => {
     auth.lock(context.sessionId);
   });
-  table.query('CALibration:LOCK?', [], (_, context) => !auth.isUnlocked(context.sessionId, firmware.board.clock.nowMs()));
+  table.query('CALibration:LOCK?', [], (_, context) => !auth.isUnlocked(context.sessionId, press.nowMs()));
   table.command('CALibration:COMMission', [integer({ min: 0, max: MAX_CODE })], ([code], context) => {
     if (code < MIN_CODE) deviceFail(DeviceError.commissioningRefused, `a calibration code has six digits (${MIN_CODE} to ${MAX_CODE})`);
-    if (busy(firmware)) deviceFail(DeviceError.commissioningRefused, REFUSAL_NAMES[2]);
-    const nowMs = firmware.board.clock.nowMs();
+    if (press.busy) deviceFail(DeviceError.commissioningRefused, REFUSAL_NAMES[Refusal.busy]);
+    const nowMs = press.nowMs();
     const waiting = auth.requestRefusal(nowMs);
     if (waiting !== null) deviceFail(DeviceError.commissioningRefused, waiting);
     auth.request(PendingKind.commissionCode, context.sessionId, nowMs, code, null, `New calibration code ${code} requested: hold Continue 3 s to accept it`);
-    firmware.calibrationEvent(EventCause.calCommissionRequested, context.sessionId);
+    press.calibrationEvent(EventCause.calCommissionRequested, context.sessionId);
     deviceFail(DeviceError.confirmAtPress, 'hold Continue 3 s at the press within 60 s to commission the code');
   });
   table.query('CALibration:PENDing?', [], () => chars(auth.pending === PendingKind.commissionCode ? 'CODE' : auth.pending === PendingKind.calibration ? 'CALIBRATION' : 'NONE'));
-  table.query('CALibration:RAW?', [], () => firmware.board.loadCell.counts);
+  table.query('CALibration:RAW?', [], () => {
+    const counts = press.rawCounts;
+    if (counts !== counts) fail(-230, 'no conversion from the load cell yet');
+    return Math.round(counts);
+  });
   table.query('CALibration:DATA?', [], () => {
-    const record = firmware.calibrationFromStore ? firmware.store.currentCalibration() : null;
-    const cal = firmware.loadCell.calibration;
+    const record = press.calibrationRecordInForce;
+    const cal = press.calibrationInForce;
     return [record === null ? 0 : record.dateS, record === null ? 'factory default' : record.reference, cal.tareCounts, cal.kNPerCount, record === null ? NaN : record.worstErrorPercent];
   });
-  table.query('CALibration:COMMission?', [], () => [firmware.commissionedCalibration.tareCounts, firmware.commissionedCalibration.kNPerCount]);
+  table.query('CALibration:COMMission?', [], () => [press.commissionedCalibration.tareCounts, press.commissionedCalibration.kNPerCount]);
   table.command(
     'CALibration:DEFine',
     [numeric({ min: 0 }), string({ maxChars: 64 }), numeric(), numeric(), optional(numeric({ min: 0 }), NaN)],
     ([dateS, reference, tareCounts, kNPerCount, worstErrorPercent], context) => {
-      refuseWhenBusy(firmware);
+      refuseWhenBusy(press);
       const record: CalibrationRecord = { dateS, reference, calibration: { tareCounts, kNPerCount }, worstErrorPercent };
       const invalid = calibrationRecordError(record);
       if (invalid !== null) {
-        firmware.calibrationEvent(EventCause.calDefineRefused, context.sessionId);
+        press.calibrationEvent(EventCause.calDefineRefused, context.sessionId);
         deviceFail(DeviceError.calibrationRejected, invalid);
       }
-      const band = calibrationBandError(record.calibration, firmware.commissionedCalibration, firmware.board.limits.loadCellCapacityKN);
+      const band = calibrationBandError(record.calibration, press.commissionedCalibration, press.loadCellCapacityKN);
       auth.lock(context.sessionId);
       if (band !== null) {
-        const nowMs = firmware.board.clock.nowMs();
+        const nowMs = press.nowMs();
         const waiting = auth.requestRefusal(nowMs);
         if (waiting !== null) deviceFail(DeviceError.calibrationRejected, `${band}; ${waiting}`);
-        const spanPercent = (kNPerCount / firmware.commissionedCalibration.kNPerCount - 1) * 100;
+        const spanPercent = (kNPerCount / press.commissionedCalibration.kNPerCount - 1) * 100;
         auth.request(PendingKind.calibration, context.sessionId, nowMs, 0, record, `Calibration outside the band requested (span ${spanPercent >= 0 ? '+' : ''}${spanPercent.toFixed(1)} %): hold Continue 3 s to accept it`);
-        firmware.calibrationEvent(EventCause.calConfirmRequested, context.sessionId);
+        press.calibrationEvent(EventCause.calConfirmRequested, context.sessionId);
         deviceFail(DeviceError.confirmAtPress, `${band}: not in force; hold Continue 3 s at the press within 60 s to accept it`);
       }
-      const problem = firmware.addCalibration(record);
+      const problem = press.addCalibration(record);
       if (problem !== null) deviceFail(DeviceError.calibrationRejected, problem);
     },
     calibrationLocked,

@@ -61,13 +61,13 @@ export const PART_INFO: readonly { name: string; what: string; driver: boolean }
   { name: 'pipeline', what: 'LoadCellPipeline.update (average, calibration, fault checks)', driver: false },
   { name: 'plausibility', what: 'LoadCellPlausibility.addConversion (per conversion: stuck, slope, noise)', driver: false },
   { name: 'adcPoll', what: 'Ads1220.poll (FIFO drain, DRDY fallback, timeout)', driver: true },
-  { name: 'debounce', what: 'PressFirmware.readInputs and Debounced.update', driver: false },
+  { name: 'debounce', what: 'BenchInputs.read and Debounced.update', driver: false },
   { name: 'pinInputs', what: 'PinInputs getters (five pin reads)', driver: true },
   { name: 'sequencer', what: 'Sequencer.update (step logic, stall deadline)', driver: false },
   { name: 'stepStats', what: 'StepStats.sample (peak, mean, error histogram)', driver: false },
   { name: 'trajectory', what: 'SetpointTrajectory.update / reset', driver: false },
   { name: 'controlLaw', what: 'PressureController.track / idle / dump (rate estimate, gain estimator, allocation)', driver: false },
-  { name: 'staticHold', what: 'PressFirmware.staticHoldDemand and StaticHold.update', driver: false },
+  { name: 'staticHold', what: 'ControlTick.staticHoldDemand and StaticHold.update', driver: false },
   { name: 'supervisor', what: 'SafetySupervisor.check', driver: false },
   { name: 'hydraulics', what: 'HydraulicsWatch.update (four hydraulic checks)', driver: false },
   { name: 'outputs', what: 'LeasedDrive.command ×3 (EspPump, pump power, EspReleaseValve) with their stages', driver: true },
@@ -332,13 +332,13 @@ export function runTickProbe(options: TickProbeOptions): TickProbeReport {
     wrapMethod(meter, firmware.loadCell, 'update', Part.pipeline);
     wrapMethod(meter, firmware.loadCell.plausibility, 'addConversion', Part.plausibility);
     wrapMethod(meter, bench.adc, 'poll', Part.adcPoll);
-    wrapMethod(meter, firmware, 'readInputs', Part.debounce);
+    wrapMethod(meter, firmware.inputs, 'read', Part.debounce);
     for (const name of ['estop', 'guardClosed', 'startPressed', 'stopPressed', 'continuePressed']) wrapGetter(meter, board.inputs, PinInputs.prototype, name, Part.pinInputs);
     wrapMethod(meter, firmware.sequencer, 'update', Part.sequencer);
     wrapMethod(meter, firmware.trajectory, 'update', Part.trajectory);
     wrapMethod(meter, firmware.trajectory, 'reset', Part.trajectory);
     for (const name of ['track', 'idle', 'dump']) wrapMethod(meter, firmware.controller, name, Part.controlLaw);
-    wrapMethod(meter, firmware, 'staticHoldDemand', Part.staticHold);
+    wrapMethod(meter, firmware.control, 'staticHoldDemand', Part.staticHold);
     wrapMethod(meter, firmware.safety, 'check', Part.supervisor);
     wrapMethod(meter, firmware.safety.hydraulics, 'update', Part.hydraulics);
     wrapMethod(meter, board.pump, 'command', Part.outputs);

@@ -1,0 +1,101 @@
+import type { Clock } from '../../hal/clock';
+import type { Sequencer } from '../runner/sequencer';
+import { RunState } from '../runner/run-state';
+import { buildRunReport } from '../runner/report';
+import type { SafetySupervisor } from '../safety/supervisor';
+import type { RunJournal } from '../store/run-journal';
+import { RunOutcome } from '../store/run-journal';
+import { SampleBuffer } from '../store/sample-buffer';
+
+/** The run log's open segment is written at least this often: what a power cut can cost, ms. */
+const LOG_FLUSH_AGE_MS = 60_000;
+/** A run's samples may take this share of the run log; beyond half of it the interval doubles (src/store/sample-buffer.ts). */
+const RUN_LOG_SHARE = 0.5;
+/** Flash bytes a sample takes on average in a full SAMPLES record. */
+const LOG_BYTES_PER_SAMPLE = 2.2;
+
+/**
+ * A run's record in the run journal (docs/storage.md): its start and end, its pressure
+ * samples (gathered by the tick into RAM, written by housekeeping) and, after the run, one
+ * summary per step.
+ */
+export class RunRecorder {
+  /** The run log's samples between the tick and the flash. */
+  readonly samples = new SampleBuffer();
+  /** Journal id of the current (or last) run; -1 when it could not be recorded. */
+  runId = -1;
+  /** Run whose step summaries are still to be written to the run log (0: none). */
+  private summaryRunId = 0;
+  private readonly runSampleBudget: number;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly journal: RunJournal,
+    private readonly sequencer: Sequencer,
+    private readonly safety: SafetySupervisor,
+    logBytes: number,
+  ) {
+    this.runSampleBudget = Math.floor((logBytes * RUN_LOG_SHARE) / LOG_BYTES_PER_SAMPLE);
+  }
+
+  /** True when the last run's step summaries still wait to be written (after the run, before the next). */
+  get summariesPending(): boolean {
+    return this.summaryRunId !== 0 && !this.sequencer.active;
+  }
+
+  /** Before a run starts: the previous run's summaries and samples are written, and nothing of it is kept. */
+  prepare(nowMs: number, programHash: number): void {
+    if (this.summaryRunId !== 0) this.writeStepSummaries(programHash);
+    this.samples.flush(this.journal, nowMs, 0);
+    if (this.samples.segmentsHeld > 0) this.samples.discard();
+  }
+
+  /** The run has started: its record opens in the journal. */
+  begin(programName: string, programHash: number, nowMs: number): void {
+    this.runId = this.journal.beginRun(programName, programHash, nowMs);
+    if (this.runId > 0) this.samples.begin(this.runId, nowMs, this.runSampleBudget);
+  }
+
+  /** The run has ended (in the tick): its outcome goes in the journal; its summaries wait for housekeeping. */
+  end(nowMs: number): void {
+    if (this.runId < 0) return;
+    this.samples.end();
+    this.summaryRunId = this.runId;
+    const seq = this.sequencer;
+    const outcome = seq.state === RunState.complete ? RunOutcome.completed : seq.state === RunState.aborted ? RunOutcome.aborted : RunOutcome.fault;
+    this.journal.endRun(this.runId, outcome, this.safety.latchedFault, nowMs, seq.peakMPa);
+  }
+
+  /** Housekeeping: samples older than LOG_FLUSH_AGE_MS to flash, then the summaries of a finished run. */
+  service(nowMs: number, programHash: number): void {
+    this.samples.flush(this.journal, nowMs, LOG_FLUSH_AGE_MS);
+    if (this.summariesPending) this.writeStepSummaries(programHash);
+  }
+
+  /** After a run-log erase, what waited for it. */
+  flushAged(nowMs: number): void {
+    this.samples.flush(this.journal, nowMs, LOG_FLUSH_AGE_MS);
+  }
+
+  /** A clean stop: everything held is written out. */
+  close(programHash: number): void {
+    if (this.summariesPending) this.writeStepSummaries(programHash);
+    this.samples.end();
+    this.samples.flush(this.journal, this.clock.nowMs(), 0);
+  }
+
+  /** The previous run's step summaries, from the sequencer's statistics (after the run, before the next one starts). */
+  writeStepSummaries(programHash: number): void {
+    const runId = this.summaryRunId;
+    this.summaryRunId = 0;
+    const seq = this.sequencer;
+    const program = seq.program;
+    const stats = seq.stats;
+    if (program === null || stats === null) return;
+    const steps = buildRunReport(seq, this.safety.latchedFault, this.safety.faultTimeMs, programHash).steps;
+    for (const step of steps) {
+      const nan = (value: number | null) => (value === null ? NaN : value);
+      if (!this.journal.appendStep(runId, step.index, program.kind[step.index], nan(step.target_MPa), nan(step.reached_MPa), nan(step.peak_MPa), nan(step.hold_error_p99_MPa), stats.startS[step.index], nan(step.duration_s))) return;
+    }
+  }
+}
