@@ -24,7 +24,9 @@ function pumpTo(plant: PressPlant, targetMPa: number, dtS = 0.001): void {
 
 test('compaction curves pass through their literature anchors', () => {
   // Li6PS5Cl: 375 MPa → 0.83 [pub: Nature Energy 2025]; 75Li2S–25P2S5 glass: 360 MPa → ≈ 0.90 [pub: Sakuda 2013].
-  assert.ok(Math.abs(compactionDensity(powder('li6ps5cl'), 375) - 0.83) < 0.01);
+  assert.ok(Math.abs(compactionDensity(powder('li6ps5cl'), 375) - 0.83) < 0.01, String(compactionDensity(powder('li6ps5cl'), 375)));
+  // Li6PS5Cl: 125 MPa → 0.72 [est].
+  assert.ok(Math.abs(compactionDensity(powder('li6ps5cl'), 125) - 0.72) < 0.02, String(compactionDensity(powder('li6ps5cl'), 125)));
   assert.ok(Math.abs(compactionDensity(powder('lps-glass'), 360) - 0.9) < 0.01, String(compactionDensity(powder('lps-glass'), 360)));
   // NCM811 / Li6PS5Cl composite: 10–20 % porosity at 300–500 MPa [est].
   for (const p of [300, 400, 500]) {
@@ -50,14 +52,21 @@ test('the default press with the pump off at 300 MPa loses 0.2–1 %/min at the 
   assert.ok(lossPercentPerMin >= 0.2 && lossPercentPerMin <= 1, `${lossPercentPerMin.toFixed(3)} %/min`);
 });
 
-test('the force to reach a pressure follows from the die area', () => {
+test('die pressure = (oil pressure × ram area − return spring − seal friction) / die bore area while the ram slides on', () => {
+  // The force balance on the ram (docs/simulator.md), with the bore area from the diameter.
   for (const diameterMm of [10, 13, 20]) {
     const plant = plantWith(DEFAULT_PLANT.press, [['li6ps5cl', 100]], diameterMm);
-    pumpTo(plant, 150);
-    const expectedN = plant.diePressureMPa * dieAreaMm2(diameterMm);
-    assert.ok(Math.abs(plant.forceN - expectedN) < 1e-6 * expectedN, `${diameterMm} mm`);
-    // 150 MPa needs 11.8 kN on 10 mm, 19.9 kN on 13 mm, 47.1 kN on 20 mm.
-    assert.ok(Math.abs(plant.forceN / 1000 - (150 * dieAreaMm2(diameterMm)) / 1000) < 0.05 * (150 * dieAreaMm2(diameterMm)) / 1000 + 0.2, `${plant.forceN} N`);
+    const boreAreaM2 = (Math.PI * (diameterMm * 1e-3) ** 2) / 4;
+    const { ramAreaM2, returnSpringN, sealFrictionN } = plant.press;
+    let checked = 0;
+    for (let i = 0; i < 600_000 && plant.diePressureMPa < 150; i++) {
+      plant.step(0.001, 1, 0);
+      if (plant.ramMotion !== 1 || plant.forceN <= 0) continue;
+      const expectedMPa = (plant.oilPressurePa * ramAreaM2 - returnSpringN - sealFrictionN) / boreAreaM2 / 1e6;
+      assert.ok(Math.abs(plant.diePressureMPa - expectedMPa) <= 1e-9 * expectedMPa, `${diameterMm} mm: ${plant.diePressureMPa} MPa reported, ${expectedMPa} MPa from the oil`);
+      checked++;
+    }
+    assert.ok(checked > 100, `${diameterMm} mm: ${checked} sliding steps checked`);
   }
 });
 
@@ -147,22 +156,56 @@ test('a held pellet relaxes with the logarithmic law: the sag at 60 s is about t
   assert.ok(sag60 / start < 0.02, `sag ${(sag60 / start) * 100} % of the load through the press's compliance`);
 });
 
-test('lithium creeps: slowly at 5 MPa, down to its limit quickly at 50 MPa', () => {
+/**
+ * Lithium's power-law creep, ε̇ = A·(c·σ − σ_y)^n: n = 6.56, σ_y = 0.75 MPa [pub: Masias et al.
+ * 2019; LePage et al. 2019], A = 2.2e-3 MPa⁻ⁿ·s⁻¹ [fit], confinement c = 0.2 and thinning to half
+ * the foil [est] (shared physics reference, docs/simulator.md). The creepable fraction φ of the
+ * foil decays as exp(−ε̇·t), so after t the foil is thinner by ½·h0·(1 − exp(−ε̇·t)).
+ */
+function lithiumThinningFraction(dieMPa: number, seconds: number): number {
+  const effectiveMPa = 0.2 * dieMPa - 0.75;
+  if (effectiveMPa <= 0) return 0;
+  const ratePerS = 2.2e-3 * Math.pow(effectiveMPa, 6.56);
+  return 0.5 * (1 - Math.exp(-ratePerS * seconds));
+}
+
+test('lithium creeps by its power law: at 5 MPa it thins by the law\'s rate (a time constant of days), at 50 MPa to its limit', () => {
   const press: PressParams = { ...DEFAULT_PLANT.press, leakCoefM3PerSPerPa: 0, checkValveSeatingM3: 0, sealFrictionN: 0, sealBreakawayN: 0, returnSpringN: 0 };
-  const sagPercentPerHour = (targetMPa: number) => {
+  // 8 mg of lithium (0.534 g/cm³) in a 10 mm bore: h0 = m / (ρ·π·d²/4).
+  const boreAreaM2 = (Math.PI * 0.01 ** 2) / 4;
+  const fullThicknessM = 8e-6 / (534 * boreAreaM2);
+  const holdAnHour = (targetMPa: number) => {
     const plant = plantWith(press, [['li-foil', 8]]);
     for (let i = 0; i < 600_000 && plant.diePressureMPa < targetMPa; i++) plant.step(0.001, 0.05, 0);
     while (plant.pumpSpeed > 1e-9) plant.step(0.001, 0, 0);
-    const start = plant.forceN;
+    const startMPa = plant.diePressureMPa;
+    const startThicknessM = plant.stack.thicknessM(0);
     for (let i = 0; i < 3600; i++) plant.step(1, 0, 0);
-    return { sag: ((start - plant.forceN) / start) * 100, thickness: plant.stack.thicknessM(0) };
+    return { plant, startMPa, endMPa: plant.diePressureMPa, startThicknessM, thicknessM: plant.stack.thicknessM(0) };
   };
-  const low = sagPercentPerHour(5);
-  const high = sagPercentPerHour(50);
-  assert.ok(low.sag > 0.05 && low.sag < 20, `5 MPa: ${low.sag} %/h`);
-  const fullThickness = 8e-6 / (534 * dieAreaMm2(10) * 1e-6);
-  assert.ok(Math.abs(high.thickness - 0.5 * fullThickness) < 0.01 * fullThickness, `50 MPa: foil at ${high.thickness / fullThickness} of its thickness`);
-  assert.ok(low.thickness > 0.9 * fullThickness, `5 MPa: foil at ${low.thickness / fullThickness}`);
+
+  const low = holdAnHour(5);
+  assert.ok(Math.abs(low.startThicknessM - fullThicknessM) < 0.01 * fullThicknessM, `5 MPa: foil at ${low.startThicknessM / fullThicknessM} of its thickness before the hold`);
+  // The die pressure falls a little as the foil thins, and the creep rate falls with it: the
+  // thinning over the hour lies between the law's at the end pressure and at the start pressure.
+  const thinning = (low.startThicknessM - low.thicknessM) / fullThicknessM;
+  const atEnd = lithiumThinningFraction(low.endMPa, 3600);
+  const atStart = lithiumThinningFraction(low.startMPa, 3600);
+  assert.ok(low.endMPa < low.startMPa, `the load sags: ${low.startMPa} → ${low.endMPa} MPa`);
+  assert.ok(thinning >= atEnd * (1 - 1e-3) && thinning <= atStart * (1 + 1e-3), `5 MPa: thinned by ${(thinning * 100).toFixed(4)} % in an hour; the law gives ${(atEnd * 100).toFixed(4)}–${(atStart * 100).toFixed(4)} %`);
+  // "Slowly for days": the creepable half decays with a time constant of 1 to 100 days.
+  const tauDays = -3600 / Math.log(1 - thinning / 0.5) / 86_400;
+  assert.ok(tauDays > 1 && tauDays < 100, `5 MPa: creep time constant ${tauDays} days`);
+  // The force sag is the thinning taken up by the press's springs in series with the oil:
+  // ΔF = Δh / (1/k_frame + h/(E·A_die) + C_oil/A_ram²).
+  const { plant } = low;
+  const springsMPerN = 1 / press.frameStiffnessNPerM + low.thicknessM / (7.8e9 * boreAreaM2) + plant.oilComplianceM3PerPa(plant.oilPressurePa) / press.ramAreaM2 ** 2;
+  const expectedSagMPa = (thinning * fullThicknessM) / springsMPerN / boreAreaM2 / 1e6;
+  const sagMPa = low.startMPa - low.endMPa;
+  assert.ok(Math.abs(sagMPa - expectedSagMPa) < 0.02 * expectedSagMPa, `5 MPa: sagged ${sagMPa} MPa, the springs give ${expectedSagMPa} MPa`);
+
+  const high = holdAnHour(50);
+  assert.ok(Math.abs(high.thicknessM - 0.5 * fullThicknessM) < 0.01 * fullThicknessM, `50 MPa: foil at ${high.thicknessM / fullThicknessM} of its thickness`);
 });
 
 test('a stack-pressure fixture relaxes towards 80 % of its load with τ ≈ 2 h', () => {

@@ -4,6 +4,8 @@ import type { PressLimits } from '../board';
  * The board's pin map and settings, from the manifest's `config` (mc/config on the device).
  * `parseBoardConfig` checks every field and names the one that is wrong, so a bad manifest
  * fails at boot with a message instead of driving the wrong pin.
+ * Size: the config's documented types (a third of the file) and their one parser, which must
+ * see the whole config to check that no two functions share a pin.
  */
 export interface OutputPin {
   pin: number;

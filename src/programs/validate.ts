@@ -1,3 +1,7 @@
+// Program validation: one checker for the whole program format.
+// Size: the die, the limits, every step kind and repeat blocks are checked against the die
+// area and force ceiling derived first, and every message names its field and allowed range
+// the same way; split by part, each part would take that shared state as arguments.
 import { codePointLength, unpairedSurrogateIndex } from '../bytes/utf8';
 import { dieAreaMm2, forceKNToPressureMPa } from '../units';
 import { encodeProgram } from './codec';

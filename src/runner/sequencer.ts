@@ -234,7 +234,7 @@ export class Sequencer {
         this.demand = Demand.track;
         this.rateMPaPerS = program.rateMPaPerS[i];
         if (target <= ZERO_LEVEL_MPA) {
-          if (this.reachedZero(pressureMPa)) this.demand = Demand.dump;
+          if (pressureMPa <= ZERO_LEVEL_MPA) this.demand = Demand.dump;
           this.noteProgress(nowMs, pressureMPa - target, stallWindowMs(RELEASE_STALL_MS, this.bandMPa, this.rateMPaPerS));
           if (nowMs > this.deadlineMs) {
             this.advance(nowMs, pressureMPa);
@@ -291,10 +291,6 @@ export class Sequencer {
       this.bestDistanceMPa = distanceMPa;
       this.deadlineMs = nowMs + stallMs;
     }
-  }
-
-  private reachedZero(pressureMPa: number): boolean {
-    return pressureMPa <= ZERO_LEVEL_MPA;
   }
 
   private advance(nowMs: number, pressureMPa: number): void {
