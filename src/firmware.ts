@@ -6,6 +6,7 @@ import type { LoadCellCalibration } from './loadcell/calibration';
 import { LoadCellPipeline } from './loadcell/pipeline';
 import { loadCellNoiseKN } from './loadcell/plausibility';
 import { SetpointTrajectory } from './control/trajectory';
+import { ControlDemand } from './control/control-demand';
 import type { ControllerTuning } from './control/controller';
 import { DEFAULT_TUNING, PressureController } from './control/controller';
 import { LoopTiming } from './control/loop-timing';
@@ -172,6 +173,8 @@ export class PressFirmware {
   readonly sequencer = new Sequencer();
   readonly trajectory = new SetpointTrajectory(1.0, 0.2);
   readonly controller: PressureLaw;
+  /** What the tick asks of the controller, filled in place every tick. */
+  readonly controlDemand = new ControlDemand();
   readonly safety: SafetySupervisor;
   readonly timing: LoopTiming;
   readonly store: PressStore;
@@ -778,7 +781,16 @@ export class PressFirmware {
       const target = seq.targetMPa;
       const leadMPa = GOVERNOR_LEAD_FRACTION * (target > 0 ? target : -target);
       trajectory.update(target, seq.rateMPaPerS, dtS, pressure, leadMPa > GOVERNOR_MIN_LEAD_MPA ? leadMPa : GOVERNOR_MIN_LEAD_MPA);
-      controller.track(target, seq.bandMPa, seq.rateMPaPerS, trajectory.setpointMPa, trajectory.rateMPaPerS, pressure, dtS, trajectory.governed);
+      const controlDemand = this.controlDemand;
+      controlDemand.targetMPa = target;
+      controlDemand.bandMPa = seq.bandMPa;
+      controlDemand.programmedRateMPaPerS = seq.rateMPaPerS;
+      controlDemand.setpointMPa = trajectory.setpointMPa;
+      controlDemand.feedForwardRateMPaPerS = trajectory.rateMPaPerS;
+      controlDemand.pressureMPa = pressure;
+      controlDemand.dtS = dtS;
+      controlDemand.governed = trajectory.governed;
+      controller.track(controlDemand);
     } else if (demand === Demand.dump) {
       trajectory.reset(pressure);
       controller.dump(pressure, dtS);
