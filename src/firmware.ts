@@ -24,6 +24,7 @@ import { Demand, RUN_STATE_NAMES, RunState } from './runner/run-state';
 import type { RunReport } from './runner/report';
 import { buildRunReport } from './runner/report';
 import { SafetySupervisor } from './safety/supervisor';
+import { SafetyInputs } from './safety/safety-inputs';
 import { FaultCode, faultLabel, faultPrompt, faultRemoteResettable, pressOnlyResetNotice } from './safety/faults';
 import { EventCause, Origin, Refusal, refusalNotice } from './runner/run-events';
 import { Debounced } from './operator/debounce';
@@ -176,6 +177,8 @@ export class PressFirmware {
   /** What the tick asks of the controller, filled in place every tick. */
   readonly controlDemand = new ControlDemand();
   readonly safety: SafetySupervisor;
+  /** What the tick hands the safety supervisor, filled in place every tick. */
+  readonly safetyInputs = new SafetyInputs();
   readonly timing: LoopTiming;
   readonly store: PressStore;
   readonly journal: RunJournal;
@@ -815,7 +818,20 @@ export class PressFirmware {
     const stepLimitMPa = program !== null && seq.active ? program.limitMPa[seq.stepIndex] : Infinity;
     const oil = board.oilPressure;
     const oilForceKN = oil === undefined || !oil.read() ? NaN : (oil.pressureMPa * oil.ramAreaMm2) / 1000;
-    if (safety.check(nowMs, this.timing.lastPeriodMs, pressure, cell.forceKN, cell.rawCounts, oilForceKN, cell.fault, this.estop.state, stepLimitMPa, seq.overdue, this.drivenPumpLevel, this.drivenReleaseLevel)) {
+    const safetyInputs = this.safetyInputs;
+    safetyInputs.nowMs = nowMs;
+    safetyInputs.gapMs = this.timing.lastPeriodMs;
+    safetyInputs.pressureMPa = pressure;
+    safetyInputs.forceKN = cell.forceKN;
+    safetyInputs.rawCounts = cell.rawCounts;
+    safetyInputs.oilForceKN = oilForceKN;
+    safetyInputs.sensorFault = cell.fault;
+    safetyInputs.estop = this.estop.state;
+    safetyInputs.stepLimitMPa = stepLimitMPa;
+    safetyInputs.stepOverdue = seq.overdue;
+    safetyInputs.drivenPumpLevel = this.drivenPumpLevel;
+    safetyInputs.drivenReleaseLevel = this.drivenReleaseLevel;
+    if (safety.check(safetyInputs)) {
       if (seq.state !== RunState.fault) this.latchFault(safety.latchedFault, nowMs, safety.judgedOnCommissioned ? forceKNToPressureMPa(safety.commissioned.commissionedKN, cell.dieAreaMm2) : pressure);
       pumpLevel = 0;
       if (!seq.unloading) releaseLevel = 1;
