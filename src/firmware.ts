@@ -3,7 +3,7 @@ import type { PanelView } from '../hal/panel';
 import { blankPanelView } from '../hal/panel';
 import type { TickerHandle } from '../hal/clock';
 import type { LoadCellCalibration } from './loadcell/calibration';
-import { LoadCellPipeline } from './loadcell/pipeline';
+import { LoadCellPipeline, PLACEHOLDER_DIE_AREA_MM2 } from './loadcell/pipeline';
 import { loadCellNoiseKN } from './loadcell/plausibility';
 import { SetpointTrajectory } from './control/trajectory';
 import { ControlDemand } from './control/control-demand';
@@ -172,7 +172,7 @@ export class PressFirmware {
   readonly capabilities: DeviceCapabilities;
   readonly loadCell: LoadCellPipeline;
   readonly sequencer = new Sequencer();
-  readonly trajectory = new SetpointTrajectory(1.0, 0.2);
+  readonly trajectory = new SetpointTrajectory();
   readonly controller: PressureLaw;
   /** What the tick asks of the controller, filled in place every tick. */
   readonly controlDemand = new ControlDemand();
@@ -255,7 +255,7 @@ export class PressFirmware {
     this.leaseMs = this.periodMs * config.leasePeriods;
     this.capabilities = deviceCapabilities(board.limits, config);
     const capacityKN = board.limits.loadCellCapacityKN;
-    this.loadCell = new LoadCellPipeline(board.loadCell, config.calibration, 1, config.staleAfterMs, { capacityKN, noiseLimitKN: config.noiseLimitKN });
+    this.loadCell = new LoadCellPipeline(board.loadCell, config.calibration, PLACEHOLDER_DIE_AREA_MM2, config.staleAfterMs, { capacityKN, noiseLimitKN: config.noiseLimitKN });
     this.controller = config.controlLaw === 'on-off' ? new OnOffController() : new PressureController(config.tuning, config.loopRateHz);
     this.safety = new SafetySupervisor(board.limits.maxForceKN, capacityKN, this.leaseMs, config.calibration, board.oilPressure ?? null);
     this.timing = new LoopTiming(this.periodMs);
