@@ -133,11 +133,15 @@ export class XsMeter implements MeterGate {
   }
 }
 
-type Method = (this: unknown, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown, h?: unknown, i?: unknown, j?: unknown, k?: unknown, l?: unknown, m?: unknown, n?: unknown, o?: unknown, p?: unknown) => unknown;
+type Method = (this: unknown, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown, h?: unknown) => unknown;
 
-/** Replaces target[name] by a call banked into `bucket`; every wrapped call costs the same (ten arguments passed on). */
-/** Parameters a wrapped method may declare. */
-const MAX_WRAPPED_PARAMETERS = 16;
+/**
+ * Parameters a wrapped method may declare. The widest the tick calls take five (the law and
+ * the supervisor take their inputs as one preallocated object each).
+ */
+const MAX_WRAPPED_PARAMETERS = 8;
+
+/** Replaces target[name] by a call banked into `bucket`; every wrapped call costs the same (eight arguments passed on). */
 
 export function wrapMethod(meter: XsMeter, target: object, name: string, bucket: number): void {
   const holder = target as Record<string, Method>;
@@ -145,9 +149,9 @@ export function wrapMethod(meter: XsMeter, target: object, name: string, bucket:
   if (typeof original !== 'function') throw new Error(`xs-tick-probe: ${name} is not a method`);
   // Fixed parameters (no rest array: that would allocate per call); a method with more would lose its last arguments, so it is refused.
   if (original.length > MAX_WRAPPED_PARAMETERS) throw new Error(`xs-tick-probe: ${name} takes ${original.length} parameters, more than the ${MAX_WRAPPED_PARAMETERS} the wrapper passes on`);
-  holder[name] = function wrapped(this: unknown, a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p) {
+  holder[name] = function wrapped(this: unknown, a, b, c, d, e, f, g, h) {
     meter.enter(bucket);
-    const result = original.call(this, a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p);
+    const result = original.call(this, a, b, c, d, e, f, g, h);
     meter.leave();
     return result;
   };
