@@ -70,7 +70,7 @@ function busy(firmware: PressFirmware): boolean {
 }
 
 function refuseWhenBusy(firmware: PressFirmware): void {
-  if (busy(firmware)) deviceFail(DeviceError.refused, REFUSAL_NAMES[2]);
+  if (busy(firmware)) deviceFail(DeviceError.refused, REFUSAL_NAMES[Refusal.busy]);
 }
 
 function ownerText(owner: number): string {
@@ -284,7 +284,7 @@ export function createDeviceCommandTable(firmware: PressFirmware, options: Devic
   table.query('CALibration:LOCK?', [], (_, context) => !auth.isUnlocked(context.sessionId, firmware.board.clock.nowMs()));
   table.command('CALibration:COMMission', [integer({ min: 0, max: MAX_CODE })], ([code], context) => {
     if (code < MIN_CODE) deviceFail(DeviceError.commissioningRefused, `a calibration code has six digits (${MIN_CODE} to ${MAX_CODE})`);
-    if (busy(firmware)) deviceFail(DeviceError.commissioningRefused, REFUSAL_NAMES[2]);
+    if (busy(firmware)) deviceFail(DeviceError.commissioningRefused, REFUSAL_NAMES[Refusal.busy]);
     const nowMs = firmware.board.clock.nowMs();
     const waiting = auth.requestRefusal(nowMs);
     if (waiting !== null) deviceFail(DeviceError.commissioningRefused, waiting);
