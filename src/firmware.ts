@@ -2,7 +2,7 @@ import type { Board } from '../hal/board';
 import type { PanelView } from '../hal/panel';
 import type { TickerHandle } from '../hal/clock';
 import { ResetReason } from '../hal/system';
-import { LoadCellPipeline } from './loadcell/pipeline';
+import { LoadCellPipeline, PLACEHOLDER_DIE_AREA_MM2 } from './loadcell/pipeline';
 import type { LoadCellCalibration } from './loadcell/calibration';
 import type { CalibrationAuthority } from './loadcell/calibration-authority';
 import type { SetpointTrajectory } from './control/trajectory';
@@ -61,8 +61,6 @@ const PROTOCOL_PERIOD_MS = 10;
 const PROTOCOL_IDLE_CLEAR_MS = 1000;
 /** Bytes the protocol reads from the serial port per service call at most. */
 const PROTOCOL_CHUNK_BYTES = 256;
-/** The die area until a program is selected, mm²: pressures mean nothing before, and nothing runs. */
-const NO_DIE_AREA_MM2 = 1;
 
 /**
  * The firmware: the parts of the press (docs/architecture.md, "The rooms"), each with one job,
@@ -126,7 +124,7 @@ export class PressFirmware {
     const capacityKN = board.limits.loadCellCapacityKN;
     const clock = board.clock;
     const seq = this.sequencer;
-    this.loadCell = new LoadCellPipeline(board.loadCell, config.calibration, NO_DIE_AREA_MM2, config.staleAfterMs, { capacityKN, noiseLimitKN: config.noiseLimitKN });
+    this.loadCell = new LoadCellPipeline(board.loadCell, config.calibration, PLACEHOLDER_DIE_AREA_MM2, config.staleAfterMs, { capacityKN, noiseLimitKN: config.noiseLimitKN });
     this.controller = config.controlLaw === 'on-off' ? new OnOffController() : new PressureController(config.tuning, config.loopRateHz);
     this.safety = new SafetySupervisor(board.limits.maxForceKN, capacityKN, leaseMs, config.calibration, board.oilPressure ?? null);
     this.timing = new LoopTiming(this.periodMs);
@@ -184,8 +182,8 @@ export class PressFirmware {
     if (this.tickerHandle !== null) return;
     this.boot();
     const ticker = this.board.ticker;
-    // Through the instance's own tick, refreshPanel and service: a test or a meter may stand in for them.
-    this.tickerHandle = ticker.repeat(this.periodMs, () => this.tick());
+    // Through the control tick's and the instance's own methods: a test or a meter may stand in for them.
+    this.tickerHandle = ticker.repeat(this.periodMs, () => this.control.run());
     this.panelHandle = ticker.repeat(this.wholePeriodsMs(this.config.panelPeriodMs), () => this.refreshPanel());
     this.serviceHandle = ticker.repeat(SERVICE_PERIOD_MS, () => this.service());
     this.protocolHandle = ticker.repeat(this.wholePeriodsMs(PROTOCOL_PERIOD_MS), () => this.serialLink.service(this.board.clock.nowMs()));
@@ -211,7 +209,7 @@ export class PressFirmware {
     this.outputs.safe();
   }
 
-  /** One control tick (the loop's timer calls the same). */
+  /** One control tick, as the loop's timer runs it (ControlTick.run). */
   tick(): void {
     this.control.run();
   }

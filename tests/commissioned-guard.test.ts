@@ -9,6 +9,7 @@ import { PLANT_PRESETS } from '../host-sim/plants';
 import type { LoadCellCalibration } from '../src/loadcell/calibration';
 import { CommissionedGuard, MISMATCH_FLOOR_FRACTION, RAW_CEILING_MARGIN_FRACTION, ZERO_DRIFT_FRACTION } from '../src/safety/commissioned-guard';
 import { SafetySupervisor } from '../src/safety/supervisor';
+import { SafetyInputs } from '../src/safety/safety-inputs';
 import { SensorFault } from '../src/loadcell/sensor-fault';
 import { FAULT_CODES, FaultCode, faultName, faultReaction, FaultReaction } from '../src/safety/faults';
 import { RunOutcome } from '../src/store/run-journal';
@@ -168,7 +169,13 @@ test('the guard: calibrations that agree within 5 % + 1 % of capacity pass at ev
 
 test('the supervisor: 104 and 105 dump and stay latched when the reading looks healthy again; the codes and their texts exist', () => {
   const commissioned = { tareCounts: 0, kNPerCount: 0.001 };
-  const check = (s: SafetySupervisor, rawCounts: number, forceKN: number) => s.check(1000, 10, forceKN / 0.0785, forceKN, rawCounts, NaN, SensorFault.none, false, Infinity, false, 0.3, 0.3);
+  const inputs = Object.assign(new SafetyInputs(), { nowMs: 1000, gapMs: 10, oilForceKN: NaN, sensorFault: SensorFault.none, stepLimitMPa: Infinity, drivenPumpLevel: 0.3, drivenReleaseLevel: 0.3 });
+  const check = (s: SafetySupervisor, rawCounts: number, forceKN: number) => {
+    inputs.pressureMPa = forceKN / 0.0785;
+    inputs.forceKN = forceKN;
+    inputs.rawCounts = rawCounts;
+    return s.check(inputs);
+  };
   const raw = new SafetySupervisor(147, 100, 30, commissioned);
   raw.commissioned.setProgramLimitKN(58);
   assert.not.ok(check(raw, 58_500, 56.2), '58.5 kN raw is under 58 kN + 1 %');

@@ -9,6 +9,7 @@ import { Correction, StaticHold } from '../src/control/static-hold';
 import { LoopTiming } from '../src/control/loop-timing';
 import { OnOffController } from '../src/control/on-off';
 import { DEFAULT_TUNING, PressureController } from '../src/control/controller';
+import { ControlDemand } from '../src/control/control-demand';
 import { program, readExample } from './helpers';
 
 /** Dry-runs with the bench's figures (true die pressure, every tick). */
@@ -109,17 +110,23 @@ test('static hold: one-way corrections, and the maintain trigger learns the stic
 
 test('on/off baseline: pump on below target − band, off at target; release above target + band', () => {
   const law = new OnOffController();
-  law.track(100, 1, 10, 0, 0, 98.9, 0.01, false);
+  const demand = new ControlDemand();
+  Object.assign(demand, { targetMPa: 100, bandMPa: 1, programmedRateMPaPerS: 10, dtS: 0.01 });
+  const at = (pressureMPa: number) => {
+    demand.pressureMPa = pressureMPa;
+    law.track(demand);
+  };
+  at(98.9);
   assert.is(law.pumpLevel, 1);
-  law.track(100, 1, 10, 0, 0, 99.5, 0.01, false);
+  at(99.5);
   assert.is(law.pumpLevel, 1, 'keeps pumping inside the band until the target');
-  law.track(100, 1, 10, 0, 0, 100, 0.01, false);
+  at(100);
   assert.is(law.pumpLevel, 0);
-  law.track(100, 1, 10, 0, 0, 99.5, 0.01, false);
+  at(99.5);
   assert.is(law.pumpLevel, 0, 'stays off inside the band');
-  law.track(100, 1, 10, 0, 0, 101.1, 0.01, false);
+  at(101.1);
   assert.is(law.releaseLevel, 1);
-  law.track(100, 1, 10, 0, 0, 100, 0.01, false);
+  at(100);
   assert.is(law.releaseLevel, 0);
 });
 
@@ -128,7 +135,7 @@ test('the contact cap holds when the pump saturates: the anti-windup re-allocati
   law.stiffestPumpGain = 50; // a stiff plant seen earlier in the run
   law.pumpGain = 0.5; // the loose new layer: a full pump barely moves it
   law.integralMPaS = 5;
-  law.track(100, 1, 10, 0.7, 0, 0, 0.01, true);
+  law.track(Object.assign(new ControlDemand(), { targetMPa: 100, bandMPa: 1, programmedRateMPaPerS: 10, setpointMPa: 0.7, pressureMPa: 0, dtS: 0.01, governed: true }));
   assert.ok(law.pumpLevel <= (2 * 10) / 50 + 1e-12, `pump ${law.pumpLevel}`);
   assert.ok(law.pumpLevel > 0);
 });

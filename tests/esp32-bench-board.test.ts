@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PressFirmware } from '../src/firmware';
+import { ControlTick } from '../src/press/control-tick';
 import type { DryRunResult } from '../host-sim/scenario';
 import { dryRun } from '../host-sim/scenario';
 import { benchBoardConfig } from '../tools/bench-board/manifest-config';
@@ -14,7 +15,8 @@ import { createBenchRun, runBench } from '../tools/bench-board/bench-session';
 import { program, readExample } from './helpers';
 
 const EXAMPLE = readExample('li6ps5cl-three-layer');
-const realTick = PressFirmware.prototype.tick;
+const realRun = ControlTick.prototype.run;
+const realTick = (firmware: PressFirmware): void => realRun.call(firmware.control);
 
 interface PanelWatch {
   ticks: number;
@@ -46,10 +48,10 @@ function watchPanel(run: BenchRun, tick: (firmware: PressFirmware) => void): { w
     showWrites++;
   };
   const firmware = session.firmware;
-  firmware.tick = function watchedTick(this: PressFirmware) {
+  firmware.control.run = function watchedTick() {
     inTick = true;
     try {
-      tick(this);
+      tick(firmware);
     } finally {
       inTick = false;
     }
@@ -76,7 +78,7 @@ function watchPanel(run: BenchRun, tick: (firmware: PressFirmware) => void): { w
 
 test('the control tick makes no I2C write and no panel call; every show() sends at most one write within its 2.5 ms bus budget', () => {
   const run = createBenchRun(EXAMPLE, benchBoardConfig(), { seed: 1, traceEveryTicks: 0 });
-  const { watch, result } = watchPanel(run, (firmware) => realTick.call(firmware));
+  const { watch, result } = watchPanel(run, (firmware) => realTick(firmware));
   assert.is(result.report?.result, 'completed');
   assert.ok(watch.ticks > 60_000, `${watch.ticks} ticks`);
   assert.is(watch.i2cWritesInTick, 0, 'I2C writes inside the tick');
@@ -93,7 +95,7 @@ test('the control tick makes no I2C write and no panel call; every show() sends 
 test('the check catches a firmware that draws the panel from its tick (every 10th, as it once did)', () => {
   const run = createBenchRun(program(), benchBoardConfig(), { seed: 1, traceEveryTicks: 0, maxSimTimeS: 5 });
   const { watch } = watchPanel(run, (firmware) => {
-    realTick.call(firmware);
+    realTick(firmware);
     if (firmware.timing.ticks % 10 === 0) firmware.refreshPanel();
   });
   assert.ok(watch.ticks >= 400, `${watch.ticks} ticks`);

@@ -22,7 +22,7 @@ test('a stalled loop turns the pump off by itself: the actuator lease runs out',
   const { sim, firmware } = session;
   runUntil(session, () => sim.plant.diePressureMPa > 20);
   assert.ok(sim.pump.appliedLevel > 0, 'pump runs during the ramp');
-  firmware.tick = () => {}; // the loop stalls: no more ticks reach the firmware
+  firmware.control.run = () => {}; // the loop stalls: no more ticks reach the firmware
   const stalledAtUs = sim.clock.nowUs;
   runUntil(session, () => sim.pump.appliedLevel === 0, 1);
   const offAfterMs = (sim.clock.nowUs - stalledAtUs) / 1000;

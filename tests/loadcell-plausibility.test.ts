@@ -7,6 +7,7 @@ import type { LoadCellPipelineOptions } from '../src/loadcell/pipeline';
 import { LoadCellPipeline, SensorFault } from '../src/loadcell/pipeline';
 import { LoadCellPlausibility } from '../src/loadcell/plausibility';
 import { SafetySupervisor } from '../src/safety/supervisor';
+import { SafetyInputs } from '../src/safety/safety-inputs';
 import { FaultCode, faultMessage, faultName } from '../src/safety/faults';
 import { SimLoadCellAdc } from '../host-sim/hal/sim-loadcell-adc';
 import type { LoadCellSensorParams } from '../host-sim/hal/sim-loadcell-adc';
@@ -27,8 +28,13 @@ const UNIT_CALIBRATION: LoadCellCalibration = Object.freeze({ tareCounts: 0, kNP
  * No raw counts (NaN): the checks on them through the commissioned calibration have tests of
  * their own (tests/commissioned-guard.test.ts); these drive the cell past its capacity on purpose.
  */
+const sensorInputs = Object.assign(new SafetyInputs(), { gapMs: 10, rawCounts: NaN, oilForceKN: NaN, stepLimitMPa: Infinity, drivenPumpLevel: 0.3, drivenReleaseLevel: 0.3 });
 function sensorCheck(supervisor: SafetySupervisor, nowMs: number, pressureMPa: number, forceKN: number, sensorFault: number): boolean {
-  return supervisor.check(nowMs, 10, pressureMPa, forceKN, NaN, NaN, sensorFault, false, Infinity, false, 0.3, 0.3);
+  sensorInputs.nowMs = nowMs;
+  sensorInputs.pressureMPa = pressureMPa;
+  sensorInputs.forceKN = forceKN;
+  sensorInputs.sensorFault = sensorFault;
+  return supervisor.check(sensorInputs);
 }
 
 /** A simulated cell and converter read by the pipeline at 100 Hz, the supervisor after it. */

@@ -8,6 +8,7 @@ import type { Board } from '../hal/board';
 import type { LoadCellAdc } from '../hal/loadcell-adc';
 import { OIL_DISAGREE_MS, OilCrossCheck, OilVerdict } from '../src/safety/oil-cross-check';
 import { SafetySupervisor } from '../src/safety/supervisor';
+import { SafetyInputs } from '../src/safety/safety-inputs';
 import { SensorFault } from '../src/loadcell/sensor-fault';
 import { FaultCode, faultName, faultReaction, FaultReaction } from '../src/safety/faults';
 import { RunOutcome } from '../src/store/run-journal';
@@ -97,7 +98,14 @@ test('the cross-check: friction, the spring and the transducer\'s accuracy allow
 test('the supervisor: 106 when the oil alone is past the ceiling, latched; the codes dump', () => {
   const s = new SafetySupervisor(147, 100, 30, { tareCounts: 0, kNPerCount: 0.001 }, { ramAreaMm2: 2100, fullScaleMPa: 100 });
   s.commissioned.setProgramLimitKN(58);
-  const check = (rawCounts: number, oilKN: number) => s.check(1000, 10, rawCounts / 78.5, rawCounts / 1000, rawCounts, oilKN, SensorFault.none, false, Infinity, false, 0.3, 0.3);
+  const inputs = Object.assign(new SafetyInputs(), { nowMs: 1000, gapMs: 10, sensorFault: SensorFault.none, stepLimitMPa: Infinity, drivenPumpLevel: 0.3, drivenReleaseLevel: 0.3 });
+  const check = (rawCounts: number, oilKN: number) => {
+    inputs.pressureMPa = rawCounts / 78.5;
+    inputs.forceKN = rawCounts / 1000;
+    inputs.rawCounts = rawCounts;
+    inputs.oilForceKN = oilKN;
+    return s.check(inputs);
+  };
   assert.not.ok(check(40_000, 41));
   assert.ok(check(40_000, 58.6 + s.oil.allowanceKN + 0.1));
   assert.is(s.latchedFault, FaultCode.overForceOil);

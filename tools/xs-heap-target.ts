@@ -4,7 +4,7 @@
 // worker's per-crank heap figure can be read right before and right after each control tick:
 //   S crank (advance): the simulator runs to the next due control tick (the ticker calls the
 //            firmware's tick, which only notes that it is due);
-//   T crank (tick):    the firmware's real PressFirmware.prototype.tick runs, and nothing else.
+//   T crank (tick):    the firmware's real ControlTick.prototype.run runs, and nothing else.
 // Deferring the tick from inside the ticker to the next crank changes nothing the firmware
 // or the simulator sees: fireDue() is the last thing the simulator's step() does, the tick
 // reads the board (clock, inputs, load cell) and commands the outputs, and the simulator
@@ -15,7 +15,7 @@
 // ticks in one loop, for the meter of the release engine (the worker is built with mxDebug,
 // whose line-number opcodes inflate the meter).
 import { createDryRunSession } from '../host-sim/scenario';
-import { PressFirmware } from '../src/firmware';
+import { ControlTick } from '../src/press/control-tick';
 import { StepKind } from '../src/programs/compile';
 import { RunState } from '../src/runner/run-state';
 import { parseJson } from '../src/json/parse-json';
@@ -111,10 +111,11 @@ export function installHeapProbe(options: HeapProbeOptions): void {
     armed = false;
   });
 
-  const realTick = PressFirmware.prototype.tick;
-  // The ticker calls `this.tick()` on the firmware instance: this own property shadows the
-  // prototype's method, so the simulator only marks the tick as due.
-  firmware.tick = function deferTick(): void {
+  const control = firmware.control;
+  const realRun = ControlTick.prototype.run;
+  // The ticker calls `control.run()`: this own property shadows the prototype's method, so the
+  // simulator only marks the tick as due.
+  control.run = function deferTick(): void {
     due = true;
   };
 
@@ -126,7 +127,7 @@ export function installHeapProbe(options: HeapProbeOptions): void {
   // Reading a property of a string primitive (text.length, text.slice(...)) makes XS box it,
   // which allocates slots; a bare concatenation allocates only a chunk.
   const faultyTick = (): void => {
-    realTick.call(firmware);
+    realRun.call(control);
     if (fault === 'object-garbage') dropped = { tick: count };
     else if (fault === 'object-leak') kept.push({ tick: count });
     else if (fault === 'string-garbage') text = 'tick ' + count;
@@ -159,7 +160,7 @@ export function installHeapProbe(options: HeapProbeOptions): void {
     due = false;
     const seq = firmware.sequencer;
     resetMeter(0, 0);
-    if (tick === null) realTick.call(firmware);
+    if (tick === null) realRun.call(control);
     else tick();
     const used = resetMeter(0, 0);
     if (count < capacity) {

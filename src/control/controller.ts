@@ -1,3 +1,4 @@
+import type { ControlDemand } from './control-demand';
 import type { PressureLaw } from './pressure-law';
 
 /**
@@ -120,7 +121,14 @@ export class PressureController implements PressureLaw {
    * speed at which the stiffest plant seen so far would rise at twice the programmed rate:
    * contact then arrives as a ramp, not a jump.
    */
-  track(targetMPa: number, _bandMPa: number, programmedRateMPaPerS: number, setpointMPa: number, feedForwardRateMPaPerS: number, pressureMPa: number, dtS: number, governed: boolean): void {
+  track(demand: ControlDemand): void {
+    const targetMPa = demand.targetMPa;
+    const programmedRateMPaPerS = demand.programmedRateMPaPerS;
+    const setpointMPa = demand.setpointMPa;
+    const feedForwardRateMPaPerS = demand.feedForwardRateMPaPerS;
+    const pressureMPa = demand.pressureMPa;
+    const dtS = demand.dtS;
+    const governed = demand.governed;
     this.observe(pressureMPa, dtS);
     const t = this.tuning;
     const error = setpointMPa - pressureMPa;

@@ -1,3 +1,4 @@
+import type { ControlDemand } from './control-demand';
 import type { PressureLaw } from './pressure-law';
 
 /**
@@ -17,7 +18,10 @@ export class OnOffController implements PressureLaw {
 
   resetIntegral(): void {}
 
-  track(targetMPa: number, bandMPa: number, _programmedRateMPaPerS: number, _setpointMPa: number, _feedForwardRateMPaPerS: number, pressureMPa: number, _dtS: number, _governed: boolean): void {
+  track(demand: ControlDemand): void {
+    const targetMPa = demand.targetMPa;
+    const bandMPa = demand.bandMPa;
+    const pressureMPa = demand.pressureMPa;
     if (this.pumpLevel > 0) {
       if (pressureMPa >= targetMPa) this.pumpLevel = 0;
     } else if (pressureMPa < targetMPa - bandMPa) {

@@ -1,3 +1,5 @@
+import type { ControlDemand } from './control-demand';
+
 /**
  * What the firmware's tick asks of a control law. Two implement it: the rate-space PI
  * controller the press runs, and the on/off baseline the benchmark compares it with.
@@ -12,11 +14,11 @@ export interface PressureLaw {
   /** Forget what belongs to the previous step (its integral). */
   resetIntegral(): void;
   /**
-   * Drive toward targetMPa at the step's programmed rate; the trajectory's setpoint and its
-   * rate are the way there. `governed`: the setpoint is being held back because the press
-   * cannot follow, so an integral must not grow.
+   * Drive toward the demand's target at the step's programmed rate; the trajectory's setpoint
+   * and its rate are the way there. `governed`: the setpoint is being held back because the
+   * press cannot follow, so an integral must not grow. Reads the demand, keeps nothing of it.
    */
-  track(targetMPa: number, bandMPa: number, programmedRateMPaPerS: number, setpointMPa: number, feedForwardRateMPaPerS: number, pressureMPa: number, dtS: number, governed: boolean): void;
+  track(demand: ControlDemand): void;
   /** Pump off, release closed. */
   idle(pressureMPa: number, dtS: number): void;
   /** Pump off, release fully open. */

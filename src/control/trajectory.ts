@@ -1,4 +1,12 @@
 /**
+ * The firmware's final approach: once the target is closer than this long at the programmed
+ * rate, the setpoint closes in exponentially with this time constant, s...
+ */
+export const APPROACH_TIME_S = 1.0;
+/** ...but never slower than this, MPa/s (minRateMPaPerS below). */
+export const MIN_APPROACH_RATE_MPA_PER_S = 0.2;
+
+/**
  * Setpoint generator: moves the setpoint toward the target at the programmed rate and
  * slows exponentially over the last stretch, so the press arrives instead of overshooting
  * (the plant stiffens toward the end of a stroke: a little oil gives a large jump).
@@ -19,13 +27,13 @@ export class SetpointTrajectory {
 
   constructor(
     /** Time constant of the final approach, s. */
-    public approachTimeS: number,
+    public approachTimeS: number = APPROACH_TIME_S,
     /**
      * Slowest rate of the final approach, MPa/s, so the setpoint arrives instead of closing
      * in exponentially for ever. Never above the programmed rate: a ramp slower than this
      * floor runs at its own rate all the way (the floor only cuts the exponential tail).
      */
-    public minRateMPaPerS: number,
+    public minRateMPaPerS: number = MIN_APPROACH_RATE_MPA_PER_S,
   ) {}
 
   reset(pressureMPa: number): void {

@@ -17,6 +17,12 @@ export interface LoadCellPipelineOptions extends Partial<LoadCellPlausibilityCon
 }
 
 /**
+ * Die area before any program is selected, mm²: a placeholder that keeps the pressure finite
+ * (MPa = 1000 × kN). Selecting a program sets its own die area.
+ */
+export const PLACEHOLDER_DIE_AREA_MM2 = 1;
+
+/**
  * Raw counts → kN → MPa at the die. Every conversion the ADC finished since the last tick
  * is used (sample rate and loop rate are independent): they are averaged, which for a
  * sinc-filtered ADC sampled faster than the loop is the matched low-pass at the loop rate.

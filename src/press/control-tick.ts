@@ -1,5 +1,6 @@
 import type { Board } from '../../hal/board';
 import type { LoopTiming } from '../control/loop-timing';
+import { ControlDemand } from '../control/control-demand';
 import type { PressureLaw } from '../control/pressure-law';
 import { Correction, StaticHold } from '../control/static-hold';
 import { SetpointTrajectory } from '../control/trajectory';
@@ -7,9 +8,12 @@ import type { LoadCellPipeline } from '../loadcell/pipeline';
 import { StepKind } from '../programs/compile';
 import { Demand, RunState } from '../runner/run-state';
 import type { Sequencer } from '../runner/sequencer';
+import { SafetyInputs } from '../safety/safety-inputs';
 import type { SafetySupervisor } from '../safety/supervisor';
 import { forceKNToPressureMPa } from '../units';
 import type { BenchInputs } from './bench-inputs';
+import type { Debounced } from '../operator/debounce';
+import type { SampleBuffer } from '../store/sample-buffer';
 import { latchFault } from './latch-fault';
 import type { PressOutputs } from './outputs';
 import type { RunStartHooks } from './run-control';
@@ -34,7 +38,11 @@ const HOLD_FILTER_S = 0.5;
  * nothing and never touches the panel or the flash.
  */
 export class ControlTick implements RunStartHooks {
-  readonly trajectory = new SetpointTrajectory(1.0, 0.2);
+  readonly trajectory = new SetpointTrajectory();
+  /** What the tick asks of the control law, filled in place every tick. */
+  readonly controlDemand = new ControlDemand();
+  /** What the tick hands the safety supervisor, filled in place every tick. */
+  readonly safetyInputs = new SafetyInputs();
   readonly staticHold = new StaticHold();
   /** dP/dt of the averaged pressure, itself averaged over HOLD_FILTER_S: MPa/s, for "ready". */
   settledRateMPaPerS = 0;
@@ -47,6 +55,9 @@ export class ControlTick implements RunStartHooks {
   private readonly onOff: boolean;
   /** The bench's switches (connect()): they act through run control, which knows this tick by its RunStartHooks. */
   private inputs!: BenchInputs;
+  private estop!: Debounced;
+  private guardOpen!: Debounced;
+  private readonly samples: SampleBuffer;
 
   constructor(
     private readonly board: Board,
@@ -60,10 +71,13 @@ export class ControlTick implements RunStartHooks {
     onOffLaw: boolean,
   ) {
     this.onOff = onOffLaw;
+    this.samples = recorder.samples;
   }
 
   connect(inputs: BenchInputs): void {
     this.inputs = inputs;
+    this.estop = inputs.interlocks.estop;
+    this.guardOpen = inputs.interlocks.guardOpen;
   }
 
   /** A run starts: the law and the setpoint start from the pressure now, and the first step is new. */
@@ -103,7 +117,7 @@ export class ControlTick implements RunStartHooks {
 
     const controller = this.controller;
     const trajectory = this.trajectory;
-    const guardOpen = this.inputs.interlocks.guardOpen.state;
+    const guardOpen = this.guardOpen.state;
     let demand = seq.demand;
     // A prompt held at pressure rests while the guard is open (a layer is going in): no pumping, no integral wind-up.
     if (seq.state === RunState.waiting && demand !== Demand.dump && guardOpen) demand = Demand.idle;
@@ -113,7 +127,16 @@ export class ControlTick implements RunStartHooks {
       const target = seq.targetMPa;
       const leadMPa = GOVERNOR_LEAD_FRACTION * (target > 0 ? target : -target);
       trajectory.update(target, seq.rateMPaPerS, dtS, pressure, leadMPa > GOVERNOR_MIN_LEAD_MPA ? leadMPa : GOVERNOR_MIN_LEAD_MPA);
-      controller.track(target, seq.bandMPa, seq.rateMPaPerS, trajectory.setpointMPa, trajectory.rateMPaPerS, pressure, dtS, trajectory.governed);
+      const controlDemand = this.controlDemand;
+      controlDemand.targetMPa = target;
+      controlDemand.bandMPa = seq.bandMPa;
+      controlDemand.programmedRateMPaPerS = seq.rateMPaPerS;
+      controlDemand.setpointMPa = trajectory.setpointMPa;
+      controlDemand.feedForwardRateMPaPerS = trajectory.rateMPaPerS;
+      controlDemand.pressureMPa = pressure;
+      controlDemand.dtS = dtS;
+      controlDemand.governed = trajectory.governed;
+      controller.track(controlDemand);
     } else if (demand === Demand.dump) {
       trajectory.reset(pressure);
       controller.dump(pressure, dtS);
@@ -139,7 +162,20 @@ export class ControlTick implements RunStartHooks {
     const stepLimitMPa = program !== null && seq.active ? program.limitMPa[seq.stepIndex] : Infinity;
     const oil = board.oilPressure;
     const oilForceKN = oil === undefined || !oil.read() ? NaN : (oil.pressureMPa * oil.ramAreaMm2) / 1000;
-    if (safety.check(nowMs, this.timing.lastPeriodMs, pressure, cell.forceKN, cell.rawCounts, oilForceKN, cell.fault, this.inputs.interlocks.estop.state, stepLimitMPa, seq.overdue, outputs.drivenPumpLevel, outputs.drivenReleaseLevel)) {
+    const safetyInputs = this.safetyInputs;
+    safetyInputs.nowMs = nowMs;
+    safetyInputs.gapMs = this.timing.lastPeriodMs;
+    safetyInputs.pressureMPa = pressure;
+    safetyInputs.forceKN = cell.forceKN;
+    safetyInputs.rawCounts = cell.rawCounts;
+    safetyInputs.oilForceKN = oilForceKN;
+    safetyInputs.sensorFault = cell.fault;
+    safetyInputs.estop = this.estop.state;
+    safetyInputs.stepLimitMPa = stepLimitMPa;
+    safetyInputs.stepOverdue = seq.overdue;
+    safetyInputs.drivenPumpLevel = outputs.drivenPumpLevel;
+    safetyInputs.drivenReleaseLevel = outputs.drivenReleaseLevel;
+    if (safety.check(safetyInputs)) {
       if (seq.state !== RunState.fault) latchFault(safety, seq, safety.latchedFault, nowMs, safety.judgedOnCommissioned ? forceKNToPressureMPa(safety.commissioned.commissionedKN, cell.dieAreaMm2) : pressure);
       pumpLevel = 0;
       if (!seq.unloading) releaseLevel = 1;
@@ -151,7 +187,7 @@ export class ControlTick implements RunStartHooks {
     outputs.drive(pumpPowered, pumpLevel, releaseLevel);
 
     const active = seq.active;
-    if (active && program !== null) this.recorder.samples.tick(nowMs, pressure, seq.stepIndex, seq.state, program.logIntervalS[seq.stepIndex] * 1000);
+    if (active && program !== null) this.samples.tick(nowMs, pressure, seq.stepIndex, seq.state, program.logIntervalS[seq.stepIndex] * 1000);
     if (this.wasActive && !active) this.recorder.end(nowMs);
     this.wasActive = active;
 

@@ -4,6 +4,7 @@ import { CommissionedGuard } from './commissioned-guard';
 import { OilCrossCheck, OilVerdict } from './oil-cross-check';
 import { FaultCode, FaultReaction, faultReaction } from './faults';
 import { HydraulicsWatch } from './hydraulics-watch';
+import type { SafetyInputs } from './safety-inputs';
 
 const SENSOR_FAULT_CODES: readonly number[] = Object.freeze([
   FaultCode.none,
@@ -71,33 +72,19 @@ export class SafetySupervisor {
     return faultReaction(this.latchedFault) === FaultReaction.unload;
   }
 
-  /**
-   * Checks this tick. `pumpLevel` and `releaseLevel` are the levels the outputs were driven
-   * at since the last tick; `gapMs` is the time since the last tick; `rawCounts` are the
-   * converter counts `forceKN` was computed from; `oilForceKN` is oil pressure × ram area
-   * (NaN without a valid reading; ignored when the board has no transducer). Returns true
-   * when the safe state must be driven.
-   */
-  check(
-    nowMs: number,
-    gapMs: number,
-    pressureMPa: number,
-    forceKN: number,
-    rawCounts: number,
-    oilForceKN: number,
-    sensorFault: number,
-    estop: boolean,
-    stepLimitMPa: number,
-    stepOverdue: boolean,
-    pumpLevel: number,
-    releaseLevel: number,
-  ): boolean {
+  /** Checks this tick's inputs (what each is: SafetyInputs). Returns true when the safe state must be driven. */
+  check(inputs: SafetyInputs): boolean {
     if (this.latchedFault !== FaultCode.none) return true;
+    const gapMs = inputs.gapMs;
+    const pressureMPa = inputs.pressureMPa;
+    const forceKN = inputs.forceKN;
+    const rawCounts = inputs.rawCounts;
+    const sensorFault = inputs.sensorFault;
     const watch = this.hydraulics;
     const commissioned = this.commissioned;
     let code: number = FaultCode.none;
     let oilVerdict: number = OilVerdict.ok;
-    if (estop) code = FaultCode.emergencyStop;
+    if (inputs.estop) code = FaultCode.emergencyStop;
     else if (gapMs > this.stallAfterMs) code = FaultCode.loopStall;
     else if (sensorFault !== SensorFault.none) code = SENSOR_FAULT_CODES[sensorFault];
     // Before every check that trusts the reading: a calibration that disagrees makes them all wrong.
@@ -105,18 +92,18 @@ export class SafetySupervisor {
     else if (forceKN > this.maxForceKN) code = FaultCode.overForce;
     else if (pressureMPa > this.tripPressureMPa) code = FaultCode.overPressure;
     else if (commissioned.overCeiling(rawCounts)) code = FaultCode.overForceRaw;
-    else if ((oilVerdict = this.oil.judge(oilForceKN, commissioned.commissionedKN, commissioned.ceilingKN, gapMs)) !== OilVerdict.ok) code = OIL_FAULT_CODES[oilVerdict];
-    else if (pressureMPa > stepLimitMPa) code = FaultCode.overStepLimit;
+    else if ((oilVerdict = this.oil.judge(inputs.oilForceKN, commissioned.commissionedKN, commissioned.ceilingKN, gapMs)) !== OilVerdict.ok) code = OIL_FAULT_CODES[oilVerdict];
+    else if (pressureMPa > inputs.stepLimitMPa) code = FaultCode.overStepLimit;
     else {
-      watch.update(pumpLevel, releaseLevel, forceKN, gapMs / 1000);
+      watch.update(inputs.drivenPumpLevel, inputs.drivenReleaseLevel, forceKN, gapMs / 1000);
       if (watch.riseWithPumpOff) code = FaultCode.riseWithPumpOff;
       else if (watch.pressureDrop) code = FaultCode.pressureDrop;
       else if (watch.releaseBlocked) code = FaultCode.releaseBlocked;
       else if (watch.pumpNoRise) code = FaultCode.pumpNoRise;
-      else if (stepOverdue) code = FaultCode.stepTimeout;
+      else if (inputs.stepOverdue) code = FaultCode.stepTimeout;
     }
     if (code === FaultCode.none) return false;
-    this.latch(code, nowMs);
+    this.latch(code, inputs.nowMs);
     return true;
   }
 

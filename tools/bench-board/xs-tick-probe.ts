@@ -1,5 +1,5 @@
 // The XS side of the tick meter (tools/bench-xs-tick.ts): a dry run on the bench board, in
-// xsnap, with XS's computation meter read around every call of PressFirmware.tick and of the
+// xsnap, with XS's computation meter read around every call of ControlTick.run (the control tick) and of the
 // firmware's and drivers' other callbacks (DRDY handler, panel refresh, lease guard, protocol,
 // housekeeping). The fake IO with a real body (SPI, I2C, flash, UART) is left out through
 // the meter gate; the pin, PWM, clock and watchdog fakes are a property read or write each,
@@ -13,7 +13,7 @@
 // caller, and bench-xs-tick.ts checks, tick by tick, that the parts then add up to the plain
 // run's tick.
 import type { BoardConfig } from '../../hal/esp32/config';
-import { PressFirmware } from '../../src/firmware';
+import { ControlTick } from '../../src/press/control-tick';
 import { StepKind } from '../../src/programs/compile';
 import { PinInputs } from '../../hal/esp32/inputs';
 import type { MeterGate } from './bench-io';
@@ -55,7 +55,7 @@ const BUCKETS = 24;
 /** What each bucket is, and whether it is driver code (hal/esp32) rather than firmware (src/). */
 export const PART_INFO: readonly { name: string; what: string; driver: boolean }[] = Object.freeze([
   { name: 'outside', what: 'not metered', driver: false },
-  { name: 'tickBody', what: 'PressFirmware.tick itself: hold filter, demand, interlocks, output levels, step change', driver: false },
+  { name: 'tickBody', what: 'ControlTick.run itself: hold filter, demand, interlocks, output levels, step change', driver: false },
   { name: 'loopTiming', what: 'LoopTiming.tick (period, jitter histogram)', driver: false },
   { name: 'clock', what: 'MonotonicClock.nowMs (every caller)', driver: true },
   { name: 'pipeline', what: 'LoadCellPipeline.update (average, calibration, fault checks)', driver: false },
@@ -133,11 +133,15 @@ export class XsMeter implements MeterGate {
   }
 }
 
-type Method = (this: unknown, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown, h?: unknown, i?: unknown, j?: unknown, k?: unknown, l?: unknown, m?: unknown, n?: unknown, o?: unknown, p?: unknown) => unknown;
+type Method = (this: unknown, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown, h?: unknown) => unknown;
 
-/** Replaces target[name] by a call banked into `bucket`; every wrapped call costs the same (ten arguments passed on). */
-/** Parameters a wrapped method may declare. */
-const MAX_WRAPPED_PARAMETERS = 16;
+/**
+ * Parameters a wrapped method may declare. The widest the tick calls take five (the law and
+ * the supervisor take their inputs as one preallocated object each).
+ */
+const MAX_WRAPPED_PARAMETERS = 8;
+
+/** Replaces target[name] by a call banked into `bucket`; every wrapped call costs the same (eight arguments passed on). */
 
 export function wrapMethod(meter: XsMeter, target: object, name: string, bucket: number): void {
   const holder = target as Record<string, Method>;
@@ -145,9 +149,9 @@ export function wrapMethod(meter: XsMeter, target: object, name: string, bucket:
   if (typeof original !== 'function') throw new Error(`xs-tick-probe: ${name} is not a method`);
   // Fixed parameters (no rest array: that would allocate per call); a method with more would lose its last arguments, so it is refused.
   if (original.length > MAX_WRAPPED_PARAMETERS) throw new Error(`xs-tick-probe: ${name} takes ${original.length} parameters, more than the ${MAX_WRAPPED_PARAMETERS} the wrapper passes on`);
-  holder[name] = function wrapped(this: unknown, a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p) {
+  holder[name] = function wrapped(this: unknown, a, b, c, d, e, f, g, h) {
     meter.enter(bucket);
-    const result = original.call(this, a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p);
+    const result = original.call(this, a, b, c, d, e, f, g, h);
     meter.leave();
     return result;
   };
@@ -348,9 +352,10 @@ export function runTickProbe(options: TickProbeOptions): TickProbeReport {
     wrapMethod(meter, board.system, 'feedWatchdog', Part.watchdog);
   }
 
-  const realTick = PressFirmware.prototype.tick;
-  firmware.tick = function meteredTick(this: PressFirmware) {
-    const seq = this.sequencer;
+  const control = firmware.control;
+  const realRun = ControlTick.prototype.run;
+  control.run = function meteredTick() {
+    const seq = firmware.sequencer;
     // The run's step statistics are made when the run starts: wrapped as soon as they exist.
     if (breakdown && seq.stats !== null && seq.stats !== wrappedStats) {
       wrappedStats = seq.stats;
@@ -363,7 +368,7 @@ export function runTickProbe(options: TickProbeOptions): TickProbeReport {
     meter.clear();
     meter.current = Part.tickBody;
     resetMeter(0, 0);
-    realTick.call(this);
+    realRun.call(control);
     meter.units[meter.current] += resetMeter(0, 0);
     meter.current = Part.outside;
     let units = 0;
