@@ -28,7 +28,7 @@ import { EventCause, Origin, Refusal, refusalNotice } from './runner/run-events'
 import { Debounced } from './operator/debounce';
 import { ResetReason } from '../hal/system';
 import type { RunJournal } from './store/run-journal';
-import { RunOutcome } from './store/run-journal';
+import { RunOutcome, StepSummary } from './store/run-journal';
 import { crc32 } from './bytes/crc32';
 import { encodeProgram } from './programs/codec';
 import type { Program } from './programs/program';
@@ -620,9 +620,19 @@ export class PressFirmware {
     const stats = seq.stats;
     if (program === null || stats === null) return;
     const steps = buildRunReport(seq, this.safety.latchedFault, this.safety.faultTimeMs, this.programHash).steps;
+    const summary = new StepSummary();
+    summary.runId = runId;
     for (const step of steps) {
       const nan = (value: number | null) => (value === null ? NaN : value);
-      if (!this.journal.appendStep(runId, step.index, program.kind[step.index], nan(step.target_MPa), nan(step.reached_MPa), nan(step.peak_MPa), nan(step.hold_error_p99_MPa), stats.startS[step.index], nan(step.duration_s))) return;
+      summary.step = step.index;
+      summary.kind = program.kind[step.index];
+      summary.targetMPa = nan(step.target_MPa);
+      summary.reachedMPa = nan(step.reached_MPa);
+      summary.peakMPa = nan(step.peak_MPa);
+      summary.holdErrorP99MPa = nan(step.hold_error_p99_MPa);
+      summary.startS = stats.startS[step.index];
+      summary.durationS = nan(step.duration_s);
+      if (!this.journal.appendStep(summary)) return;
     }
   }
 

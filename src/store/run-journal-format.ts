@@ -55,6 +55,19 @@ export interface StepRecord {
   durationS: number;
 }
 
+/** A step summary to append (RunJournal.appendStep): created once by the writer and filled for each step. */
+export class StepSummary implements StepRecord {
+  runId = 0;
+  step = 0;
+  kind = 0;
+  targetMPa = NaN;
+  reachedMPa = NaN;
+  peakMPa = NaN;
+  holdErrorP99MPa = NaN;
+  startS = NaN;
+  durationS = NaN;
+}
+
 /** Consecutive samples of one step and state. */
 export interface SampleSegment {
   /** Uptime of the first sample. */
@@ -65,6 +78,24 @@ export interface SampleSegment {
   state: number;
   peakMPa: number;
   pressuresMPa: Float64Array;
+}
+
+/**
+ * Samples to append (RunJournal.appendSamples): `count` pressures (MPa) of one step and state,
+ * taken every `intervalMs` from `startMs`, read from values[from…] (a ring of values.length).
+ * Created once by the writer over its ring and filled for each batch.
+ */
+export class SampleBatch {
+  runId = 0;
+  startMs = 0;
+  intervalMs = 0;
+  step = 0;
+  /** RunState. */
+  state = 0;
+  from = 0;
+  count = 0;
+
+  constructor(readonly values: Float32Array) {}
 }
 
 export interface RunLog {
@@ -189,8 +220,11 @@ export function encodeEnd(view: DataView, outcome: number, faultCode: number, en
 }
 
 /** A SAMPLES payload into the record buffer, the pressures as 16-bit codes over their own range; returns the record's length. */
-export function encodeSamples(bytes: Uint8Array, view: DataView, startMs: number, intervalMs: number, step: number, state: number, values: Float32Array, from: number, count: number): number {
+export function encodeSamples(bytes: Uint8Array, view: DataView, batch: SampleBatch): number {
+  const count = batch.count;
   if (!(Number.isInteger(count) && count >= 1 && count <= MAX_RECORD_SAMPLES)) throw new RangeError(`run journal: ${count} samples is not 1..${MAX_RECORD_SAMPLES}`);
+  const values = batch.values;
+  const from = batch.from;
   const ring = values.length;
   let min = Infinity;
   let max = -Infinity;
@@ -201,13 +235,13 @@ export function encodeSamples(bytes: Uint8Array, view: DataView, startMs: number
   }
   const base = Math.fround(min);
   const mpaPerCode = Math.fround((max - base) / 65535);
-  view.setFloat64(HEADER_BYTES, startMs, true);
-  view.setFloat32(HEADER_BYTES + 8, intervalMs, true);
+  view.setFloat64(HEADER_BYTES, batch.startMs, true);
+  view.setFloat32(HEADER_BYTES + 8, batch.intervalMs, true);
   view.setFloat32(HEADER_BYTES + 12, base, true);
   view.setFloat32(HEADER_BYTES + 16, mpaPerCode, true);
   view.setFloat32(HEADER_BYTES + 20, max, true);
-  view.setUint8(40, step);
-  view.setUint8(41, state);
+  view.setUint8(40, batch.step);
+  view.setUint8(41, batch.state);
   view.setUint16(SAMPLE_COUNT_AT, count, true);
   for (let i = 0; i < count; i++) {
     const code = mpaPerCode > 0 ? Math.round((values[(from + i) % ring] - base) / mpaPerCode) : 0;
@@ -218,14 +252,14 @@ export function encodeSamples(bytes: Uint8Array, view: DataView, startMs: number
   return length;
 }
 
-export function encodeStep(view: DataView, step: number, kind: number, targetMPa: number, reachedMPa: number, peakMPa: number, holdErrorP99MPa: number, startS: number, durationS: number): void {
-  view.setUint16(HEADER_BYTES, step, true);
-  view.setUint8(HEADER_BYTES + 2, kind);
+export function encodeStep(view: DataView, summary: StepSummary): void {
+  view.setUint16(HEADER_BYTES, summary.step, true);
+  view.setUint8(HEADER_BYTES + 2, summary.kind);
   view.setUint8(HEADER_BYTES + 3, 0);
-  view.setFloat32(HEADER_BYTES + 4, targetMPa, true);
-  view.setFloat32(HEADER_BYTES + 8, reachedMPa, true);
-  view.setFloat32(HEADER_BYTES + 12, peakMPa, true);
-  view.setFloat32(HEADER_BYTES + 16, holdErrorP99MPa, true);
-  view.setFloat32(HEADER_BYTES + 20, startS, true);
-  view.setFloat32(HEADER_BYTES + 24, durationS, true);
+  view.setFloat32(HEADER_BYTES + 4, summary.targetMPa, true);
+  view.setFloat32(HEADER_BYTES + 8, summary.reachedMPa, true);
+  view.setFloat32(HEADER_BYTES + 12, summary.peakMPa, true);
+  view.setFloat32(HEADER_BYTES + 16, summary.holdErrorP99MPa, true);
+  view.setFloat32(HEADER_BYTES + 20, summary.startS, true);
+  view.setFloat32(HEADER_BYTES + 24, summary.durationS, true);
 }

@@ -1,12 +1,12 @@
 import type { FlashPartition } from '../../hal/flash';
 import { BlockScan } from './block-scan';
 import { ALIGN_BYTES } from './record-frame';
-import type { JournalRun, RunLog } from './run-journal-format';
+import type { JournalRun, RunLog, SampleBatch, StepSummary } from './run-journal-format';
 import { BOOT_BYTES, END_BYTES, HEADER_BYTES, JOURNAL_FRAME, MAX_SAMPLES_BYTES, RESERVE_BYTES, RunOutcome, STEP_BYTES, TYPE_BOOT, TYPE_FLAGS, TYPE_RUN_END, TYPE_RUN_START, TYPE_SAMPLES, TYPE_STEP, encodeBoot, encodeEnd, encodeSamples, encodeStart, encodeStep, runFromStart } from './run-journal-format';
 import { readRunLogs } from './run-log-reader';
 
 export type { JournalRun, RunLog, SampleSegment, StepRecord } from './run-journal-format';
-export { MAX_RECORD_SAMPLES, RunOutcome } from './run-journal-format';
+export { MAX_RECORD_SAMPLES, RunOutcome, SampleBatch, StepSummary } from './run-journal-format';
 
 /**
  * Run journal and run log: an append-only log of BOOT, FLAGS, RUN_START, SAMPLES, STEP and RUN_END
@@ -232,22 +232,21 @@ export class RunJournal {
   }
 
   /**
-   * Appends `count` pressures (MPa) of one step and state, taken every `intervalMs` from
-   * `startMs`, read from values[from…] (a ring of `values.length`). They are stored as 16-bit
-   * codes over their own range, so a sample is exact to (max − min) / 131070. False when there
-   * is no erased space. Never erases; allocates nothing.
+   * Appends a batch of samples. They are stored as 16-bit codes over their own range, so a
+   * sample is exact to (max − min) / 131070. False when there is no erased space. Never erases;
+   * allocates nothing.
    */
-  appendSamples(runId: number, startMs: number, intervalMs: number, step: number, state: number, values: Float32Array, from: number, count: number): boolean {
+  appendSamples(batch: SampleBatch): boolean {
     this.checkMounted();
-    const length = encodeSamples(this.scratch, this.scratchView, startMs, intervalMs, step, state, values, from, count);
-    return this.append(TYPE_SAMPLES, length, this.boots, runId);
+    const length = encodeSamples(this.scratch, this.scratchView, batch);
+    return this.append(TYPE_SAMPLES, length, this.boots, batch.runId);
   }
 
   /** Appends the summary of one step of a run (NaN where a figure does not apply). False when there is no erased space. */
-  appendStep(runId: number, step: number, kind: number, targetMPa: number, reachedMPa: number, peakMPa: number, holdErrorP99MPa: number, startS: number, durationS: number): boolean {
+  appendStep(summary: StepSummary): boolean {
     this.checkMounted();
-    encodeStep(this.scratchView, step, kind, targetMPa, reachedMPa, peakMPa, holdErrorP99MPa, startS, durationS);
-    return this.append(TYPE_STEP, STEP_BYTES, this.boots, runId);
+    encodeStep(this.scratchView, summary);
+    return this.append(TYPE_STEP, STEP_BYTES, this.boots, summary.runId);
   }
 
   /** Everything the journal still holds of one run: its start and end, step summaries and samples in order (host and protocol use; allocates). */
