@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { FlashPartition } from '../hal/flash';
 import { PowerCut, SimFlash } from '../host-sim/hal/sim-flash';
 import type { JournalRun } from '../src/store/run-journal';
-import { RunJournal, RunOutcome } from '../src/store/run-journal';
+import { RunJournal, RunOutcome, SampleBatch } from '../src/store/run-journal';
 
 const BLOCK = 4096;
 // The journal sits inside the partition with a foreign block on each side, to catch offset slips.
@@ -559,7 +559,7 @@ test('property: samples come back within their record\'s range / 131070, in orde
       const ring = new Float32Array(512);
       const from = 300;
       values.forEach((v, i) => (ring[(from + i) % ring.length] = v));
-      assert.ok(journal.appendSamples(runId, 1000, 100, step, state, ring, from, values.length));
+      assert.ok(journal.appendSamples(Object.assign(new SampleBatch(ring), { runId: runId, startMs: 1000, intervalMs: 100, step: step, state: state, from: from, count: values.length } satisfies Partial<SampleBatch>)));
       const segment = (journal.runLog(runId) as NonNullable<ReturnType<RunJournal['runLog']>>).segments[0];
       assert.is(segment.step, step);
       assert.is(segment.state, state);

@@ -15,6 +15,7 @@ import { RUN_STATE_NAMES } from '../src/runner/run-state';
 import { validateProgram } from '../src/programs/validate';
 import { PressStore, storeLayout } from '../src/store/press-store';
 import { ObjectStore } from '../src/store/object-store';
+import { SampleBatch } from '../src/store/run-journal';
 import { program } from './helpers';
 import { programOfSize } from '../tools/storage-torture';
 import { send, errors, defineMessage } from './scpi-helpers';
@@ -300,7 +301,7 @@ test('a power cut in the middle of a run-log record is not damage, a second one 
     const journal = store.journal;
     flash.cutPowerAfterBytes(cut, cut);
     try {
-      journal.appendSamples(1, 0, 100, 0, 1, samples, 0, 256);
+      journal.appendSamples(Object.assign(new SampleBatch(samples), { runId: 1, startMs: 0, intervalMs: 100, step: 0, state: 1, from: 0, count: 256 } satisfies Partial<SampleBatch>));
     } catch {
       // the cut
     }

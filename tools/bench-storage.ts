@@ -10,7 +10,7 @@
 import { SimFlash } from '../host-sim/hal/sim-flash';
 import { SIM_PARTITION_BYTES } from '../host-sim/simulator';
 import { PressStore, storeLayout } from '../src/store/press-store';
-import { RunOutcome } from '../src/store/run-journal';
+import { RunOutcome, SampleBatch, StepSummary } from '../src/store/run-journal';
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -52,11 +52,11 @@ function wearOfBusyLab(): void {
       const runId = journal.beginRun('program-1', 1, 0);
       for (let n = 0; n < 12_000; n += 256) {
         if (journal.needsErase) journal.eraseAhead();
-        journal.appendSamples(runId, n * 100, 100, 0, 1, samples, 0, Math.min(256, 12_000 - n));
+        journal.appendSamples(Object.assign(new SampleBatch(samples), { runId: runId, startMs: n * 100, intervalMs: 100, step: 0, state: 1, from: 0, count: Math.min(256, 12_000 - n) } satisfies Partial<SampleBatch>));
       }
       for (let step = 0; step < 10; step++) {
         if (journal.needsErase) journal.eraseAhead();
-        journal.appendStep(runId, step, 1, 100, 100, 100, 0.01, step * 120, 120);
+        journal.appendStep(Object.assign(new StepSummary(), { runId: runId, step: step, kind: 1, targetMPa: 100, reachedMPa: 100, peakMPa: 100, holdErrorP99MPa: 0.01, startS: step * 120, durationS: 120 } satisfies Partial<StepSummary>));
       }
       if (journal.needsErase) journal.eraseAhead();
       journal.endRun(runId, RunOutcome.completed, 0, 1_200_000, 100);

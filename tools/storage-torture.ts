@@ -8,7 +8,7 @@ import type { Program } from '../src/programs/program';
 import { PressStore } from '../src/store/press-store';
 import type { StoreLayout, StoreMountReport } from '../src/store/press-store';
 import type { CalibrationRecord } from '../src/store/calibration-record';
-import { RunOutcome } from '../src/store/run-journal';
+import { RunOutcome, SampleBatch, StepSummary } from '../src/store/run-journal';
 import { crc32 } from '../src/bytes/crc32';
 import { encodeProgram } from '../src/programs/codec';
 
@@ -184,9 +184,9 @@ function buildFixture(options: TortureOptions, random: SeededRandom): Fixture {
       const count = Math.min(256, options.samplesPerRun - done);
       for (let k = 0; k < count; k++) values[k] = 100 * random.next();
       if (store.journal.needsErase) store.journal.eraseAhead();
-      store.journal.appendSamples(runId, 1000 * r + done * 100, 100, done % 3, 1, values, 0, count);
+      store.journal.appendSamples(Object.assign(new SampleBatch(values), { runId: runId, startMs: 1000 * r + done * 100, intervalMs: 100, step: done % 3, state: 1, from: 0, count: count } satisfies Partial<SampleBatch>));
     }
-    store.journal.appendStep(runId, 0, 1, 100, 99.9, 100.2, NaN, 0, 20);
+    store.journal.appendStep(Object.assign(new StepSummary(), { runId: runId, step: 0, kind: 1, targetMPa: 100, reachedMPa: 99.9, peakMPa: 100.2, holdErrorP99MPa: NaN, startS: 0, durationS: 20 } satisfies Partial<StepSummary>));
     store.journal.endRun(runId, RunOutcome.completed, 0, 1000 * r + 500, 100.2);
   }
   return { flash, maxRunId };
@@ -239,8 +239,8 @@ function operations(options: TortureOptions, random: SeededRandom, maxRunId: num
         const journal = store.journal;
         if (journal.needsErase) journal.eraseAhead();
         const runId = journal.beginRun('program-0', 0xabcd, 5_000_000);
-        journal.appendSamples(runId, 5_000_100, 100, 0, 1, samples, 0, 256);
-        journal.appendStep(runId, 0, 1, 100, 99.95, 100.1, 0.02, 0, 25.6);
+        journal.appendSamples(Object.assign(new SampleBatch(samples), { runId: runId, startMs: 5_000_100, intervalMs: 100, step: 0, state: 1, from: 0, count: 256 } satisfies Partial<SampleBatch>));
+        journal.appendStep(Object.assign(new StepSummary(), { runId: runId, step: 0, kind: 1, targetMPa: 100, reachedMPa: 99.95, peakMPa: 100.1, holdErrorP99MPa: 0.02, startS: 0, durationS: 25.6 } satisfies Partial<StepSummary>));
         journal.endRun(runId, RunOutcome.aborted, 0, 5_030_000, 100.1);
       },
     },
@@ -251,7 +251,7 @@ function operations(options: TortureOptions, random: SeededRandom, maxRunId: num
         const journal = store.journal;
         let runId = maxRunId + 100;
         while (!journal.needsErase) {
-          if (!journal.appendSamples(runId, 0, 100, 0, 1, samples, 0, 256)) runId++;
+          if (!journal.appendSamples(Object.assign(new SampleBatch(samples), { runId: runId, startMs: 0, intervalMs: 100, step: 0, state: 1, from: 0, count: 256 } satisfies Partial<SampleBatch>))) runId++;
         }
       },
       run: (store) => store.journal.eraseAhead(),

@@ -4,7 +4,7 @@ import { RunState } from '../runner/run-state';
 import { buildRunReport } from '../runner/report';
 import type { SafetySupervisor } from '../safety/supervisor';
 import type { RunJournal } from '../store/run-journal';
-import { RunOutcome } from '../store/run-journal';
+import { RunOutcome, StepSummary } from '../store/run-journal';
 import { SampleBuffer } from '../store/sample-buffer';
 
 /** The run log's open segment is written at least this often: what a power cut can cost, ms. */
@@ -26,6 +26,8 @@ export class RunRecorder {
   runId = -1;
   /** Run whose step summaries are still to be written to the run log (0: none). */
   private summaryRunId = 0;
+  /** One step's summary on its way to the journal, refilled for each step. */
+  private readonly summary = new StepSummary();
   private readonly runSampleBudget: number;
 
   constructor(
@@ -93,9 +95,22 @@ export class RunRecorder {
     const stats = seq.stats;
     if (program === null || stats === null) return;
     const steps = buildRunReport(seq, this.safety.latchedFault, this.safety.faultTimeMs, programHash).steps;
+    const summary = this.summary;
+    summary.runId = runId;
     for (const step of steps) {
-      const nan = (value: number | null) => (value === null ? NaN : value);
-      if (!this.journal.appendStep(runId, step.index, program.kind[step.index], nan(step.target_MPa), nan(step.reached_MPa), nan(step.peak_MPa), nan(step.hold_error_p99_MPa), stats.startS[step.index], nan(step.duration_s))) return;
+      summary.step = step.index;
+      summary.kind = program.kind[step.index];
+      summary.targetMPa = orNaN(step.target_MPa);
+      summary.reachedMPa = orNaN(step.reached_MPa);
+      summary.peakMPa = orNaN(step.peak_MPa);
+      summary.holdErrorP99MPa = orNaN(step.hold_error_p99_MPa);
+      summary.startS = stats.startS[step.index];
+      summary.durationS = orNaN(step.duration_s);
+      if (!this.journal.appendStep(summary)) return;
     }
   }
+}
+
+function orNaN(value: number | null): number {
+  return value === null ? NaN : value;
 }

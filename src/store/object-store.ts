@@ -1,38 +1,24 @@
 import type { FlashPartition } from '../../hal/flash';
 import { crc32 } from '../bytes/crc32';
+import { BlockScan } from './block-scan';
+import type { ChunkRef, Entry } from './object-chunk';
+import { CHUNK_FRAME, COPIES, DELETED, HEADER_BYTES, MAX_PAYLOAD_BYTES, MAX_VALUE_BYTES, MIN_CHUNK_DATA, assemblePayload, encodeChunk, encodePayload, keyIn, mapKey, wholeCopies } from './object-chunk';
+import type { LostVersion } from './object-catalog';
+import { readCatalog } from './object-catalog';
+import { ALIGN_BYTES, CRC_BYTES } from './record-frame';
+
+export { MAX_KEY_BYTES, MAX_VALUE_BYTES } from './object-chunk';
+export type { LostVersion } from './object-catalog';
 
 /**
  * Object store: named values (programs, the calibration history, settings) in a ring of erase
- * blocks, log-structured, every version written twice (docs/storage.md, "Object store").
+ * blocks, log-structured, every version written twice in chunks (src/store/object-chunk.ts;
+ * docs/storage.md, "Object store").
  *
  * Commit rule: a version exists once intact chunks (each with a good CRC) cover its whole payload
  * and the payload's own CRC checks; of the existing versions of a name, the one with the highest
  * version number is in force, and a deletion is a version too.
- *
- * A chunk, little-endian, 4-byte aligned, never across a block boundary:
- *
- *   magic "PO" · kind u8 (bit 7: deletion) · 0 u8 · version u32 · copy u32
- *   payload offset u32 · payload length u32 · payload CRC-32 u32 · data length u16 · 0 u16
- *   data · zeros to a multiple of 4 · CRC-32 u32 of every byte before it
- *
- * The payload of a version is key length u8 · key (ASCII) · value. Each copy of a version has its
- * own copy number; both copy and version numbers come from one counter that only goes up.
  */
-
-const MAGIC_0 = 0x50;
-const MAGIC_1 = 0x4f;
-const HEADER_BYTES = 28;
-const CRC_BYTES = 4;
-const ALIGN_BYTES = 4;
-/** A chunk is not started in less room than this much data: the rest of the block is left. */
-const MIN_CHUNK_DATA = 64;
-const DELETED = 0x80;
-const COPIES = 2;
-
-export const MAX_KEY_BYTES = 32;
-/** Largest value: an 8 KB program with room to spare. */
-export const MAX_VALUE_BYTES = 8448;
-const MAX_PAYLOAD_BYTES = 1 + MAX_KEY_BYTES + MAX_VALUE_BYTES;
 
 /** Thrown when a value does not fit in the space the store can guarantee. Nothing was written. */
 export class StoreFullError extends Error {
@@ -40,37 +26,6 @@ export class StoreFullError extends Error {
     super(message);
     this.name = 'StoreFullError';
   }
-}
-
-/** One intact chunk on flash. */
-interface ChunkRef {
-  /** Area block index, and the chunk's partition offset. */
-  block: number;
-  at: number;
-  copy: number;
-  payloadOffset: number;
-  dataLength: number;
-}
-
-/** The version of a key in force. */
-interface Entry {
-  kind: number;
-  key: string;
-  version: number;
-  deleted: boolean;
-  payloadLength: number;
-  payloadCrc: number;
-  chunks: ChunkRef[];
-}
-
-/** A key whose newest version on flash could not be read back whole. */
-export interface LostVersion {
-  kind: number;
-  key: string;
-  /** The lost version was a deletion (the key may have come back with an older value). */
-  deletion: boolean;
-  /** What is in force instead: an older version (true) or nothing (false). */
-  olderInForce: boolean;
 }
 
 export interface MountReport {
@@ -92,174 +47,6 @@ export interface MountReport {
   lost: LostVersion[];
 }
 
-/**
- * What a mount scan found in each block, as typed arrays: a mount scans every block of the
- * partition, and an object per block (160 + 96 on the press) would take some two thousand heap
- * slots at boot, more than the fixed heap has to spare.
- */
-export class BlockScans {
-  /** Not wholly erased. */
-  readonly dirty: Uint8Array;
-  /** Offset where the last intact record ends, -1 when there is none. */
-  readonly lastEnd: Int32Array;
-  /** Bytes that are neither records, erased words nor sealed (zeroed) words after a record, before lastEnd. */
-  readonly garbageBefore: Uint8Array;
-  /** Such bytes after lastEnd. */
-  readonly garbageAfter: Uint8Array;
-  /** Its used bytes are a prefix no longer than the record its first bytes begin: what a write cut short at the start of a fresh block leaves. */
-  readonly tornStart: Uint8Array;
-  /** Likewise for the bytes after lastEnd: one record cut short. */
-  readonly tornTail: Uint8Array;
-  /** Filled by blockDamage(): 1 for a damaged block. */
-  readonly damaged: Uint8Array;
-
-  constructor(readonly count: number) {
-    this.dirty = new Uint8Array(count);
-    this.lastEnd = new Int32Array(count);
-    this.garbageBefore = new Uint8Array(count);
-    this.garbageAfter = new Uint8Array(count);
-    this.tornStart = new Uint8Array(count);
-    this.tornTail = new Uint8Array(count);
-    this.damaged = new Uint8Array(count);
-  }
-
-  /** Starts block i's entry. */
-  begin(i: number, dirty: boolean, tornStart: boolean): void {
-    this.dirty[i] = dirty ? 1 : 0;
-    this.lastEnd[i] = -1;
-    this.garbageBefore[i] = 0;
-    this.garbageAfter[i] = 0;
-    this.tornStart[i] = tornStart ? 1 : 0;
-    this.tornTail[i] = 0;
-  }
-}
-
-/** True when the aligned word at `at` is erased (all 0xFF). */
-export function erasedWord(block: Uint8Array, at: number): boolean {
-  return block[at] === 0xff && block[at + 1] === 0xff && block[at + 2] === 0xff && block[at + 3] === 0xff;
-}
-
-/** True when the aligned word at `at` is zero: a torn write that a mount sealed. */
-export function zeroWord(block: Uint8Array, at: number): boolean {
-  return block[at] === 0 && block[at + 1] === 0 && block[at + 2] === 0 && block[at + 3] === 0;
-}
-
-/**
- * Which scanned blocks are damaged. A power cut leaves unreadable bytes in two places only: after
- * the last record of the head block, when they are one record cut short (a torn write; the mount
- * seals it with zeros so it is known later), and in the first used block after the head, when that is either a write cut short at
- * the start of a fresh block (its bytes a prefix of one record) or the oldest block of an unbroken
- * run of used blocks up to the head (the one garbage collection erases). Anywhere else: damage.
- */
-export function blockDamage(scans: BlockScans, headBlock: number, maxGapBlocks: number): Uint8Array {
-  const excused = excusedBlockOf(scans, headBlock, maxGapBlocks);
-  const damaged = scans.damaged;
-  for (let i = 0; i < scans.count; i++) {
-    damaged[i] = scans.dirty[i] === 1 && i !== excused && (scans.garbageBefore[i] === 1 || (scans.garbageAfter[i] === 1 && !(i === headBlock && scans.tornTail[i] === 1))) ? 1 : 0;
-  }
-  return damaged;
-}
-
-/**
- * The first used block after the head when a power cut explains what is in it (-1: none). A write
- * moves on only to the next block; an erase takes the oldest block only when at most
- * `maxGapBlocks` erased blocks lie between the head and it (garbage collection runs when little is free).
- */
-export function excusedBlockOf(scans: BlockScans, headBlock: number, maxGapBlocks: number): number {
-  const count = scans.count;
-  let first = -1;
-  let gap = 0;
-  for (let i = 1; i < count; i++) {
-    const block = (headBlock + i) % count;
-    if (scans.dirty[block] === 1) {
-      first = block;
-      break;
-    }
-    gap++;
-  }
-  if (first < 0) return -1;
-  if (gap === 0 && scans.tornStart[first] === 1) return first;
-  if (gap > maxGapBlocks) return -1;
-  // The oldest block of the ring, being erased: every block from it round to the head is in use.
-  for (let block = first; block !== headBlock; block = (block + 1) % count) if (scans.dirty[block] === 0) return -1;
-  return first;
-}
-
-/**
- * True when a block's used bytes end within `declaredBytes` of its start, or within `headerBytes`
- * when its first record's header was itself cut (declaredBytes 0): a fresh block's first write cut short.
- */
-export function isTornStart(dirtyEnd: number, headerBytes: number, declaredBytes: number): boolean {
-  return dirtyEnd <= Math.max(headerBytes, declaredBytes);
-}
-
-/** Zeroes every word of a block that is neither part of a record (as `recordLengthAt` finds them) nor erased. */
-export function zeroGarbage(flash: FlashPartition, blockOffset: number, blockLength: number, recordLengthAt: (block: Uint8Array, view: DataView, at: number) => number): void {
-  const block = flash.read(blockOffset, blockLength);
-  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
-  const zero = new Uint8Array(ALIGN_BYTES);
-  for (let at = 0; at + ALIGN_BYTES <= block.length; ) {
-    const length = recordLengthAt(block, view, at);
-    if (length > 0) {
-      at += length;
-      continue;
-    }
-    if (!erasedWord(block, at) && !zeroWord(block, at)) flash.write(blockOffset + at, zero);
-    at += ALIGN_BYTES;
-  }
-}
-
-/** Zeroes the torn bytes after the head block's last record, so a later mount knows them from damage. */
-export function sealTornTail(flash: FlashPartition, blockOffset: number, blockLength: number, scans: BlockScans, index: number): void {
-  const lastEnd = scans.lastEnd[index];
-  if (lastEnd < 0 || scans.garbageAfter[index] === 0) return;
-  const tail = flash.read(blockOffset + lastEnd, blockLength - lastEnd);
-  let end = tail.length;
-  while (end > 0 && tail[end - 1] === 0xff) end--;
-  end = (end + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
-  if (end > 0) flash.write(blockOffset + lastEnd, new Uint8Array(end));
-}
-
-/** The bytes the chunk whose header starts at `at` declares it takes (0 when no chunk header starts there). */
-function declaredChunkBytes(block: Uint8Array, view: DataView, at: number): number {
-  return at + HEADER_BYTES <= block.length && block[at] === MAGIC_0 && block[at + 1] === MAGIC_1 ? chunkBytes(view.getUint16(at + 24, true)) : 0;
-}
-
-function alignUp(offset: number): number {
-  return (offset + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
-}
-
-function chunkBytes(dataLength: number): number {
-  return alignUp(HEADER_BYTES + dataLength) + CRC_BYTES;
-}
-
-function mapKey(kind: number, key: string): string {
-  return `${kind}/${key}`;
-}
-
-/** How many distinct copies each cover [0, length) on their own. */
-function wholeCopies(chunks: ChunkRef[], length: number): number {
-  const byCopy = new Map<number, ChunkRef[]>();
-  for (const chunk of chunks) {
-    const list = byCopy.get(chunk.copy);
-    if (list === undefined) byCopy.set(chunk.copy, [chunk]);
-    else list.push(chunk);
-  }
-  let whole = 0;
-  for (const list of byCopy.values()) if (covers(list, length)) whole++;
-  return whole;
-}
-
-function covers(chunks: ChunkRef[], length: number): boolean {
-  const sorted = [...chunks].sort((a, b) => a.payloadOffset - b.payloadOffset);
-  let reached = 0;
-  for (const chunk of sorted) {
-    if (chunk.payloadOffset > reached) return false;
-    reached = Math.max(reached, chunk.payloadOffset + chunk.dataLength);
-  }
-  return reached >= length;
-}
-
 export class ObjectStore {
   readonly blockLength: number;
   /** Bytes the store keeps free so garbage collection can always move what it must. */
@@ -268,8 +55,8 @@ export class ObjectStore {
   readonly capacityBytes: number;
   /** Block erases since mount. */
   erases = 0;
-  /** What the last mount found in each block; its `damaged` marks the blocks it found damaged, until they are accepted. */
-  private readonly scans: BlockScans;
+  /** The mount walk and what it found in each block; its `damaged` marks the blocks it found damaged, until they are accepted. */
+  private readonly scan: BlockScan;
 
   private readonly erased: Uint8Array;
   private readonly scratch: Uint8Array;
@@ -294,7 +81,7 @@ export class ObjectStore {
       throw new RangeError(`object store: ${blockCount} blocks of ${this.blockLength} B leave no room for one value of ${MAX_VALUE_BYTES} B`);
     }
     this.erased = new Uint8Array(blockCount);
-    this.scans = new BlockScans(blockCount);
+    this.scan = new BlockScan(CHUNK_FRAME, blockCount);
     this.scratch = new Uint8Array(this.blockLength);
     this.scratchView = new DataView(this.scratch.buffer);
   }
@@ -315,14 +102,10 @@ export class ObjectStore {
     for (const item of lost) {
       const value = this.get(item.kind, item.key);
       if (value !== null && !item.deletion) this.put(item.kind, item.key, value.slice());
-      else this.writeVersion(item.kind, item.key, this.payload(item.key, new Uint8Array(0)), true);
+      else this.writeVersion(item.kind, item.key, encodePayload(item.key, new Uint8Array(0)), true);
       written++;
     }
-    const damaged = this.scans.damaged;
-    for (let i = 0; i < this.blockCount; i++) {
-      if (damaged[i] === 1 && this.erased[i] === 0) zeroGarbage(this.flash, this.blockOffset(i), this.blockLength, (block, view, at) => this.chunkLengthAt(block, view, at));
-    }
-    damaged.fill(0);
+    this.scan.acceptDamage(this.flash, this.firstBlock, this.erased);
     return written;
   }
 
@@ -348,124 +131,12 @@ export class ObjectStore {
   mount(): MountReport {
     this.entries.clear();
     this.byVersion.clear();
-    const report: MountReport = { keys: 0, blocksErased: 0, copiesRepaired: 0, versionsDamaged: 0, blocksDamaged: 0, lost: [] };
-    const scans = this.scans;
-    const chunksByVersion = new Map<number, ChunkRef[]>();
-    const headerOf = new Map<number, { kind: number; payloadLength: number; payloadCrc: number; key: string | null }>();
-    let newestCopy = 0;
-    let newestOffset = 0;
-    let newestSeq = 0;
-    let headBlock = 0;
-    let headEnd = 0;
-    for (let i = 0; i < this.blockCount; i++) {
-      const base = this.blockOffset(i);
-      const block = this.flash.read(base, this.blockLength);
-      const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
-      let dirtyEnd = block.length;
-      while (dirtyEnd > 0 && block[dirtyEnd - 1] === 0xff) dirtyEnd--;
-      this.erased[i] = dirtyEnd === 0 ? 1 : 0;
-      scans.begin(i, dirtyEnd > 0, isTornStart(dirtyEnd, HEADER_BYTES, declaredChunkBytes(block, view, 0)));
-      if (dirtyEnd === 0) continue;
-      let lastEnd = -1;
-      let holdsNewest = false;
-      let garbage = false;
-      for (let at = 0; at + HEADER_BYTES + CRC_BYTES <= block.length; ) {
-        const length = this.chunkLengthAt(block, view, at);
-        if (length === 0) {
-          if (!erasedWord(block, at) && !zeroWord(block, at)) garbage = true;
-          at += ALIGN_BYTES;
-          continue;
-        }
-        if (garbage) scans.garbageBefore[i] = 1;
-        garbage = false;
-        const version = view.getUint32(at + 4, true);
-        const copy = view.getUint32(at + 8, true);
-        const payloadOffset = view.getUint32(at + 12, true);
-        const payloadLength = view.getUint32(at + 16, true);
-        const payloadCrc = view.getUint32(at + 20, true);
-        const dataLength = view.getUint16(at + 24, true);
-        let header = headerOf.get(version);
-        if (header === undefined) {
-          header = { kind: block[at + 2], payloadLength, payloadCrc, key: null };
-          headerOf.set(version, header);
-        }
-        // Chunks of one version agree on these; one that does not is not used.
-        if (header.kind === block[at + 2] && header.payloadLength === payloadLength && header.payloadCrc === payloadCrc) {
-          if (payloadOffset === 0 && header.key === null) header.key = this.keyIn(block, at + HEADER_BYTES, dataLength);
-          const ref: ChunkRef = { block: i, at: base + at, copy, payloadOffset, dataLength };
-          const list = chunksByVersion.get(version);
-          if (list === undefined) chunksByVersion.set(version, [ref]);
-          else list.push(ref);
-        }
-        // The last chunk written is the newest copy's furthest one.
-        if (copy > newestCopy || (copy === newestCopy && payloadOffset >= newestOffset)) {
-          newestCopy = copy;
-          newestOffset = payloadOffset;
-          holdsNewest = true;
-        }
-        if (version > newestSeq) newestSeq = version;
-        at += length;
-        lastEnd = at;
-      }
-      scans.lastEnd[i] = lastEnd;
-      // A used block without one intact chunk is unreadable whatever its bytes are.
-      scans.garbageAfter[i] = garbage || lastEnd < 0 ? 1 : 0;
-      // After the zeros of a torn write sealed at an earlier boot, if any.
-      let tailAt = lastEnd;
-      while (tailAt >= 0 && tailAt + ALIGN_BYTES <= dirtyEnd && zeroWord(block, tailAt)) tailAt += ALIGN_BYTES;
-      scans.tornTail[i] = lastEnd >= 0 && isTornStart(dirtyEnd - tailAt, HEADER_BYTES, declaredChunkBytes(block, view, tailAt)) ? 1 : 0;
-      if (lastEnd >= 0 && holdsNewest) {
-        headBlock = i;
-        // After the torn bytes of an interrupted write too: they are never written over.
-        headEnd = Math.max(lastEnd, alignUp(dirtyEnd));
-      }
-    }
-    const damaged = blockDamage(scans, headBlock, this.gcGapBlocks);
-    for (let i = 0; i < this.blockCount; i++) {
-      if (damaged[i] === 1) report.blocksDamaged++;
-      if (scans.dirty[i] === 0) continue;
-      if (scans.lastEnd[i] < 0) {
-        this.flash.eraseBlock(this.firstBlock + i);
-        this.erases++;
-        this.erased[i] = 1;
-        report.blocksErased++;
-      } else if (i === headBlock && scans.tornTail[i] === 1) {
-        // Only a record cut short is sealed: damage stays visible until it is accepted.
-        sealTornTail(this.flash, this.blockOffset(i), this.blockLength, scans, i);
-      }
-    }
-    const excusedBlock = excusedBlockOf(scans, headBlock, this.gcGapBlocks);
-    this.headBlock = headBlock;
-    this.writeOffset = headEnd;
-    this.nextSeq = Math.max(newestCopy, newestSeq) + 1;
-
-    // Newest whole version of each key, newest first so older ones are only read when needed.
-    const versions = [...chunksByVersion.keys()].sort((a, b) => b - a);
-    // The newest version of a key that is not whole is lost, unless a power cut explains it: a put
-    // cut short, or a version seen only in the block a cut may have torn.
-    const lostByName = new Map<string, LostVersion>();
-    for (const version of versions) {
-      const header = headerOf.get(version) as { kind: number; payloadLength: number; payloadCrc: number; key: string | null };
-      if (header.key === null) continue;
-      const kind = header.kind & ~DELETED;
-      const name = mapKey(kind, header.key);
-      if (this.entries.has(name)) continue;
-      const chunks = chunksByVersion.get(version) as ChunkRef[];
-      const entry: Entry = { kind, key: header.key, version, deleted: (header.kind & DELETED) !== 0, payloadLength: header.payloadLength, payloadCrc: header.payloadCrc, chunks };
-      if (!covers(chunks, header.payloadLength) || this.assemble(entry) === null) {
-        // A put cut short: the newest version, a part of its first copy only, and no damage anywhere else.
-        const tornPut = report.blocksDamaged === 0 && version === newestSeq && chunks.every((chunk) => chunk.copy === version);
-        const explained = tornPut || chunks.every((chunk) => chunk.block === excusedBlock);
-        if (!explained && !lostByName.has(name)) lostByName.set(name, { kind, key: header.key, deletion: entry.deleted, olderInForce: false });
-        continue;
-      }
-      const lost = lostByName.get(name);
-      if (lost !== undefined) lost.olderInForce = !entry.deleted;
-      this.entries.set(name, entry);
-      this.byVersion.set(version, entry);
-    }
-    report.lost = [...lostByName.values()].sort((a, b) => a.kind - b.kind || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    report.versionsDamaged = report.lost.length;
+    const found = readCatalog(this.flash, this.firstBlock, this.blockCount, this.scan, this.erased, this.gcGapBlocks, this.entries, this.byVersion);
+    this.erases += found.blocksErased;
+    this.headBlock = found.headBlock;
+    this.writeOffset = found.headEnd;
+    this.nextSeq = found.nextSeq;
+    const report: MountReport = { keys: 0, blocksErased: found.blocksErased, copiesRepaired: 0, versionsDamaged: found.lost.length, blocksDamaged: found.blocksDamaged, lost: found.lost };
     this.mounted = true;
     for (const entry of [...this.entries.values()]) {
       const missing = COPIES - wholeCopies(entry.chunks, entry.payloadLength);
@@ -505,7 +176,7 @@ export class ObjectStore {
     this.checkMounted();
     this.checkKind(kind);
     if (value.length > MAX_VALUE_BYTES) throw new RangeError(`object store: a value of ${value.length} B is over the ${MAX_VALUE_BYTES} B limit`);
-    const payload = this.payload(key, value);
+    const payload = encodePayload(key, value);
     const existing = this.entries.get(mapKey(kind, key));
     const needed = COPIES * this.footprint(payload.length);
     const after = this.liveBytes - (existing === undefined ? 0 : COPIES * this.footprint(existing.payloadLength)) + needed;
@@ -520,7 +191,7 @@ export class ObjectStore {
     this.checkMounted();
     this.checkKind(kind);
     if (!this.has(kind, key)) return false;
-    this.writeVersion(kind, key, this.payload(key, new Uint8Array(0)), true);
+    this.writeVersion(kind, key, encodePayload(key, new Uint8Array(0)), true);
     return true;
   }
 
@@ -568,19 +239,16 @@ export class ObjectStore {
     const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
     const touched = new Set<Entry>();
     const olderKeys = new Set<string>();
-    for (let at = 0; at + HEADER_BYTES + CRC_BYTES <= block.length; ) {
-      const length = this.chunkLengthAt(block, view, at);
-      if (length === 0) {
-        at += ALIGN_BYTES;
-        continue;
-      }
+    const scan = this.scan;
+    scan.walk(block, view);
+    while (scan.next()) {
+      const at = scan.at;
       const entry = this.byVersion.get(view.getUint32(at + 4, true));
       if (entry !== undefined) touched.add(entry);
       else if (view.getUint32(at + 12, true) === 0) {
-        const key = this.keyIn(block, at + HEADER_BYTES, view.getUint16(at + 24, true));
+        const key = keyIn(block, at + HEADER_BYTES, view.getUint16(at + 24, true));
         if (key !== null) olderKeys.add(mapKey(block[at + 2] & ~DELETED, key));
       }
-      at += length;
     }
     for (const entry of touched) {
       const outside = entry.chunks.filter((chunk) => chunk.block !== tail);
@@ -626,19 +294,7 @@ export class ObjectStore {
         continue;
       }
       const dataLength = Math.min(room, remaining);
-      const length = chunkBytes(dataLength);
-      bytes.fill(0, 0, length);
-      bytes[0] = MAGIC_0;
-      bytes[1] = MAGIC_1;
-      bytes[2] = kindByte;
-      view.setUint32(4, version, true);
-      view.setUint32(8, copy, true);
-      view.setUint32(12, offset, true);
-      view.setUint32(16, payload.length, true);
-      view.setUint32(20, payloadCrc, true);
-      view.setUint16(24, dataLength, true);
-      bytes.set(payload.subarray(offset, offset + dataLength), HEADER_BYTES);
-      view.setUint32(length - CRC_BYTES, crc32(bytes, 0, length - CRC_BYTES), true);
+      const length = encodeChunk(bytes, view, kindByte, version, copy, payload, payloadCrc, offset, dataLength);
       const at = this.blockOffset(this.headBlock) + this.writeOffset;
       this.erased[this.headBlock] = 0;
       // Advanced before the write: a write that fails part-way leaves bytes that are never written over.
@@ -650,63 +306,8 @@ export class ObjectStore {
     return refs;
   }
 
-  /**
-   * Reads the payload back from any intact chunks of the version, copies mixed (an interval
-   * cover over the chunks in payload order); null unless it is whole and its CRC checks. The
-   * chunks' own CRCs are checked again only when the payload's fails (a bit lost since mount).
-   */
   private assemble(entry: Entry): Uint8Array | null {
-    return this.assembleChecking(entry, false) ?? this.assembleChecking(entry, true);
-  }
-
-  private assembleChecking(entry: Entry, checkChunks: boolean): Uint8Array | null {
-    const payload = new Uint8Array(entry.payloadLength);
-    const chunks = [...entry.chunks].sort((a, b) => a.payloadOffset - b.payloadOffset);
-    let reached = 0;
-    for (const ref of chunks) {
-      if (reached >= entry.payloadLength || ref.payloadOffset > reached) break;
-      const end = ref.payloadOffset + ref.dataLength;
-      if (end <= reached) continue;
-      const length = chunkBytes(ref.dataLength);
-      const chunk = this.flash.read(ref.at, length);
-      const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      if (view.getUint32(4, true) !== entry.version || view.getUint32(12, true) !== ref.payloadOffset) continue;
-      if (checkChunks && this.chunkLengthAt(chunk, view, 0) !== length) continue;
-      payload.set(chunk.subarray(HEADER_BYTES + reached - ref.payloadOffset, HEADER_BYTES + ref.dataLength), reached);
-      reached = end;
-    }
-    if (reached < entry.payloadLength || crc32(payload) !== entry.payloadCrc) return null;
-    return payload;
-  }
-
-  /** Length of the intact chunk at `at`, or 0. */
-  private chunkLengthAt(block: Uint8Array, view: DataView, at: number): number {
-    if (block[at] !== MAGIC_0 || block[at + 1] !== MAGIC_1 || at + HEADER_BYTES + CRC_BYTES > block.length) return 0;
-    const dataLength = view.getUint16(at + 24, true);
-    const length = chunkBytes(dataLength);
-    if (dataLength === 0 || at + length > block.length) return 0;
-    const payloadOffset = view.getUint32(at + 12, true);
-    const payloadLength = view.getUint32(at + 16, true);
-    if (payloadLength > MAX_PAYLOAD_BYTES || payloadOffset + dataLength > payloadLength) return 0;
-    return crc32(block, at, at + length - CRC_BYTES) === view.getUint32(at + length - CRC_BYTES, true) ? length : 0;
-  }
-
-  /** The key at the start of a payload chunk, or null when the chunk does not hold it whole. */
-  private keyIn(block: Uint8Array, dataAt: number, dataLength: number): string | null {
-    const keyLength = block[dataAt];
-    if (keyLength > MAX_KEY_BYTES || 1 + keyLength > dataLength) return null;
-    let key = '';
-    for (let i = 0; i < keyLength; i++) key += String.fromCharCode(block[dataAt + 1 + i]);
-    return key;
-  }
-
-  private payload(key: string, value: Uint8Array): Uint8Array {
-    if (!(key.length <= MAX_KEY_BYTES && /^[\x21-\x7e]*$/.test(key))) throw new RangeError(`object store: key "${key}" is not 0..${MAX_KEY_BYTES} printable ASCII characters`);
-    const payload = new Uint8Array(1 + key.length + value.length);
-    payload[0] = key.length;
-    for (let i = 0; i < key.length; i++) payload[1 + i] = key.charCodeAt(i);
-    payload.set(value, 1 + key.length);
-    return payload;
+    return assemblePayload(this.flash, entry);
   }
 
   /** Worst-case flash bytes of one copy of a payload: its data plus the overhead of every chunk and block end it may need. */

@@ -1,197 +1,23 @@
 import type { FlashPartition } from '../../hal/flash';
-import { crc32 } from '../bytes/crc32';
-import { BlockScans, blockDamage, erasedWord, isTornStart, sealTornTail, zeroGarbage, zeroWord } from './object-store';
+import { BlockScan } from './block-scan';
+import { ALIGN_BYTES } from './record-frame';
+import type { JournalRun, RunLog, SampleBatch, StepSummary } from './run-journal-format';
+import { BOOT_BYTES, END_BYTES, HEADER_BYTES, JOURNAL_FRAME, MAX_SAMPLES_BYTES, RESERVE_BYTES, RunOutcome, STEP_BYTES, TYPE_BOOT, TYPE_FLAGS, TYPE_RUN_END, TYPE_RUN_START, TYPE_SAMPLES, TYPE_STEP, encodeBoot, encodeEnd, encodeSamples, encodeStart, encodeStep, runFromStart } from './run-journal-format';
+import { readRunLogs } from './run-log-reader';
+
+export type { JournalRun, RunLog, SampleSegment, StepRecord } from './run-journal-format';
+export { MAX_RECORD_SAMPLES, RunOutcome, SampleBatch, StepSummary } from './run-journal-format';
 
 /**
  * Run journal and run log: an append-only log of BOOT, FLAGS, RUN_START, SAMPLES, STEP and RUN_END
- * records over a ring of erase blocks, so the boot after a power loss finds the run left open,
- * and every run keeps its pressure history and step summary until its block is reused
- * (docs/storage.md, "Run log").
+ * records (src/store/run-journal-format.ts) over a ring of erase blocks, so the boot after a power
+ * loss finds the run left open, and every run keeps its pressure history and step summary until
+ * its block is reused (docs/storage.md, "Run log").
  *
  * Commit rule: a record exists once its last byte (the CRC) is written and its magic, type,
  * length and CRC all check; any other non-erased bytes are dirty space, stepped over on reading
  * and never written again.
- *
- * Little-endian, 4-byte aligned, never across a block boundary:
- *
- *   magic "RJ" · type u8 · length/4 u8 (whole record) · seq u32 · bootCount u32 · runId u32
- *   BOOT       resetReason u16 · store flags u16                                     24 B
- *   FLAGS      0 u16 · store flags u16 (the flags changed between boots)             24 B
- *   RUN_START  programHash u32 · startMs f64 · name length u8 · ASCII name · 0 pad    36..68 B
- *   RUN_END    outcome u8 · 0 u8 · faultCode u16 · endMs f64 · peakMPa f32            36 B
- *   SAMPLES    startMs f64 · intervalMs f32 · baseMPa f32 · mpaPerCode f32 · peakMPa f32
- *              step u8 · state u8 · count u16 · count × u16 code · 0 pad               48..556 B
- *   STEP       step u16 · kind u8 · 0 u8 · targetMPa f32 · reachedMPa f32 · peakMPa f32
- *              holdErrorP99MPa f32 · startS f32 · durationS f32                       48 B
- *   CRC-32 u32 of every byte before it
- *
- * A sample's pressure is baseMPa + code · mpaPerCode. Every record carries the boot count and a
- * run id (a BOOT: the last run begun); mount takes the largest of each, so neither counter goes
- * back when the blocks of older records are erased.
  */
-
-export const RunOutcome = Object.freeze({ open: 0, completed: 1, aborted: 2, fault: 3, interrupted: 4 } as const);
-
-export interface JournalRun {
-  /** 1, 2, 3… across boots, never reused. */
-  runId: number;
-  /** Boot in which the run started. */
-  bootCount: number;
-  programName: string;
-  programHash: number;
-  /** Device uptime at the start, in that boot. */
-  startMs: number;
-  /** RunOutcome; open when no end record was found. */
-  outcome: number;
-  faultCode: number;
-  /** Uptime at the end; 0 for open and interrupted runs. */
-  endMs: number;
-  /** NaN for open and interrupted runs. */
-  peakMPa: number;
-}
-
-/** The summary of one step of a run, as the runner saw it at the end of the run. */
-export interface StepRecord {
-  step: number;
-  /** StepKind (src/programs/compile.ts). */
-  kind: number;
-  targetMPa: number;
-  /** End pressure (ramp, release, wait) or mean over the step (hold, maintain). */
-  reachedMPa: number;
-  peakMPa: number;
-  /** NaN where the step keeps no hold error. */
-  holdErrorP99MPa: number;
-  /** From the start of the run. */
-  startS: number;
-  durationS: number;
-}
-
-/** Consecutive samples of one step and state. */
-export interface SampleSegment {
-  /** Uptime of the first sample. */
-  startMs: number;
-  intervalMs: number;
-  step: number;
-  /** RunState. */
-  state: number;
-  peakMPa: number;
-  pressuresMPa: Float64Array;
-}
-
-export interface RunLog {
-  /** Start and end as far as they are still in the journal. */
-  run: JournalRun;
-  /** False when the start record has aged out (name, hash and start time unknown). */
-  startFound: boolean;
-  steps: StepRecord[];
-  segments: SampleSegment[];
-}
-
-const MAGIC_0 = 0x52;
-const MAGIC_1 = 0x4a;
-const TYPE_BOOT = 1;
-const TYPE_RUN_START = 2;
-const TYPE_RUN_END = 3;
-const TYPE_SAMPLES = 4;
-const TYPE_STEP = 5;
-const TYPE_FLAGS = 6;
-const ALIGN_BYTES = 4;
-const HEADER_BYTES = 16;
-const CRC_BYTES = 4;
-const BOOT_BYTES = 24;
-const END_BYTES = 36;
-const STEP_BYTES = 48;
-const SAMPLES_AT = 44;
-/** Samples in one SAMPLES record at most. */
-export const MAX_RECORD_SAMPLES = 256;
-const MAX_SAMPLES_BYTES = samplesBytes(MAX_RECORD_SAMPLES);
-const NAME_LENGTH_AT = 28;
-const MAX_NAME_BYTES = 32;
-const MAX_START_BYTES = startBytes(MAX_NAME_BYTES);
-/** Erased room one more run (start + end), a full SAMPLES record and the next boot need. */
-const RESERVE_BYTES = MAX_START_BYTES + MAX_SAMPLES_BYTES + END_BYTES + BOOT_BYTES;
-
-function startBytes(nameLength: number): number {
-  return alignUp(NAME_LENGTH_AT + 1 + nameLength) + CRC_BYTES;
-}
-
-function samplesBytes(count: number): number {
-  return alignUp(SAMPLES_AT + 2 * count) + CRC_BYTES;
-}
-
-function alignUp(offset: number): number {
-  return (offset + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
-}
-
-/** Length of the valid record at `at`, or 0 when there is none. */
-function recordLengthAt(block: Uint8Array, view: DataView, at: number): number {
-  if (block[at] !== MAGIC_0 || block[at + 1] !== MAGIC_1 || at + BOOT_BYTES > block.length) return 0;
-  const type = block[at + 2];
-  let expected = 0;
-  if (type === TYPE_BOOT || type === TYPE_FLAGS) expected = BOOT_BYTES;
-  else if (type === TYPE_RUN_END) expected = END_BYTES;
-  else if (type === TYPE_STEP) expected = STEP_BYTES;
-  else if (type === TYPE_SAMPLES) {
-    const count = at + SAMPLES_AT <= block.length ? view.getUint16(at + 42, true) : 0;
-    if (count >= 1 && count <= MAX_RECORD_SAMPLES) expected = samplesBytes(count);
-  } else if (type === TYPE_RUN_START) {
-    const nameLength = block[at + NAME_LENGTH_AT];
-    if (nameLength >= 1 && nameLength <= MAX_NAME_BYTES) expected = startBytes(nameLength);
-  }
-  if (expected === 0 || block[at + 3] * ALIGN_BYTES !== expected || at + expected > block.length) return 0;
-  return crc32(block, at, at + expected - CRC_BYTES) === view.getUint32(at + expected - CRC_BYTES, true) ? expected : 0;
-}
-
-/** The bytes the record whose header starts at `at` declares it takes (0 when no record header starts there). */
-function declaredRecordBytes(block: Uint8Array, at: number): number {
-  return at + HEADER_BYTES <= block.length && block[at] === MAGIC_0 && block[at + 1] === MAGIC_1 ? block[at + 3] * ALIGN_BYTES : 0;
-}
-
-/** Calls visit(at, type) for each valid record of a block in order, stepping over dirty bytes; returns the end of the last one, or -1. */
-function forEachRecord(block: Uint8Array, view: DataView, visit: (at: number, type: number) => void, scans?: BlockScans, index = 0): number {
-  let lastEnd = -1;
-  let at = 0;
-  let garbage = false;
-  while (at < block.length) {
-    const length = recordLengthAt(block, view, at);
-    if (length === 0) {
-      if (scans !== undefined && !erasedWord(block, at) && !zeroWord(block, at)) garbage = true;
-      at += ALIGN_BYTES;
-    } else {
-      if (garbage && scans !== undefined) scans.garbageBefore[index] = 1;
-      garbage = false;
-      visit(at, block[at + 2]);
-      at += length;
-      lastEnd = at;
-    }
-  }
-  if (scans !== undefined) {
-    scans.lastEnd[index] = lastEnd;
-    scans.garbageAfter[index] = garbage || lastEnd < 0 ? 1 : 0;
-  }
-  return lastEnd;
-}
-
-function readName(block: Uint8Array, at: number): string {
-  let name = '';
-  const length = block[at + NAME_LENGTH_AT];
-  for (let i = 0; i < length; i++) name += String.fromCharCode(block[at + NAME_LENGTH_AT + 1 + i]);
-  return name;
-}
-
-function runFromStart(block: Uint8Array, view: DataView, at: number): JournalRun {
-  return {
-    runId: view.getUint32(at + 12, true),
-    bootCount: view.getUint32(at + 8, true),
-    programName: readName(block, at),
-    programHash: view.getUint32(at + 16, true),
-    startMs: view.getFloat64(at + 20, true),
-    outcome: RunOutcome.open,
-    faultCode: 0,
-    endMs: 0,
-    peakMPa: NaN,
-  };
-}
 
 export class RunJournal {
   private readonly blockLength: number;
@@ -223,8 +49,8 @@ export class RunJournal {
   private flagsBlock = -1;
   /** Blocks the last mount found damaged (bytes unreadable where no power cut leaves them). */
   blocksDamaged = 0;
-  /** What the last mount found in each block; its `damaged` marks the blocks it found damaged, until they are accepted. */
-  private readonly scans: BlockScans;
+  /** The mount walk and what it found in each block; its `damaged` marks the blocks it found damaged, until they are accepted. */
+  private readonly scan: BlockScan;
 
   constructor(private readonly flash: FlashPartition, private readonly firstBlock: number, private readonly blockCount: number) {
     const partitionBlocks = Math.floor(flash.byteLength / flash.blockLength);
@@ -237,7 +63,7 @@ export class RunJournal {
       throw new RangeError(`run journal: ${this.blockLength} B blocks are too small or not a multiple of ${ALIGN_BYTES} (at least ${RESERVE_BYTES} B)`);
     }
     this.erased = new Uint8Array(blockCount);
-    this.scans = new BlockScans(blockCount);
+    this.scan = new BlockScan(JOURNAL_FRAME, blockCount);
     for (let length = ALIGN_BYTES; length <= MAX_SAMPLES_BYTES; length += ALIGN_BYTES) this.scratchByLength[length / ALIGN_BYTES] = this.scratch.subarray(0, length);
   }
 
@@ -262,17 +88,17 @@ export class RunJournal {
     this.lastRunId = 0;
     this.flags = 0;
     let flagsSeq = 0;
-    const scans = this.scans;
+    const scan = this.scan;
     for (let i = 0; i < this.blockCount; i++) {
       const block = this.flash.read(this.blockOffset(i), this.blockLength);
       const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
-      let dirtyEnd = block.length;
-      while (dirtyEnd > 0 && block[dirtyEnd - 1] === 0xff) dirtyEnd--;
-      this.erased[i] = dirtyEnd === 0 ? 1 : 0;
-      scans.begin(i, dirtyEnd > 0, isTornStart(dirtyEnd, HEADER_BYTES, declaredRecordBytes(block, 0)));
-      if (dirtyEnd === 0) continue;
+      const used = scan.mount(i, block, view);
+      this.erased[i] = used ? 0 : 1;
+      if (!used) continue;
       let holdsNewest = false;
-      const lastEnd = forEachRecord(block, view, (at, type) => {
+      while (scan.next()) {
+        const at = scan.at;
+        const type = block[at + 2];
         const seq = view.getUint32(at + 4, true);
         const runId = view.getUint32(at + 12, true);
         if (seq > newestSeq) {
@@ -294,44 +120,26 @@ export class RunJournal {
         } else if (type === TYPE_RUN_END) {
           maxEndedRunId = Math.max(maxEndedRunId, runId);
         }
-      }, scans, i);
-      // After the zeros of a torn write sealed at an earlier boot, if any.
-      let tailAt = lastEnd;
-      while (tailAt >= 0 && tailAt + ALIGN_BYTES <= dirtyEnd && zeroWord(block, tailAt)) tailAt += ALIGN_BYTES;
-      scans.tornTail[i] = lastEnd >= 0 && isTornStart(dirtyEnd - tailAt, HEADER_BYTES, declaredRecordBytes(block, tailAt)) ? 1 : 0;
-      if (lastEnd >= 0 && holdsNewest) {
+      }
+      if (scan.scans.lastEnd[i] >= 0 && holdsNewest) {
         newestBlock = i;
-        // After the torn bytes of an interrupted write too: they are never written over.
-        newestBlockEnd = Math.max(lastEnd, alignUp(dirtyEnd));
+        newestBlockEnd = scan.usedEnd;
       }
     }
     // Only the next block is ever erased ahead of the head.
-    const damaged = blockDamage(scans, newestBlock, 0);
-    this.blocksDamaged = 0;
-    for (let i = 0; i < this.blockCount; i++) {
-      if (damaged[i] === 1) this.blocksDamaged++;
-      if (scans.dirty[i] === 0) continue;
-      if (scans.lastEnd[i] < 0) {
-        this.flash.eraseBlock(this.firstBlock + i);
-        this.erased[i] = 1;
-      } else if (i === newestBlock && scans.tornTail[i] === 1) {
-        // Only a record cut short is sealed: damage stays visible until it is accepted.
-        sealTornTail(this.flash, this.blockOffset(i), this.blockLength, scans, i);
-      }
-    }
+    scan.settle(this.flash, this.firstBlock, newestBlock, 0, this.erased);
+    this.blocksDamaged = scan.blocksDamaged;
     if (flagsSeq === 0) this.flagsBlock = -1;
     this.headBlock = newestBlock;
     this.writeOffset = newestBlockEnd;
     this.nextSeq = newestSeq + 1;
     this.openRunId = 0;
-    // Assignments inside the scan callback are invisible to narrowing.
-    const start = newestStart as JournalRun | null;
-    if (start !== null && start.runId > maxEndedRunId) {
-      this.openRunId = start.runId;
-      this.openBootCount = start.bootCount;
-      this.openProgramName = start.programName;
-      this.openProgramHash = start.programHash;
-      this.openStartMs = start.startMs;
+    if (newestStart !== null && newestStart.runId > maxEndedRunId) {
+      this.openRunId = newestStart.runId;
+      this.openBootCount = newestStart.bootCount;
+      this.openProgramName = newestStart.programName;
+      this.openProgramHash = newestStart.programHash;
+      this.openStartMs = newestStart.startMs;
     }
     this.mounted = true;
   }
@@ -360,8 +168,7 @@ export class RunJournal {
       };
       if (!this.appendEnd(this.openRunId, RunOutcome.interrupted, 0, 0, NaN)) throw new Error('run journal: no erased space after eraseAhead');
     }
-    this.scratchView.setUint16(HEADER_BYTES, resetReason, true);
-    this.scratchView.setUint16(HEADER_BYTES + 2, this.flags, true);
+    encodeBoot(this.scratchView, resetReason, this.flags);
     if (!this.append(TYPE_BOOT, BOOT_BYTES, this.boots + 1, this.lastRunId)) throw new Error('run journal: no erased space after eraseAhead');
     this.flagsBlock = this.headBlock;
     this.boots++;
@@ -372,11 +179,7 @@ export class RunJournal {
   /** After a damage report was accepted: zeroes the unreadable bytes of damaged blocks that still hold records, so the next mount reports only new damage. */
   acceptDamage(): void {
     this.checkMounted();
-    const damaged = this.scans.damaged;
-    for (let i = 0; i < this.blockCount; i++) {
-      if (damaged[i] === 1 && this.erased[i] === 0) zeroGarbage(this.flash, this.blockOffset(i), this.blockLength, recordLengthAt);
-    }
-    damaged.fill(0);
+    this.scan.acceptDamage(this.flash, this.firstBlock, this.erased);
   }
 
   /** The store flags of the newest BOOT or FLAGS record (0 when there is none). */
@@ -398,8 +201,7 @@ export class RunJournal {
   }
 
   private appendFlags(): boolean {
-    this.scratchView.setUint16(HEADER_BYTES, 0, true);
-    this.scratchView.setUint16(HEADER_BYTES + 2, this.flags, true);
+    encodeBoot(this.scratchView, 0, this.flags);
     if (!this.append(TYPE_FLAGS, BOOT_BYTES, this.boots, this.lastRunId)) return false;
     this.flagsBlock = this.headBlock;
     return true;
@@ -408,19 +210,7 @@ export class RunJournal {
   /** Appends a run-start record; returns the new runId, or -1 when there is no erased space. Never erases. */
   beginRun(programName: string, programHash: number, startMs: number): number {
     this.checkMounted();
-    const nameLength = programName.length;
-    if (nameLength < 1 || nameLength > MAX_NAME_BYTES) throw new RangeError(`run journal: program name "${programName}" is not 1..${MAX_NAME_BYTES} characters`);
-    const length = startBytes(nameLength);
-    const bytes = this.scratch;
-    bytes.fill(0, HEADER_BYTES, length - CRC_BYTES);
-    this.scratchView.setUint32(HEADER_BYTES, programHash >>> 0, true);
-    this.scratchView.setFloat64(HEADER_BYTES + 4, startMs, true);
-    bytes[NAME_LENGTH_AT] = nameLength;
-    for (let i = 0; i < nameLength; i++) {
-      const code = programName.charCodeAt(i);
-      if (code < 0x21 || code > 0x7e) throw new RangeError(`run journal: program name "${programName}" is not printable ASCII`);
-      bytes[NAME_LENGTH_AT + 1 + i] = code;
-    }
+    const length = encodeStart(this.scratch, this.scratchView, programName, programHash, startMs);
     const runId = this.lastRunId + 1;
     if (!this.append(TYPE_RUN_START, length, this.boots, runId)) return -1;
     this.lastRunId = runId;
@@ -442,56 +232,21 @@ export class RunJournal {
   }
 
   /**
-   * Appends `count` pressures (MPa) of one step and state, taken every `intervalMs` from
-   * `startMs`, read from values[from…] (a ring of `values.length`). They are stored as 16-bit
-   * codes over their own range, so a sample is exact to (max − min) / 131070. False when there
-   * is no erased space. Never erases; allocates nothing.
+   * Appends a batch of samples. They are stored as 16-bit codes over their own range, so a
+   * sample is exact to (max − min) / 131070. False when there is no erased space. Never erases;
+   * allocates nothing.
    */
-  appendSamples(runId: number, startMs: number, intervalMs: number, step: number, state: number, values: Float32Array, from: number, count: number): boolean {
+  appendSamples(batch: SampleBatch): boolean {
     this.checkMounted();
-    if (!(Number.isInteger(count) && count >= 1 && count <= MAX_RECORD_SAMPLES)) throw new RangeError(`run journal: ${count} samples is not 1..${MAX_RECORD_SAMPLES}`);
-    const ring = values.length;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = 0; i < count; i++) {
-      const v = values[(from + i) % ring];
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    const base = Math.fround(min);
-    const mpaPerCode = Math.fround((max - base) / 65535);
-    const view = this.scratchView;
-    view.setFloat64(HEADER_BYTES, startMs, true);
-    view.setFloat32(HEADER_BYTES + 8, intervalMs, true);
-    view.setFloat32(HEADER_BYTES + 12, base, true);
-    view.setFloat32(HEADER_BYTES + 16, mpaPerCode, true);
-    view.setFloat32(HEADER_BYTES + 20, max, true);
-    view.setUint8(40, step);
-    view.setUint8(41, state);
-    view.setUint16(42, count, true);
-    for (let i = 0; i < count; i++) {
-      const code = mpaPerCode > 0 ? Math.round((values[(from + i) % ring] - base) / mpaPerCode) : 0;
-      view.setUint16(SAMPLES_AT + 2 * i, code < 0 ? 0 : code > 65535 ? 65535 : code, true);
-    }
-    const length = samplesBytes(count);
-    this.scratch.fill(0, SAMPLES_AT + 2 * count, length - CRC_BYTES);
-    return this.append(TYPE_SAMPLES, length, this.boots, runId);
+    const length = encodeSamples(this.scratch, this.scratchView, batch);
+    return this.append(TYPE_SAMPLES, length, this.boots, batch.runId);
   }
 
   /** Appends the summary of one step of a run (NaN where a figure does not apply). False when there is no erased space. */
-  appendStep(runId: number, step: number, kind: number, targetMPa: number, reachedMPa: number, peakMPa: number, holdErrorP99MPa: number, startS: number, durationS: number): boolean {
+  appendStep(summary: StepSummary): boolean {
     this.checkMounted();
-    const view = this.scratchView;
-    view.setUint16(HEADER_BYTES, step, true);
-    view.setUint8(HEADER_BYTES + 2, kind);
-    view.setUint8(HEADER_BYTES + 3, 0);
-    view.setFloat32(HEADER_BYTES + 4, targetMPa, true);
-    view.setFloat32(HEADER_BYTES + 8, reachedMPa, true);
-    view.setFloat32(HEADER_BYTES + 12, peakMPa, true);
-    view.setFloat32(HEADER_BYTES + 16, holdErrorP99MPa, true);
-    view.setFloat32(HEADER_BYTES + 20, startS, true);
-    view.setFloat32(HEADER_BYTES + 24, durationS, true);
-    return this.append(TYPE_STEP, STEP_BYTES, this.boots, runId);
+    encodeStep(this.scratchView, summary);
+    return this.append(TYPE_STEP, STEP_BYTES, this.boots, summary.runId);
   }
 
   /** Everything the journal still holds of one run: its start and end, step summaries and samples in order (host and protocol use; allocates). */
@@ -504,75 +259,9 @@ export class RunJournal {
     return [...this.scanLogs(0, true).values()].sort((a, b) => a.run.runId - b.run.runId);
   }
 
-  /** One pass over the ring: the logs of run `onlyRunId`, or of every run when it is 0; samples only when asked for. */
   private scanLogs(onlyRunId: number, withSamples: boolean): Map<number, RunLog> {
     this.checkMounted();
-    const logs = new Map<number, RunLog>();
-    const endSeq = new Map<number, number>();
-    const stepSeq = new Map<StepRecord, number>();
-    const segmentSeq = new Map<SampleSegment, number>();
-    const logOf = (runId: number): RunLog => {
-      let log = logs.get(runId);
-      if (log === undefined) {
-        log = { run: { runId, bootCount: 0, programName: '', programHash: 0, startMs: NaN, outcome: RunOutcome.open, faultCode: 0, endMs: 0, peakMPa: NaN }, startFound: false, steps: [], segments: [] };
-        logs.set(runId, log);
-      }
-      return log;
-    };
-    for (let i = 0; i < this.blockCount; i++) {
-      const block = this.flash.read(this.blockOffset(i), this.blockLength);
-      const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
-      forEachRecord(block, view, (at, type) => {
-        const runId = view.getUint32(at + 12, true);
-        if (type === TYPE_BOOT || type === TYPE_FLAGS || (onlyRunId !== 0 && runId !== onlyRunId)) return;
-        const seq = view.getUint32(at + 4, true);
-        const p = at + HEADER_BYTES;
-        const log = logOf(runId);
-        if (type === TYPE_RUN_START) {
-          const start = runFromStart(block, view, at);
-          const run = log.run;
-          run.bootCount = start.bootCount;
-          run.programName = start.programName;
-          run.programHash = start.programHash;
-          run.startMs = start.startMs;
-          log.startFound = true;
-        } else if (type === TYPE_RUN_END && seq > (endSeq.get(runId) ?? 0)) {
-          endSeq.set(runId, seq);
-          const run = log.run;
-          run.outcome = block[p];
-          run.faultCode = view.getUint16(p + 2, true);
-          run.endMs = view.getFloat64(p + 4, true);
-          run.peakMPa = view.getFloat32(p + 12, true);
-        } else if (type === TYPE_STEP) {
-          const step: StepRecord = {
-            step: view.getUint16(p, true),
-            kind: block[p + 2],
-            targetMPa: view.getFloat32(p + 4, true),
-            reachedMPa: view.getFloat32(p + 8, true),
-            peakMPa: view.getFloat32(p + 12, true),
-            holdErrorP99MPa: view.getFloat32(p + 16, true),
-            startS: view.getFloat32(p + 20, true),
-            durationS: view.getFloat32(p + 24, true),
-          };
-          log.steps.push(step);
-          stepSeq.set(step, seq);
-        } else if (type === TYPE_SAMPLES && withSamples) {
-          const count = view.getUint16(at + 42, true);
-          const base = view.getFloat32(p + 12, true);
-          const mpaPerCode = view.getFloat32(p + 16, true);
-          const pressuresMPa = new Float64Array(count);
-          for (let k = 0; k < count; k++) pressuresMPa[k] = base + view.getUint16(at + SAMPLES_AT + 2 * k, true) * mpaPerCode;
-          const segment: SampleSegment = { startMs: view.getFloat64(p, true), intervalMs: view.getFloat32(p + 8, true), peakMPa: view.getFloat32(p + 20, true), step: block[at + 40], state: block[at + 41], pressuresMPa };
-          log.segments.push(segment);
-          segmentSeq.set(segment, seq);
-        }
-      });
-    }
-    for (const log of logs.values()) {
-      log.steps.sort((a, b) => (stepSeq.get(a) as number) - (stepSeq.get(b) as number));
-      log.segments.sort((a, b) => (segmentSeq.get(a) as number) - (segmentSeq.get(b) as number));
-    }
-    return logs;
+    return readRunLogs(this.flash, this.firstBlock, this.blockCount, this.scan, onlyRunId, withSamples);
   }
 
   /** True when the erased space left is less than what one more run (start + end record) needs plus one boot record. */
@@ -606,12 +295,7 @@ export class RunJournal {
   }
 
   private appendEnd(runId: number, outcome: number, faultCode: number, endMs: number, peakMPa: number): boolean {
-    const view = this.scratchView;
-    view.setUint8(HEADER_BYTES, outcome);
-    view.setUint8(HEADER_BYTES + 1, 0);
-    view.setUint16(HEADER_BYTES + 2, faultCode, true);
-    view.setFloat64(HEADER_BYTES + 4, endMs, true);
-    view.setFloat32(HEADER_BYTES + 12, peakMPa, true);
+    encodeEnd(this.scratchView, outcome, faultCode, endMs, peakMPa);
     if (!this.append(TYPE_RUN_END, END_BYTES, this.boots, runId)) return false;
     if (runId === this.openRunId) this.openRunId = 0;
     return true;
@@ -627,14 +311,11 @@ export class RunJournal {
     }
     const bytes = this.scratch;
     const view = this.scratchView;
-    bytes[0] = MAGIC_0;
-    bytes[1] = MAGIC_1;
-    bytes[2] = type;
-    bytes[3] = length / ALIGN_BYTES;
+    JOURNAL_FRAME.open(bytes, type, length / ALIGN_BYTES);
     view.setUint32(4, this.nextSeq, true);
     view.setUint32(8, bootCount, true);
     view.setUint32(12, runId, true);
-    view.setUint32(length - CRC_BYTES, crc32(bytes, 0, length - CRC_BYTES), true);
+    JOURNAL_FRAME.close(bytes, view, length);
     this.erased[this.headBlock] = 0;
     this.flash.write(this.blockOffset(this.headBlock) + this.writeOffset, this.scratchByLength[length / ALIGN_BYTES]);
     this.writeOffset += length;

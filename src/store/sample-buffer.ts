@@ -1,5 +1,5 @@
 import type { RunJournal } from './run-journal';
-import { MAX_RECORD_SAMPLES } from './run-journal';
+import { MAX_RECORD_SAMPLES, SampleBatch } from './run-journal-format';
 
 /** Segments of samples held in RAM between the control tick and the flash. */
 const SEGMENTS = 8;
@@ -16,6 +16,8 @@ const SEGMENTS = 8;
 export class SampleBuffer {
   static readonly SEGMENTS = SEGMENTS;
   readonly values = new Float32Array(SEGMENTS * MAX_RECORD_SAMPLES);
+  /** The segment being written, reused for each one. */
+  private readonly batch = new SampleBatch(this.values);
   private readonly runId = new Uint32Array(SEGMENTS);
   private readonly startMs = new Float64Array(SEGMENTS);
   private readonly intervalMs = new Float32Array(SEGMENTS);
@@ -119,8 +121,15 @@ export class SampleBuffer {
         this.closeOpen();
       }
       if (this.count[segment] > 0) {
-        const from = segment * MAX_RECORD_SAMPLES;
-        if (!journal.appendSamples(this.runId[segment], this.startMs[segment], this.intervalMs[segment], this.step[segment], this.state[segment], this.values, from, this.count[segment])) return false;
+        const batch = this.batch;
+        batch.runId = this.runId[segment];
+        batch.startMs = this.startMs[segment];
+        batch.intervalMs = this.intervalMs[segment];
+        batch.step = this.step[segment];
+        batch.state = this.state[segment];
+        batch.from = segment * MAX_RECORD_SAMPLES;
+        batch.count = this.count[segment];
+        if (!journal.appendSamples(batch)) return false;
       }
       this.first = (this.first + 1) % SEGMENTS;
       this.held--;
