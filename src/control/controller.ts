@@ -81,6 +81,9 @@ export class PressureController implements PressureLaw {
   private readonly releaseModelHistory: Float64Array;
   private historyIndex = 0;
   private historyCount = 0;
+  /** Running sums of the model histories over the window (entries in, entries out). */
+  private pumpModelSum = 0;
+  private releaseModelSum = 0;
   private pumpModel = 0;
   private releaseModel = 0;
 
@@ -110,6 +113,8 @@ export class PressureController implements PressureLaw {
     this.pumpModel = 0;
     this.releaseModel = 0;
     this.historyCount = 0;
+    this.pumpModelSum = 0;
+    this.releaseModelSum = 0;
     this.pumpGain = this.tuning.initialPumpGain;
     this.releaseGain = this.tuning.initialReleaseGain;
     this.stiffestPumpGain = 0;
@@ -230,26 +235,29 @@ export class PressureController implements PressureLaw {
     this.releaseModel += (this.releaseLevel - this.releaseModel) * lagWeight;
 
     const i = this.historyIndex;
-    this.pressureHistory[i] = pressureMPa;
-    this.pumpModelHistory[i] = this.pumpModel;
-    this.releaseModelHistory[i] = this.releaseModel;
     const window = this.rateWindow;
+    const pumpModelHistory = this.pumpModelHistory;
+    const releaseModelHistory = this.releaseModelHistory;
+    // While the window fills, the entry overwritten is from before the reset: not in the sums.
+    const filling = this.historyCount <= window;
+    const pumpSum = this.pumpModelSum + this.pumpModel - (filling ? 0 : pumpModelHistory[i]);
+    const releaseSum = this.releaseModelSum + this.releaseModel - (filling ? 0 : releaseModelHistory[i]);
+    this.pressureHistory[i] = pressureMPa;
+    pumpModelHistory[i] = this.pumpModel;
+    releaseModelHistory[i] = this.releaseModel;
     this.historyIndex = i === window ? 0 : i + 1;
-    if (this.historyCount <= window) {
+    // The models are lags of commands in [0, 1]: a sum that rounding took below zero is zero.
+    this.pumpModelSum = pumpSum > 0 ? pumpSum : 0;
+    this.releaseModelSum = releaseSum > 0 ? releaseSum : 0;
+    if (filling) {
       this.historyCount++;
       return;
     }
     // The oldest entry is the one the index now points at.
     const oldest = this.historyIndex;
     this.measuredRateMPaPerS = (pressureMPa - this.pressureHistory[oldest]) / (window * dtS);
-    let pumpMean = 0;
-    let releaseMean = 0;
-    for (let k = 0; k <= window; k++) {
-      pumpMean += this.pumpModelHistory[k];
-      releaseMean += this.releaseModelHistory[k];
-    }
-    pumpMean /= window + 1;
-    releaseMean /= window + 1;
+    const pumpMean = this.pumpModelSum / (window + 1);
+    const releaseMean = this.releaseModelSum / (window + 1);
 
     if (pumpMean > MIN_ESTIMATION_LEVEL && releaseMean < MIN_ESTIMATION_LEVEL * 0.1 && this.measuredRateMPaPerS > 0) {
       const observed = this.measuredRateMPaPerS / pumpMean;
