@@ -160,6 +160,26 @@ for (const loopRateHz of [50, 1000]) {
   });
 }
 
+test('the rate window keeps running sums: after a million ticks of random commands they equal the window re-summed', () => {
+  const law = new PressureController(DEFAULT_TUNING, 100);
+  const inner = law as unknown as { pumpModelHistory: Float64Array; releaseModelHistory: Float64Array; pumpModelSum: number; releaseModelSum: number; pumpLevel: number; releaseLevel: number };
+  let seed = 12345;
+  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  for (let n = 0; n < 1_000_000; n++) {
+    // Runs of one actuator and of none, as a press does, so the sums cross zero many times.
+    const phase = Math.floor(n / 997) % 3;
+    law.pumpLevel = phase === 0 ? random() : 0;
+    law.releaseLevel = phase === 1 ? random() : 0;
+    law.idle(100 + random(), 0.01);
+    if (n === 500_000) law.reset();
+  }
+  const resum = (history: Float64Array) => history.reduce((sum, value) => sum + value, 0);
+  const pumpError = Math.abs(inner.pumpModelSum - resum(inner.pumpModelHistory));
+  const releaseError = Math.abs(inner.releaseModelSum - resum(inner.releaseModelHistory));
+  assert.ok(pumpError < 1e-9 && releaseError < 1e-9, `drift ${pumpError}, ${releaseError}`);
+  assert.ok(inner.pumpModelSum >= 0 && inner.releaseModelSum >= 0);
+});
+
 test('jitter percentiles come from the histogram; resetStatistics starts them afresh', () => {
   const timing = new LoopTiming(10);
   let now = 0;
