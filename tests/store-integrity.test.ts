@@ -16,7 +16,7 @@ import { validateProgram } from '../src/programs/validate';
 import { PressStore, storeLayout } from '../src/store/press-store';
 import { ObjectStore } from '../src/store/object-store';
 import { program } from './helpers';
-import { programOfSize } from '../tools/storage-torture';
+import { programOfSize } from '../bench/storage-torture';
 import { send, errors, defineMessage } from './scpi-helpers';
 
 const encoder = new TextEncoder();

@@ -1,5 +1,5 @@
 // npm run bench: the XS computation meter of one control tick, the firmware over the real
-// hal/esp32 drivers (tools/bench-board: the drivers on fake ECMA-419 IO, the simulated press
+// hal/esp32 drivers (bench/bench-board: the drivers on fake ECMA-419 IO, the simulated press
 // behind the pins), over every tick of a dry run of the example program, in the XS engine
 // (xsnap). Two runs in XS: the plain one gives the figures (`xs-tick-meter: <median>`); the
 // second wraps each part of the tick and gives the per-part table, checked tick by tick to add
@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { runInXs, extractJson, repoRoot, xsnapBinary } from './xs-run';
+import { runInXs, extractJson, repoRoot, xsnapBinary } from '../tools/xs-run';
 import { benchBoardConfig } from './bench-board/manifest-config';
 import { createBenchRun, runBench } from './bench-board/bench-session';
 import { PART_INFO, Part } from './bench-board/xs-tick-probe';
@@ -23,7 +23,7 @@ const config = benchBoardConfig();
 const OUT = path.join(repoRoot, 'out', 'bench', 'xs-tick.json');
 
 const probeSource = (breakdown: boolean) => `
-import { runTickProbe } from './tools/bench-board/xs-tick-probe';
+import { runTickProbe } from './bench/bench-board/xs-tick-probe';
 declare function print(...values: unknown[]): void;
 const report = runTickProbe({ programText: ${JSON.stringify(programText)}, seed: 1, config: ${JSON.stringify(config)}, breakdown: ${breakdown} });
 print('RESULT ' + JSON.stringify(report));
@@ -150,7 +150,7 @@ writeFileSync(
   OUT,
   JSON.stringify(
     {
-      what: 'XS meter units of PressFirmware.tick on the hal/esp32 drivers over fake IO (tools/bench-xs-tick.ts, docs/benchmarks.md)',
+      what: 'XS meter units of PressFirmware.tick on the hal/esp32 drivers over fake IO (bench/bench-xs-tick.ts, docs/benchmarks.md)',
       engine,
       xsnap: xsnapVersion,
       machine,
