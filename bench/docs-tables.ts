@@ -288,7 +288,7 @@ function simBlock(r: BenchResults<Sim>): string {
 function controlBlocks(): Record<string, Block> {
   const read = (get: <F>(name: string) => BenchResults<F>) => get<Control>('control');
   const passes = (row: ControlRow) => row.error === undefined && row.failures.length === 0;
-  const kind = (failure: string) => failure.replace(/ \(step.*$/, '');
+  const kind = (failure: string) => failure.replace(/ \(step.*$/, '').replace(/ at [\d.]+ s$/, '');
   const fullRow = (row: ControlRow) =>
     row.error !== undefined
       ? [row.plant, row.program, row.law, `error: ${row.error}`, '', '', '', '', '', '', '', '']
