@@ -14,7 +14,7 @@ export interface MeasuredOn {
   /** ISO 8601, UTC, when the run ended. */
   date: string;
   node: string;
-  /** `git rev-parse --short HEAD`; `dirty` when the work tree had uncommitted changes. */
+  /** `git rev-parse --short HEAD`; `dirty` when the work tree had uncommitted changes (results files aside). */
   commit: string;
   dirty: boolean;
   cores: number;
@@ -40,7 +40,7 @@ export function measuredOn(): MeasuredOn {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     node: process.version,
     commit: git('rev-parse', '--short', 'HEAD') || 'unknown',
-    dirty: git('status', '--porcelain', '--untracked-files=no') !== '',
+    dirty: git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results') !== '',
     cores: os.availableParallelism(),
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
     platform: `${os.platform()} ${os.arch()}`,
