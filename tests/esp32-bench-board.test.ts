@@ -1,5 +1,5 @@
 // The firmware on the ESP32 drivers over fake IO, with the simulated press behind the pins
-// (tools/bench-board): panel I/O never happens inside the control tick, each panel refresh
+// (bench/bench-board): panel I/O never happens inside the control tick, each panel refresh
 // stays within its bus budget, and the coupling to the press loses nothing but the PWM's
 // resolution (with 10 bits and adaptive physics steps the results differ a little:
 // docs/benchmarks.md).
@@ -9,9 +9,9 @@ import { PressFirmware } from '../src/firmware';
 import { ControlTick } from '../src/press/control-tick';
 import type { DryRunResult } from '../host-sim/scenario';
 import { dryRun } from '../host-sim/scenario';
-import { benchBoardConfig } from '../tools/bench-board/manifest-config';
-import type { BenchRun } from '../tools/bench-board/bench-session';
-import { createBenchRun, runBench } from '../tools/bench-board/bench-session';
+import { benchBoardConfig } from '../bench/bench-board/manifest-config';
+import type { BenchRun } from '../bench/bench-board/bench-session';
+import { createBenchRun, runBench } from '../bench/bench-board/bench-session';
 import { program, readExample } from './helpers';
 
 const EXAMPLE = readExample('li6ps5cl-three-layer');

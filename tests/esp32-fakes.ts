@@ -2,7 +2,7 @@
 import type { DigitalIn, DigitalOut, I2cDevice, PwmOut, SerialIo, SpiBus } from '../hal/esp32/io';
 import type { Clock } from '../hal/clock';
 import type { FlashStorageIo } from '../hal/esp32/flash';
-import { answerAds1220Frame } from '../tools/bench-board/ads1220-chip';
+import { answerAds1220Frame } from '../bench/bench-board/ads1220-chip';
 
 export class FakeClock implements Clock {
   ms = 0;

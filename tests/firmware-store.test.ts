@@ -16,7 +16,7 @@ import { SIM_PARTITION_BYTES } from '../host-sim/simulator';
 import { PressStore, storeLayout } from '../src/store/press-store';
 import { StoreFullError } from '../src/store/object-store';
 import { encodeProgram } from '../src/programs/codec';
-import { programOfSize } from '../tools/storage-torture';
+import { programOfSize } from '../bench/storage-torture';
 
 const LOGGED = {
   ...program([

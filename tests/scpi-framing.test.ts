@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { MessageFramer } from '../src/protocol/framer';
 import type { SessionOptions } from '../src/protocol/session';
 import { ScpiSession } from '../src/protocol/session';
-import { createFakeScpiTable, drainErrors, drainOutput, FAKE_IDN } from '../tools/bench-scpi-fuzz';
+import { createFakeScpiTable, drainErrors, drainOutput, FAKE_IDN } from '../bench/bench-scpi-fuzz';
 
 const encoder = new TextEncoder();
 const bytesOf = (text: string) => encoder.encode(text);

@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import type { CommandTable } from '../src/protocol/command-table';
 import type { SessionLimits } from '../src/protocol/session';
 import { ScpiSession } from '../src/protocol/session';
-import { createScpiTable } from '../tools/scpi-device-table';
-import { createFakeScpiTable, drainErrors, drainOutput, FUZZ_LIMITS, INPUT_KINDS, runFuzz } from '../tools/bench-scpi-fuzz';
+import { createScpiTable } from '../bench/scpi-device-table';
+import { createFakeScpiTable, drainErrors, drainOutput, FUZZ_LIMITS, INPUT_KINDS, runFuzz } from '../bench/bench-scpi-fuzz';
 
 test('20 000 fuzz inputs: nothing escapes, bounds hold, *IDN? still answers, splits agree', () => {
   const report = runFuzz({ inputs: 20_000, seed: 11 });

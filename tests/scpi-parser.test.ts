@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { ScpiError } from '../src/protocol/errors';
 import { MessageReader } from '../src/protocol/message-reader';
 import { ScpiSession } from '../src/protocol/session';
-import { createFakeScpiTable, drainErrors, drainOutput } from '../tools/bench-scpi-fuzz';
+import { createFakeScpiTable, drainErrors, drainOutput } from '../bench/bench-scpi-fuzz';
 
 const encoder = new TextEncoder();
 

@@ -9,7 +9,7 @@ import type { SessionOptions } from '../src/protocol/session';
 import { ScpiSession } from '../src/protocol/session';
 import { registerStandardCommands } from '../src/protocol/standard-commands';
 import { STB } from '../src/protocol/status';
-import { createFakeScpiTable, drainErrors, drainOutput, FAKE_IDN } from '../tools/bench-scpi-fuzz';
+import { createFakeScpiTable, drainErrors, drainOutput, FAKE_IDN } from '../bench/bench-scpi-fuzz';
 
 const encoder = new TextEncoder();
 

@@ -14,7 +14,7 @@ import { SerialLink } from '../src/protocol/serial-link';
 import type { SessionOptions } from '../src/protocol/session';
 import { ScpiSession } from '../src/protocol/session';
 import { registerStandardCommands } from '../src/protocol/standard-commands';
-import { drainErrors, drainOutput } from '../tools/bench-scpi-fuzz';
+import { drainErrors, drainOutput } from '../bench/bench-scpi-fuzz';
 
 const encoder = new TextEncoder();
 const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes);

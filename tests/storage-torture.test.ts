@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runTorture } from '../tools/storage-torture';
+import { runTorture } from '../bench/storage-torture';
 
 // Reduced: a small partition and small programs, every 3rd write position. npm run bench:storage
 // runs the press's real geometry with 8 KB programs at every position.

@@ -17,7 +17,7 @@ import { PressStore, storeLayout } from '../src/store/press-store';
 import { ObjectStore } from '../src/store/object-store';
 import { SampleBatch } from '../src/store/run-journal';
 import { program } from './helpers';
-import { programOfSize } from '../tools/storage-torture';
+import { programOfSize } from '../bench/storage-torture';
 import { send, errors, defineMessage } from './scpi-helpers';
 
 const encoder = new TextEncoder();

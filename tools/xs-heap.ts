@@ -1,5 +1,5 @@
 // Heap use of the firmware's control tick, measured in the XS engine itself (xsnap-worker):
-// see docs/xs-heap.md. Shared by `npm run bench:xs-heap` (tools/bench-xs-heap.ts) and the
+// see docs/xs-heap.md. Shared by `npm run bench:xs-heap` (bench/bench-xs-heap.ts) and the
 // XS suite (tests/xs/run-xs-suite.ts).
 //
 // Two measures, both read from the engine's own counters by the worker protocol:

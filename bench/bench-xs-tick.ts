@@ -1,14 +1,16 @@
 // npm run bench: the XS computation meter of one control tick, the firmware over the real
-// hal/esp32 drivers (tools/bench-board: the drivers on fake ECMA-419 IO, the simulated press
+// hal/esp32 drivers (bench/bench-board: the drivers on fake ECMA-419 IO, the simulated press
 // behind the pins), over every tick of a dry run of the example program, in the XS engine
 // (xsnap). Two runs in XS: the plain one gives the figures (`xs-tick-meter: <median>`); the
 // second wraps each part of the tick and gives the per-part table, checked tick by tick to add
-// up to the plain run. Writes out/bench/xs-tick.json. Options: --program NAME (an example).
+// up to the plain run. Writes bench/results/xs-tick.json (another example: out/bench/xs-tick-NAME.json).
+// Options: --program NAME (an example).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { measuredOn, writeResults } from './results';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { runInXs, extractJson, repoRoot, xsnapBinary } from './xs-run';
+import { runInXs, extractJson, repoRoot, xsnapBinary } from '../tools/xs-run';
 import { benchBoardConfig } from './bench-board/manifest-config';
 import { createBenchRun, runBench } from './bench-board/bench-session';
 import { PART_INFO, Part } from './bench-board/xs-tick-probe';
@@ -17,13 +19,14 @@ import { dryRun } from '../host-sim/scenario';
 import type { DryRunResult } from '../host-sim/scenario';
 
 const programAt = process.argv.indexOf('--program');
-const EXAMPLE = programAt >= 0 ? process.argv[programAt + 1] : 'li6ps5cl-three-layer';
+const DEFAULT_EXAMPLE = 'li6ps5cl-three-layer';
+const EXAMPLE = programAt >= 0 ? process.argv[programAt + 1] : DEFAULT_EXAMPLE;
 const programText = readFileSync(path.join(repoRoot, 'examples', `${EXAMPLE}.json`), 'utf8');
 const config = benchBoardConfig();
-const OUT = path.join(repoRoot, 'out', 'bench', 'xs-tick.json');
+const OUT = path.join(repoRoot, 'out', 'bench', `xs-tick-${EXAMPLE}.json`);
 
 const probeSource = (breakdown: boolean) => `
-import { runTickProbe } from './tools/bench-board/xs-tick-probe';
+import { runTickProbe } from './bench/bench-board/xs-tick-probe';
 declare function print(...values: unknown[]): void;
 const report = runTickProbe({ programText: ${JSON.stringify(programText)}, seed: 1, config: ${JSON.stringify(config)}, breakdown: ${breakdown} });
 print('RESULT ' + JSON.stringify(report));
@@ -145,33 +148,31 @@ console.log(`bench: outside the tick, per call (per 10 ms of run):`);
 for (const o of outside) console.log(`  ${o.part.padEnd(13)} ${f(o.perCall).padStart(5)}  (${f(o.perTenMs)} per 10 ms, ${o.calls} calls)   ${o.what}`);
 console.log(`bench: step results: XS and Node ${nodeAgrees ? 'agree exactly' : 'DIFFER'}; against the simulated HAL's dry run, largest |Δ|: reached ${deltas.reachedMPa} MPa, peak ${deltas.peakMPa} MPa, hold p99 ${deltas.p99MPa} MPa, duration ${deltas.durationS} s`);
 
-mkdirSync(path.dirname(OUT), { recursive: true });
-writeFileSync(
-  OUT,
-  JSON.stringify(
-    {
-      what: 'XS meter units of PressFirmware.tick on the hal/esp32 drivers over fake IO (tools/bench-xs-tick.ts, docs/benchmarks.md)',
-      engine,
-      xsnap: xsnapVersion,
-      machine,
-      program: EXAMPLE,
-      result: plain.result,
-      simTimeS: plain.simTimeS,
-      tick: figures,
-      calibration,
-      gatedCallsPerTick: gatedPerTick,
-      breakdown,
-      breakdownCheck: { exactTicks, ticks: plain.ticks, worstDifference },
-      outsideTick: outside,
-      panel: { i2cWrites: plain.i2cWrites, i2cBytes: plain.i2cBytes, largestWriteBytes: plain.largestI2cWriteBytes },
-      conversionsRead: plain.conversionsRead,
-      steps: { xsAgreesWithNode: nodeAgrees, largestDelta: deltas, comparison },
-    },
-    null,
-    1,
-  ) + '\n',
-);
-console.log(`bench: wrote ${path.relative(repoRoot, OUT)}`);
+const results = {
+  what: 'XS meter units of PressFirmware.tick on the hal/esp32 drivers over fake IO (bench/bench-xs-tick.ts, docs/benchmarks.md)',
+  engine,
+  xsnap: xsnapVersion,
+  machine,
+  program: EXAMPLE,
+  result: plain.result,
+  simTimeS: plain.simTimeS,
+  tick: figures,
+  calibration,
+  gatedCallsPerTick: gatedPerTick,
+  breakdown,
+  breakdownCheck: { exactTicks, ticks: plain.ticks, worstDifference },
+  outsideTick: outside,
+  panel: { i2cWrites: plain.i2cWrites, i2cBytes: plain.i2cBytes, largestWriteBytes: plain.largestI2cWriteBytes },
+  conversionsRead: plain.conversionsRead,
+  steps: { xsAgreesWithNode: nodeAgrees, largestDelta: deltas, comparison },
+  wallS,
+};
+if (EXAMPLE === DEFAULT_EXAMPLE) writeResults('xs-tick', 'npm run bench', results);
+else {
+  mkdirSync(path.dirname(OUT), { recursive: true });
+  writeFileSync(OUT, JSON.stringify({ bench: 'xs-tick', command: `npm run bench -- --program ${EXAMPLE}`, measured: measuredOn(), figures: results }, null, 1) + '\n');
+  console.log(`bench: wrote ${path.relative(repoRoot, OUT)}`);
+}
 console.log(`xs-tick-meter: ${figures.median}`);
 // A breakdown that does not give the whole is no breakdown: a wrapper that changed what a part computes (a dropped argument) shows here.
 if (exactTicks !== plain.ticks) {

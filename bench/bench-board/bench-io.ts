@@ -1,4 +1,4 @@
-// Fake ECMA-419 IO objects for the bench board (tools/bench-board/bench-board.ts): the pins,
+// Fake ECMA-419 IO objects for the bench board (bench/bench-board/bench-board.ts): the pins,
 // PWM channels, SPI converter, I2C display, flash, UART, clock and timers the hal/esp32
 // drivers take, behind which the simulated press is the world. On the board these are native
 // (Moddable's C), which XS's meter does not count beyond the call. Here they are JavaScript:

@@ -11,14 +11,16 @@
 // Prints `xs-heap-growth-bytes`, `xs-heap-growth-slots`, `xs-tick-alloc-slots` and
 // `xs-steady-tick-meter`; exits 1 if the tick allocated or the heap grew, or if a control
 // that must be caught was not.
+// Writes bench/results/xs-heap.json (with the default options only).
 // Options: --ticks N (default 100000), --control-ticks N (default 2000), --no-controls.
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { repoRoot } from './xs-run';
-import { measureXsHeap, meterXsTicks, percentile, steadyScenarios } from './xs-heap';
-import type { HeapMeasurement, InlineMeterResult, SteadyScenario } from './xs-heap';
-import type { TickFault } from './xs-heap-target';
-import { xsnapWorkerBinary } from './xsnap-worker';
+import { repoRoot } from '../tools/xs-run';
+import { measureXsHeap, meterXsTicks, percentile, steadyScenarios } from '../tools/xs-heap';
+import type { HeapMeasurement, InlineMeterResult, SteadyScenario } from '../tools/xs-heap';
+import type { TickFault } from '../tools/xs-heap-target';
+import { xsnapWorkerBinary } from '../tools/xsnap-worker';
+import { writeResults } from './results';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
@@ -31,6 +33,7 @@ function option(name: string, fallback: number): number {
 const TICKS = option('--ticks', 100_000);
 const CONTROL_TICKS = option('--control-ticks', 2000);
 const CONTROLS = !process.argv.includes('--no-controls');
+const DEFAULTS = process.argv.length <= 2;
 const SETTLE_TICKS = 2000;
 const MAX_WARMUP_TICKS = 20_000;
 
@@ -68,6 +71,7 @@ for (const scenario of scenarios) {
   }
 }
 
+const controlResults: { fault: TickFault; expect: string; slotsPerTick: number; growthSlots: number; growthBytes: number; seenByTick: boolean; seenByHeap: boolean; ok: boolean }[] = [];
 if (CONTROLS) {
   // Negative controls: the same measurement with a tick that also allocates. `expect` says which
   // measure must see it; chunk-only garbage is a documented blind spot (docs/xs-heap.md).
@@ -88,6 +92,7 @@ if (CONTROLS) {
     const ok =
       control.expect === 'tick' ? seenByTick : control.expect === 'tick+heap' ? seenByTick && seenByHeap : control.expect === 'heap' ? seenByHeap : !seenByTick && !seenByHeap;
     if (!ok) failed = true;
+    controlResults.push({ fault: control.fault, expect: control.expect, slotsPerTick: Math.round(perTick * 100) / 100, growthSlots, growthBytes, seenByTick, seenByHeap, ok });
     const verdict = control.expect === 'blind' ? (ok ? 'not seen (expected: chunk-only garbage)' : 'seen?') : ok ? 'caught' : 'MISSED';
     console.log(
       `  ${control.fault.padEnd(15)} slots per tick ${perTick.toFixed(2)}, live slots ${fmt(growthSlots)}, snapshot ${fmt(growthBytes)} bytes -> ${verdict}`,
@@ -106,4 +111,26 @@ console.log(`xs-heap-growth-slots: ${growthSlots}`);
 console.log(`xs-tick-alloc-slots: ${tickSlots}`);
 console.log(`xs-steady-tick-meter: ${steadyMedian}`);
 if (tickSlots !== 0 || growthBytes !== 0 || growthSlots !== 0) failed = true;
+if (DEFAULTS) {
+  writeResults('xs-heap', 'npm run bench:xs-heap', {
+    engine: version,
+    ticksPerScenario: TICKS,
+    controlTicks: CONTROL_TICKS,
+    scenarios: results.map(({ scenario, heap, meter }) => ({
+      name: scenario.name,
+      what: scenario.what,
+      ticks: heap.ticks,
+      exactTicks: heap.exactTicks,
+      tickSlotsTotal: heap.tickSlotsTotal,
+      tickSlotsMax: heap.tickSlotsMax,
+      betweenTicksSlots: heap.simSlotsTotal,
+      liveSlots: { before: heap.before.liveSlots, after: heap.after.liveSlots },
+      snapshotBytes: { before: heap.before.snapshotBytes, after: heap.after.snapshotBytes },
+      meter: { median: meter.meter.median, p99: meter.meter.p99, max: meter.meter.max, steadyTicks: meter.meter.steadyTicks },
+    })),
+    controls: controlResults,
+    totals: { tickSlots, growthSlots, growthBytes, steadyMeterMedian: steadyMedian },
+    failed,
+  });
+}
 process.exit(failed ? 1 : 0);

@@ -6,7 +6,8 @@
 // collecting replace moves about 200 KB before it erases: it is cut at 20 000 evenly spaced
 // positions.
 // `-- --stride N` tries every Nth position.
-// The last line: `storage: <cuts> cuts, <lost> lost, <bad> corrupt accepted`.
+// The last line: `storage: <cuts> cuts, <lost> lost, <bad> corrupt accepted`. A full run (every
+// position) writes bench/results/storage.json.
 import { SimFlash } from '../host-sim/hal/sim-flash';
 import { SIM_PARTITION_BYTES } from '../host-sim/simulator';
 import { PressStore, storeLayout } from '../src/store/press-store';
@@ -16,6 +17,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { programOfSize, runTorture } from './storage-torture';
 import type { DamageResult, OperationResult, TortureOptions } from './storage-torture';
+import { writeResults } from './results';
 
 /** Rated erase cycles of the NOR flash on ESP32 modules (100 000 per sector, e.g. W25Q32/GD25Q32 datasheets). */
 const RATED_ERASE_CYCLES = 100_000;
@@ -27,7 +29,15 @@ const WEAR_DAYS = 30;
  * and 10 step summaries each), a calibration every 30 days. Erases are counted per block and
  * the busiest block's rate is projected to the rated cycles.
  */
-function wearOfBusyLab(): void {
+interface AreaWear {
+  area: string;
+  leastErases: number;
+  mostErases: number;
+  busiestPerDay: number;
+  yearsToRatedCycles: number;
+}
+
+function wearOfBusyLab(): AreaWear[] {
   const flash = new SimFlash(SIM_PARTITION_BYTES);
   const layout = storeLayout(flash);
   const erasesPerBlock = new Uint32Array(SIM_PARTITION_BYTES / 4096);
@@ -63,13 +73,16 @@ function wearOfBusyLab(): void {
     }
   }
   const area = (first: number, count: number) => [...erasesPerBlock.subarray(first, first + count)];
+  const wear: AreaWear[] = [];
   for (const [name, counts] of [['programs, calibration, settings', area(layout.objectFirstBlock, layout.objectBlocks)], ['run log', area(layout.logFirstBlock, layout.logBlocks)]] as const) {
     const most = Math.max(...counts);
     const least = Math.min(...counts);
     const perDay = most / WEAR_DAYS;
     const years = perDay > 0 ? RATED_ERASE_CYCLES / perDay / 365 : Infinity;
+    wear.push({ area: name, leastErases: least, mostErases: most, busiestPerDay: Math.round(perDay * 100) / 100, yearsToRatedCycles: Math.round(years) });
     console.log(`bench-storage: wear, ${name}: ${WEAR_DAYS} busy days → ${least}..${most} erases per block (busiest ${perDay.toFixed(2)}/day) → ${years === Infinity ? 'no wear' : `${Math.round(years)} years`} to ${RATED_ERASE_CYCLES} cycles`);
   }
+  return wear;
 }
 
 /** Blocks damaged beyond a power cut (random bytes, a burst, zeroed), one per reboot. */
@@ -134,7 +147,7 @@ if (shardArg > 0) {
   const [index, count] = process.argv[shardArg + 1].split('/').map(Number);
   runShard(index, count);
 } else {
-  wearOfBusyLab();
+  const wear = wearOfBusyLab();
   const options = tortureOptions();
   const jobs = Math.max(1, availableParallelism());
   const started = performance.now();
@@ -155,6 +168,19 @@ if (shardArg > 0) {
       `${damage.mountsReportingDamage} mounts reported damage, ${damage.silentLosses} silent losses, ${damage.corruptAccepted} corrupt accepted; programs lost ${damage.programsLost}, named ${damage.programsNamed}`,
   );
   console.log(`storage: ${total('cuts')} cuts, ${total('lost')} lost, ${total('corruptAccepted')} corrupt accepted; mounts: ${total('mountsReportingDamage') + damage.mountsReportingDamage} reported damage, ${total('silentLosses') + damage.silentLosses} silent losses`);
+  const wallS = Math.round((performance.now() - started) / 1000);
   const ok = total('lost') === 0 && total('corruptAccepted') === 0 && total('stuck') === 0 && total('silentLosses') === 0 && damage.silentLosses === 0 && damage.corruptAccepted === 0;
+  if (stride === 1) {
+    writeResults('storage', 'npm run bench:storage', {
+      partition: { bytes: SIM_PARTITION_BYTES, objectBlocks: options.layout.objectBlocks, logBlocks: options.layout.logBlocks, programsStored: options.programBytes.length, programsOf8KB: options.programBytes.filter((bytes) => bytes > 8000).length, loggedRuns: options.runs },
+      processes: jobs,
+      wallS,
+      operations,
+      totals: { cuts: total('cuts'), lost: total('lost'), corruptAccepted: total('corruptAccepted'), stuck: total('stuck'), mountsReportingDamage: total('mountsReportingDamage'), silentLosses: total('silentLosses') },
+      damage,
+      wear: { days: WEAR_DAYS, ratedEraseCycles: RATED_ERASE_CYCLES, areas: wear },
+      ok,
+    });
+  }
   process.exit(ok ? 0 : 1);
 }

@@ -8,6 +8,8 @@
 // by code, and ends with one `scpi-fuzz:` summary line; exits 1 on any failure.
 // Options: --inputs N (default 1 000 000), --seed N (default 1), --table <module> (a module
 // exporting createScpiTable(): CommandTable, to fuzz a real device table instead of the fake).
+// With the default inputs and seed, writes bench/results/scpi-fuzz.json (the fake table) or
+// bench/results/scpi-fuzz-<module name>.json (a --table).
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -21,6 +23,7 @@ import { chars, fixed } from '../src/protocol/response';
 import type { SessionLimits } from '../src/protocol/session';
 import { ScpiSession } from '../src/protocol/session';
 import { registerStandardCommands } from '../src/protocol/standard-commands';
+import { writeResults } from './results';
 
 export type TableFactory = () => CommandTable;
 
@@ -623,6 +626,23 @@ async function main(): Promise<void> {
   console.log(`  errors read, by code: ${codes.map(([code, count]) => `${code} ×${group(count)}`).join(', ')}`);
   for (const f of report.failures) console.log(`  FAIL ${f}`);
   console.log(`scpi-fuzz: ${group(inputs)} inputs, ${group(rate)} inputs/s, max held ${group(report.maxHeldBytes)} bytes, heap growth ${mb(samples[samples.length - 1] - afterWarmup[0])} MB, ${report.failures.length} failures`);
+  if (option('--inputs') === undefined && option('--seed') === undefined) {
+    const table = tableModule === undefined ? null : path.basename(tableModule).replace(/\.[cm]?[jt]s$/, '');
+    writeResults(table === null ? 'scpi-fuzz' : `scpi-fuzz-${table}`, `npm run bench:scpi${tableModule === undefined ? '' : ` -- --table ${path.relative(process.cwd(), path.resolve(tableModule))}`}`, {
+      table: tableModule === undefined ? 'fake' : path.relative(process.cwd(), path.resolve(tableModule)),
+      inputs,
+      seed,
+      seconds: Math.round(report.seconds * 10) / 10,
+      inputsPerS: Math.round(rate),
+      maxHeldBytes: report.maxHeldBytes,
+      heldBoundBytes: report.heldBound,
+      heapBytes: { start: samples[0], afterWarmup: afterWarmup[0], warmupInputs: Math.min(inputs, 50_000), max: Math.max(...afterWarmup), end: samples[samples.length - 1], collected: gc !== null },
+      recoveryChecks: report.recoveryChecks,
+      splitChecks: report.splitChecks,
+      errorsByCode: Object.fromEntries(codes.map(([code, count]) => [String(code), count])),
+      failures: report.failures,
+    });
+  }
   process.exitCode = report.failures.length === 0 ? 0 : 1;
 }
 

@@ -1,5 +1,5 @@
 // The press's real command table on a simulated press, for the fuzz bench:
-//   npm run bench:scpi -- --table tools/scpi-device-table.ts
+//   npm run bench:scpi -- --table bench/scpi-device-table.ts
 import type { CommandTable } from '../src/protocol/command-table';
 import { VirtualInstrument } from '../host-sim/virtual-instrument';
 import { SimFlash } from '../host-sim/hal/sim-flash';

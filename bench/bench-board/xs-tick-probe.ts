@@ -1,4 +1,4 @@
-// The XS side of the tick meter (tools/bench-xs-tick.ts): a dry run on the bench board, in
+// The XS side of the tick meter (bench/bench-xs-tick.ts): a dry run on the bench board, in
 // xsnap, with XS's computation meter read around every call of ControlTick.run (the control tick) and of the
 // firmware's and drivers' other callbacks (DRDY handler, panel refresh, lease guard, protocol,
 // housekeeping). The fake IO with a real body (SPI, I2C, flash, UART) is left out through

@@ -9,7 +9,8 @@
 // 12 h to 72 h; every figure of a maintain step has settled into its pattern long before an
 // hour); the days-long targets are the two 72 h runs on lithium foil, at full length.
 // --full-length runs the examples uncapped (hours); --quick caps maintain steps at 10 min and
-// leaves out the 72 h runs (for tuning). docs/benchmarks.md has the table.
+// leaves out the 72 h runs (for tuning). The full matrix (no option but --jobs) writes
+// bench/results/control.json, from which docs/benchmarks.md's tables are made.
 import { fork } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,7 @@ import { createDryRunSession, runSession } from '../host-sim/scenario';
 import type { DryRunSession } from '../host-sim/scenario';
 import { PLANT_PRESETS } from '../host-sim/plants';
 import type { ControlLawName } from '../src/control/pressure-law';
+import { writeResults } from './results';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -136,6 +138,8 @@ async function main(): Promise<void> {
   printSummary(results, wallS, jobCount);
   const jsonPath = option('--json');
   // NaN and Infinity (a hold that never settled) are kept as strings: JSON has no such numbers.
+  const fullMatrix = process.argv.slice(2).every((arg, i, args) => arg === '--jobs' || args[i - 1] === '--jobs');
+  if (fullMatrix) writeResults('control', 'npm run bench:control', { runs: results.length, wallS: Math.round(wallS), workers: jobCount, tolerances: TOLERANCES, results: results.map(tableRow) });
   if (jsonPath !== undefined) writeFileSync(jsonPath, JSON.stringify(results, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 1));
 }
 
@@ -258,6 +262,16 @@ function verdicts(figures: RunFigures): Verdicts {
   }
   if (figures.result !== 'completed') failures.push(`run ${figures.result}`);
   return { overshoot: overshootText, holdP99: holdText, settle: settleText, rampTrack: trackText, rampRate: rateText, maintain: maintainText, releaseUndershoot: undershootText, failures };
+}
+
+const TOLERANCES = { overshootPct: 0.5, overshootFloorMPa: 0.5, holdP99Pct: HOLD_TOLERANCE * 100, settleS: SETTLE_LIMIT_S, rampTrackPct: RAMP_TRACK_TOLERANCE * 100, maintainPct: MAINTAIN_TOLERANCE * 100, maintainInBandPct: 99.9 };
+
+/** One run as the tables show it: each figure's worst step, and the targets it missed. */
+function tableRow(r: JobResult) {
+  const row = { plant: r.plant, program: r.program, law: r.law, wallS: Math.round(r.wallS * 10) / 10 };
+  if (r.figures === null) return { ...row, error: r.error };
+  const { failures, ...cells } = verdicts(r.figures);
+  return { ...row, result: r.figures.result, ...cells, pumpDutyPct: Math.round(r.figures.pumpDutyPct * 10) / 10, failures };
 }
 
 function printTable(results: JobResult[]): void {
