@@ -1,4 +1,4 @@
-// The import rules that keep the layers apart, used by tests/import-rule.test.ts:
+// The import rules that keep the layers apart, used by tests/architecture/import-rule.test.ts:
 // - src/ may import only relative paths that stay inside src/ or reach the HAL interfaces in
 //   hal/*.ts (never hal/esp32, never host-sim), and nothing from Node or Moddable;
 // - hal/*.ts (the interfaces) may import only each other;

@@ -3,7 +3,7 @@
 // (an exact name, then "x/*", then the platform without its subplatform, then "..."), and
 // the included manifests of this repository, recursively. Manifests of the Moddable SDK
 // ($(MODDABLE)/…, $(BUILD)/…) are not here: what they provide is listed in SDK_PROVIDES.
-// Used by tests/manifest.test.ts and tools/device-typecheck.ts.
+// Used by tests/architecture/manifest.test.ts and tools/device-typecheck.ts.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';

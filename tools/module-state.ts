@@ -9,7 +9,7 @@
 //   a regular expression without the g or y flag, or a typed array;
 // - a module-level typed array is never written after the module has loaded (no element
 //   assignment, ++/--, set, fill, copyWithin, sort or reverse on it inside a function).
-// Used by tests/module-state.test.ts; the real build's xsl warnings are the check behind it.
+// Used by tests/architecture/module-state.test.ts; the real build's xsl warnings are the check behind it.
 import path from 'node:path';
 import ts from 'typescript';
 
