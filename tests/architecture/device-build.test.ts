@@ -13,7 +13,7 @@ const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 function build(args: string[], env: Record<string, string | undefined>) {
   const environment = { ...process.env, ...env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete environment[key];
-  const result = spawnSync(tsx, [path.join(root, 'tools', 'device-build.ts'), ...args], { cwd: root, env: environment, encoding: 'utf8' });
+  const result = spawnSync(tsx, [path.join(root, 'tools', 'build', 'device-build.ts'), ...args], { cwd: root, env: environment, encoding: 'utf8' });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -38,11 +38,11 @@ for (const target of ['lin', 'esp32']) {
 }
 
 test('the device scripts download nothing: no fetch, curl, wget or git clone in them', () => {
-  const text = readFileSync(path.join(root, 'tools', 'device-build.ts'), 'utf8');
+  const text = readFileSync(path.join(root, 'tools', 'build', 'device-build.ts'), 'utf8');
   assert.not.match(text, /\b(curl|wget|git clone|fetch\()/);
   const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  assert.is(scripts['device:lin'], 'tsx tools/device-build.ts lin');
-  assert.is(scripts['device:esp32'], 'tsx tools/device-build.ts esp32');
+  assert.is(scripts['device:lin'], 'tsx tools/build/device-build.ts lin');
+  assert.is(scripts['device:esp32'], 'tsx tools/build/device-build.ts esp32');
 });
 
 test.run();

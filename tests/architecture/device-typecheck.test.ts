@@ -1,15 +1,15 @@
-// The device type-check (tools/device-typecheck.ts, a stage of npm test) must reject what
+// The device type-check (tools/check/device-typecheck.ts, a stage of npm test) must reject what
 // mcconfig's per-file compile would reject, and what cannot run on the device. Our typings
 // (typings/moddable) stand in for the SDK's where it is not installed, so they must reject
-// every use the SDK's declarations reject; tools/sdk-typings.ts compares them with the SDK's.
+// every use the SDK's declarations reject; tools/check/sdk-typings.ts compares them with the SDK's.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
-import { DEVICE_COMPILER_OPTIONS, checkFilesOnTheirOwn, checkWithSdk, deviceModules, extraTypingFiles, manifestTypings, typingFiles } from '../../tools/device-typecheck';
-import { compareWithSdk, mcconfigTypeScript } from '../../tools/sdk-typings';
+import { DEVICE_COMPILER_OPTIONS, checkFilesOnTheirOwn, checkWithSdk, deviceModules, extraTypingFiles, manifestTypings, typingFiles } from '../../tools/check/device-typecheck';
+import { compareWithSdk, mcconfigTypeScript } from '../../tools/check/sdk-typings';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { cpSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findForbiddenHalImports, findForbiddenImports } from '../../tools/import-rule';
+import { findForbiddenHalImports, findForbiddenImports } from '../../tools/check/import-rule';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 

@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PLATFORMS, checkManifest, reachableModules, resolveBuild, resolveSpecifier } from '../../tools/moddable-manifest';
-import { formatManifest, listDrift, manifestLists, readManifest, withLists } from '../../tools/manifest-lists';
+import { PLATFORMS, checkManifest, reachableModules, resolveBuild, resolveSpecifier } from '../../tools/build/moddable-manifest';
+import { formatManifest, listDrift, manifestLists, readManifest, withLists } from '../../tools/build/manifest-lists';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 

@@ -1,13 +1,13 @@
-// Module-level state in preloaded modules (tools/module-state.ts): what xsl puts in flash must
+// Module-level state in preloaded modules (tools/check/module-state.ts): what xsl puts in flash must
 // be frozen, and nothing may be written after load.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findModuleState, formatViolation } from '../../tools/module-state';
-import { manifestLists } from '../../tools/manifest-lists';
-import { DEVICE_COMPILER_OPTIONS } from '../../tools/device-typecheck';
+import { findModuleState, formatViolation } from '../../tools/check/module-state';
+import { manifestLists } from '../../tools/build/manifest-lists';
+import { DEVICE_COMPILER_OPTIONS } from '../../tools/check/device-typecheck';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const OPTIONS = { ...DEVICE_COMPILER_OPTIONS, noUnusedLocals: false };

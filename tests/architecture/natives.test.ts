@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BUILDS, NATIVE_DIR, checkNatives, type Build } from '../../tools/check-natives';
+import { BUILDS, NATIVE_DIR, checkNatives, type Build } from '../../tools/check/check-natives';
 
 const build = (name: string) => BUILDS.find((b) => b.name === name) as Build;
 

@@ -9,7 +9,7 @@ import { UartSerialPort, UsbCdcSerialPort } from '../../hal/esp32/serial';
 import { EspFlashPartition } from '../../hal/esp32/flash';
 import { EspSystem, EspResetReason, mapEspResetReason } from '../../hal/esp32/system';
 import { ResetReason } from '../../hal/system';
-import { PLATFORMS, resolveBuild } from '../../tools/moddable-manifest';
+import { PLATFORMS, resolveBuild } from '../../tools/build/moddable-manifest';
 import { FakeFlash, FakeSerialIo } from '../support/esp32-fakes';
 
 const root = path.resolve(import.meta.dirname, '..', '..');

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { Ajv } from 'ajv';
-import { makeSchema, SCHEMA_PATH } from '../../tools/make-schema';
+import { makeSchema, SCHEMA_PATH } from '../../tools/build/make-schema';
 import { validateProgram } from '../../src/programs/validate';
 import { program, readExample, repoRoot, TEST_DEVICE } from '../support/helpers';
 import { validProgram } from '../support/arbitraries';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { extractJson, repoRoot, runInXs } from '../../tools/xs-run';
+import { extractJson, repoRoot, runInXs } from '../../tools/xs/xs-run';
 
 const protocol = (file: string) => JSON.stringify(path.join(repoRoot, 'src', 'protocol', file));
 

@@ -2,7 +2,7 @@
 """A PyVISA session (pyvisa-py backend) with the press or press-sim serve, over a TCPIP
 SOCKET resource and/or a serial (ASRL) resource. Prints the transcript; exits 1 on a failure.
 
-  /usr/bin/python3 tools/pyvisa-check.py TCPIP::127.0.0.1::5025::SOCKET ASRL/dev/pts/3::INSTR
+  /usr/bin/python3 tools/python/pyvisa-check.py TCPIP::127.0.0.1::5025::SOCKET ASRL/dev/pts/3::INSTR
 """
 import sys
 

@@ -12,7 +12,7 @@
 // -Wall: a missing include or a call to an undeclared function only shows up here.
 // What it does not prove: anything about behaviour on the chip (timing, the drivers, the
 // hardware), nor that the ESP-IDF stand-ins match the ESP-IDF a given build uses: they are
-// written from ESP-IDF v5's headers (tools/native-check/esp-idf/, each naming its real header)
+// written from ESP-IDF v5's headers (tools/check/native-check/esp-idf/, each naming its real header)
 // and hold only what the natives use: esp-idf/include for every target, esp-idf/<target>/include
 // for one chip (as IDF_TARGET and the manifest's components pick them), sdkconfig.h written per
 // build. The host is LP64 where the ESP32 is ILP32 (and ESP-IDF v5 makes uint32_t an unsigned
@@ -36,12 +36,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nativeCalls } from './moddable-manifest';
+import { nativeCalls } from '../build/moddable-manifest';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(import.meta.dirname, '..', '..');
 export const NATIVE_DIR = path.join(root, 'hal', 'esp32', 'native');
 const XS_DIR = path.join(root, 'node_modules', '@agoric', 'xsnap', 'moddable', 'xs');
-const IDF_DIR = path.join(root, 'tools', 'native-check', 'esp-idf');
+const IDF_DIR = path.join(root, 'tools', 'check', 'native-check', 'esp-idf');
 
 export const CC = process.env.CC ?? 'gcc';
 // gnu17 and -Os as make.esp32.mk (and ESP-IDF v5) compile. No -Wno-unused-parameter: XS's

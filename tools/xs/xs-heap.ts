@@ -117,7 +117,7 @@ function probeOptions(options: HeapMeasureOptions, inline: boolean): HeapProbeOp
 
 function probeEntry(options: HeapProbeOptions): string {
   return `
-    import { installHeapProbe } from './tools/xs-heap-target';
+    import { installHeapProbe } from './tools/xs/xs-heap-target';
     installHeapProbe(${JSON.stringify(options)});
   `;
 }

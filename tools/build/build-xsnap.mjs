@@ -2,7 +2,7 @@
 // Builds the `xsnap` command line (the XS engine with a computation meter) from the
 // Moddable XS sources shipped inside the npm package @agoric/xsnap, using that package's
 // own xsnap.mk makefile, and `xsnap-worker` (its protocol mode, which reports the heap
-// counters per command: tools/xsnap-worker.ts) with its xsnap-worker.mk. Nothing is
+// counters per command: tools/xs/xsnap-worker.ts) with its xsnap-worker.mk. Nothing is
 // downloaded: the sources are already in node_modules.
 // Runs as our postinstall; `make` keeps rebuilds incremental.
 import { spawnSync } from 'node:child_process';

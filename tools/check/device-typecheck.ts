@@ -7,13 +7,13 @@
 // plus the declarations the manifests name in their typescript blocks for each platform (what
 // the SDK has no typing for, typings/sdk-extra). When $MODDABLE is set, also against the
 // SDK's own declarations with tsc configured by mcconfig itself, and compares ours with the
-// SDK's (tools/sdk-typings.ts): ours must never accept what the SDK's reject. Run by `npm test`
+// SDK's (tools/check/sdk-typings.ts): ours must never accept what the SDK's reject. Run by `npm test`
 // (stage "typecheck device") and `npm run typecheck:device`.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { PLATFORMS, matchPlatform, resolveBuild } from './moddable-manifest';
+import { PLATFORMS, matchPlatform, resolveBuild } from '../build/moddable-manifest';
 import { compareWithSdk, mcconfigTypeScript } from './sdk-typings';
 import type { Comparison } from './sdk-typings';
 
@@ -196,7 +196,7 @@ export function checkWithSdk(root: string, moddable: string): SdkResult {
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
   const rel = (p: string) => (path.isAbsolute(p) && p.startsWith(root) ? path.relative(root, p) : p);
   const show = (problem: string) => console.log(problem.startsWith(root) ? path.relative(root, problem) : problem);
   let failed = false;

@@ -1,5 +1,5 @@
 // A small driver for `xsnap-worker`, the protocol mode of the XS engine in @agoric/xsnap
-// (built from the same Moddable sources as `xsnap` by tools/build-xsnap.mjs). The worker
+// (built from the same Moddable sources as `xsnap` by tools/build/build-xsnap.mjs). The worker
 // reads netstring commands on fd 3 and answers on fd 4; every command that runs JavaScript
 // (a "crank") is answered with the engine's own usage figures:
 //   .{"currentHeapCount":N,"compute":N,"allocate":N,"timestamps":[...]}\1<reply>
@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 // @ts-expect-error plain ESM helper without type declarations
-import { xsnapBuildDir, xsnapPlatform } from './xsnap-path.mjs';
+import { xsnapBuildDir, xsnapPlatform } from '../build/xsnap-path.mjs';
 
 export const xsnapWorkerBinary: string = path.join(xsnapBuildDir, 'bin', xsnapPlatform, 'release', 'xsnap-worker');
 
@@ -53,7 +53,7 @@ export class XsnapWorker {
 
   constructor(name = 'press-xs-heap') {
     if (!existsSync(xsnapWorkerBinary)) {
-      throw new Error(`xsnap-worker not built at ${xsnapWorkerBinary}: run node tools/build-xsnap.mjs (npm install does)`);
+      throw new Error(`xsnap-worker not built at ${xsnapWorkerBinary}: run node tools/build/build-xsnap.mjs (npm install does)`);
     }
     this.child = spawn(xsnapWorkerBinary, [name], { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
     const stdio = this.child.stdio as unknown as [null, Readable, Readable, Writable, Readable];

@@ -161,7 +161,7 @@ export function listDrift(root: string): string[] {
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
   if (process.argv.includes('--check')) {
     const drift = listDrift(root);
     for (const line of drift) console.log(line);

@@ -1,4 +1,4 @@
-// The Moddable SDK's side of the device type-check (tools/device-typecheck.ts), when the SDK is
+// The Moddable SDK's side of the device type-check (tools/check/device-typecheck.ts), when the SDK is
 // installed ($MODDABLE):
 // - mcconfigTypeScript(): tsc's configuration exactly as mcconfig writes it for a platform
 //   (mcconfig run without -m writes the makefile and the tsconfig files, and builds nothing);

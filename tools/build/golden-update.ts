@@ -2,7 +2,7 @@
 // Run it only when a change is meant to change what the press does, and say so in the commit.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { GOLDEN_DIR, goldenCases, goldenFileName, runGolden } from '../tests/golden/golden-runs';
+import { GOLDEN_DIR, goldenCases, goldenFileName, runGolden } from '../../tests/golden/golden-runs';
 
 mkdirSync(GOLDEN_DIR, { recursive: true });
 console.log('example                       plant        seed  result        peak MPa   sim s     ticks  trace sha256');

@@ -5,7 +5,7 @@
 // other's shape. The graph keeps the kind of every edge so that both can be asked for.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { moduleImports } from './moddable-manifest';
+import { moduleImports } from '../build/moddable-manifest';
 
 export interface ImportEdge {
   to: string;

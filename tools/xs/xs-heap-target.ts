@@ -1,4 +1,4 @@
-// The XS side of the heap measurement (tools/xs-heap.ts, docs/xs-heap.md): bundled by
+// The XS side of the heap measurement (tools/xs/xs-heap.ts, docs/xs-heap.md): bundled by
 // esbuild and loaded as a module into an xsnap-worker, where it installs
 // globalThis.handleCommand. The host then drives the dry run one crank at a time, so that the
 // worker's per-crank heap figure can be read right before and right after each control tick:
@@ -14,11 +14,11 @@
 // The same module also runs under plain `xsnap -m` (option `inline`): same warm-up, same
 // ticks in one loop, for the meter of the release engine (the worker is built with mxDebug,
 // whose line-number opcodes inflate the meter).
-import { createDryRunSession } from '../host-sim/scenario';
-import { ControlTick } from '../src/press/control-tick';
-import { StepKind } from '../src/programs/compile';
-import { RunState } from '../src/runner/run-state';
-import { parseJson } from '../src/json/parse-json';
+import { createDryRunSession } from '../../host-sim/scenario';
+import { ControlTick } from '../../src/press/control-tick';
+import { StepKind } from '../../src/programs/compile';
+import { RunState } from '../../src/runner/run-state';
+import { parseJson } from '../../src/json/parse-json';
 
 declare function gc(): void;
 declare function resetMeter(limit: number, index: number): number;

@@ -4,10 +4,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FieldKind, HOLD_MODES, STEP_FIELDS, STEP_TYPES } from '../src/programs/fields';
-import { FORMAT_LIMITS } from '../src/programs/validate';
-import { PROGRAM_FORMAT } from '../src/programs/program';
-import type { StepType } from '../src/programs/program';
+import { FieldKind, HOLD_MODES, STEP_FIELDS, STEP_TYPES } from '../../src/programs/fields';
+import { FORMAT_LIMITS } from '../../src/programs/validate';
+import { PROGRAM_FORMAT } from '../../src/programs/program';
+import type { StepType } from '../../src/programs/program';
 
 type Schema = Record<string, unknown>;
 
@@ -138,7 +138,7 @@ export function makeSchema(): Schema {
   };
 }
 
-export const SCHEMA_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'schema', 'press-program-1.schema.json');
+export const SCHEMA_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema', 'press-program-1.schema.json');
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   writeFileSync(SCHEMA_PATH, JSON.stringify(makeSchema(), null, 2) + '\n');

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 // @ts-expect-error plain ESM helper without type declarations
-import { repoRoot, xsnapBinary } from './xsnap-path.mjs';
+import { repoRoot, xsnapBinary } from '../build/xsnap-path.mjs';
 
 export { repoRoot, xsnapBinary };
 

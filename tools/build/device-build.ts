@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EXIT_NO_SDK = 2;
 const PROJECT_PREFIXES = ['main', 'src/', 'hal/', 'host-sim/'];
 /** How long mcsim may take to finish its dry run by default (a 24 h maintain takes about half an hour), s. */
@@ -75,7 +75,7 @@ function buildReport(platform: string, output: string): void {
   for (const line of frozen) console.log(line);
   console.log(`device: ${platform}: ${frozen.length} "not frozen" warnings from project modules`);
   if (errors.length > 0) for (const line of errors.slice(0, 40)) console.log(line);
-  if (frozen.length > 0) die(`${platform}: xsl found project modules that are not frozen (tools/module-state.ts explains the rule)`);
+  if (frozen.length > 0) die(`${platform}: xsl found project modules that are not frozen (tools/check/module-state.ts explains the rule)`);
 }
 
 function outDir(platform: string): string {
@@ -264,5 +264,5 @@ if (target === 'lin') {
     esp32(platform);
   }
 } else {
-  die('usage: tsx tools/device-build.ts lin [--build-only] [key=value ...] | esp32 [--platform esp32|esp32/esp32s3]');
+  die('usage: tsx tools/build/device-build.ts lin [--build-only] [key=value ...] | esp32 [--platform esp32|esp32/esp32s3]');
 }

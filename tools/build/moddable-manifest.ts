@@ -3,7 +3,7 @@
 // (an exact name, then "x/*", then the platform without its subplatform, then "..."), and
 // the included manifests of this repository, recursively. Manifests of the Moddable SDK
 // ($(MODDABLE)/…, $(BUILD)/…) are not here: what they provide is listed in SDK_PROVIDES.
-// Used by tests/architecture/manifest.test.ts and tools/device-typecheck.ts.
+// Used by tests/architecture/manifest.test.ts and tools/check/device-typecheck.ts.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -141,7 +141,7 @@ export function resolveBuild(root: string, platform: string, manifestFile = path
         if (include.startsWith('$(')) {
           build.sdkIncludes.push(include);
           const provides = SDK_PROVIDES[include];
-          if (provides === undefined) build.errors.push(`${relFile}: include ${include} is not in SDK_PROVIDES (tools/moddable-manifest.ts)`);
+          if (provides === undefined) build.errors.push(`${relFile}: include ${include} is not in SDK_PROVIDES (tools/build/moddable-manifest.ts)`);
           else for (const specifier of provides) build.provided.add(specifier);
         } else {
           const included = path.resolve(dir, include);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# npm run check:pyvisa: starts press-sim serve (TCP and PTY) and runs tools/pyvisa-check.py
+# npm run check:pyvisa: starts press-sim serve (TCP and PTY) and runs tools/python/pyvisa-check.py
 # against both with the system Python, where Debian's python3-pyvisa-py installs.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 if ! /usr/bin/python3 -c 'import pyvisa, pyvisa_py, serial' 2>/dev/null; then
   echo "check:pyvisa needs PyVISA with the pyvisa-py backend: sudo apt-get install python3-pyvisa-py python3-serial" >&2
   exit 2
@@ -17,4 +17,4 @@ for _ in $(seq 100); do
 done
 tcp=$(sed -n 's#.*listening on tcp://\([^:]*\):\([0-9]*\).*#TCPIP::\1::\2::SOCKET#p' "$log")
 pty=$(sed -n 's#.*serial port on \(/dev/\S*\).*#ASRL\1::INSTR#p' "$log")
-/usr/bin/python3 tools/pyvisa-check.py "$tcp" "$pty"
+/usr/bin/python3 tools/python/pyvisa-check.py "$tcp" "$pty"
