@@ -15,11 +15,11 @@
 // Options: --ticks N (default 100000), --control-ticks N (default 2000), --no-controls.
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { repoRoot } from '../tools/xs-run';
-import { measureXsHeap, meterXsTicks, percentile, steadyScenarios } from '../tools/xs-heap';
-import type { HeapMeasurement, InlineMeterResult, SteadyScenario } from '../tools/xs-heap';
-import type { TickFault } from '../tools/xs-heap-target';
-import { xsnapWorkerBinary } from '../tools/xsnap-worker';
+import { repoRoot } from '../tools/xs/xs-run';
+import { measureXsHeap, meterXsTicks, percentile, steadyScenarios } from '../tools/xs/xs-heap';
+import type { HeapMeasurement, InlineMeterResult, SteadyScenario } from '../tools/xs/xs-heap';
+import type { TickFault } from '../tools/xs/xs-heap-target';
+import { xsnapWorkerBinary } from '../tools/xs/xsnap-worker';
 import { writeResults } from './results';
 
 function option(name: string, fallback: number): number {

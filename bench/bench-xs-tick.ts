@@ -10,7 +10,7 @@ import { measuredOn, writeResults } from './results';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { runInXs, extractJson, repoRoot, xsnapBinary } from '../tools/xs-run';
+import { runInXs, extractJson, repoRoot, xsnapBinary } from '../tools/xs/xs-run';
 import { benchBoardConfig } from './bench-board/manifest-config';
 import { createBenchRun, runBench } from './bench-board/bench-session';
 import { PART_INFO, Part } from './bench-board/xs-tick-probe';

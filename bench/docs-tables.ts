@@ -2,7 +2,7 @@
 // is the text between `<!-- bench:NAME:begin -->` and `<!-- bench:NAME:end -->`; BLOCKS below
 // says what each one shows and which results it reads. Nothing in a block is typed by hand:
 // re-run the benchmark, then this. `-- --check` changes nothing and exits 1 if a block is stale
-// (tests/bench-docs.test.ts does the same).
+// (tests/architecture/bench-docs.test.ts does the same).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,7 +1,7 @@
 // The storage torture run: a power cut at every write position (every byte programmed and
 // every erase) of each storage operation, optionally with a random bit flipped as well, then a
 // reboot (a fresh mount) and a check of everything the store holds against what was committed.
-// Shared by tests/storage-torture.test.ts (reduced) and bench/bench-storage.ts (full).
+// Shared by tests/store/storage-torture.test.ts (reduced) and bench/bench-storage.ts (full).
 import { PowerCut, SimFlash } from '../host-sim/hal/sim-flash';
 import { SeededRandom } from '../host-sim/physics/rng';
 import type { Program } from '../src/programs/program';

@@ -55,7 +55,7 @@ export interface SimulatorOptions {
   /**
    * Take one physics step per control period while the plant is quiescent (pump stopped,
    * valve shut): the slow leak and creep dynamics are integrated exactly enough, and a
-   * days-long maintain step runs ten times faster. tests/sim-speed.test.ts checks that the
+   * days-long maintain step runs ten times faster. tests/sim/sim-speed.test.ts checks that the
    * trace stays equivalent. Default true.
    */
   adaptiveStep?: boolean;

@@ -5,7 +5,7 @@
 // over the fake IO of bench-io.ts, with the simulated press (host-sim/simulator.ts) as the
 // world behind the pins: its converter's conversions go into the fake ADS1220, the output
 // pins drive its pump and valves, its operator sets the input pins and reads the panel. The
-// tick meter (bench/bench-xs-tick.ts) and tests/esp32-bench-board.test.ts run on it.
+// tick meter (bench/bench-xs-tick.ts) and tests/esp32/esp32-bench-board.test.ts run on it.
 //
 // Not modelled: restarts (a simulated reset stops the bench's timers for good), the HX711,
 // the USB CDC port. The press is the simulator's own; the board's pin map and driver

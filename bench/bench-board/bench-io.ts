@@ -5,7 +5,7 @@
 // the calls the control tick makes (pins, PWM, the clock, the watchdog) have bodies of a
 // property read or write, a few meter units more than a native call (the XS bench calibrates
 // how many); the others (SPI, I2C, flash, UART) run their bodies between gate.pause() and
-// gate.resume(), so that an XS meter leaves them out. Unlike tests/esp32-fakes.ts nothing is
+// gate.resume(), so that an XS meter leaves them out. Unlike tests/support/esp32-fakes.ts nothing is
 // logged and nothing allocates per call, so a run of 70 000 ticks stays steady.
 import type { DigitalIn, DigitalOut, I2cDevice, PwmOut, SerialIo, SpiBus } from '../../hal/esp32/io';
 import type { FlashStorageIo } from '../../hal/esp32/flash';

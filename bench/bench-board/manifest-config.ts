@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BoardConfig } from '../../hal/esp32/config';
 import { parseBoardConfig } from '../../hal/esp32/config';
-import { resolveBuild } from '../../tools/moddable-manifest';
+import { resolveBuild } from '../../tools/build/moddable-manifest';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -1,7 +1,7 @@
 /**
  * press-sim serve: the virtual instrument on a TCP socket (raw SCPI, one session per
  * connection) and/or a pseudo-terminal (the firmware's own serial port, through
- * tools/pty-bridge.py), paced to real time or --speed N, until stopped.
+ * tools/python/pty-bridge.py), paced to real time or --speed N, until stopped.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -75,7 +75,7 @@ class Connection {
 }
 
 function startPtyBridge(instrument: VirtualInstrument): Promise<{ child: ChildProcess; path: string }> {
-  const script = fileURLToPath(new URL('../../tools/pty-bridge.py', import.meta.url));
+  const script = fileURLToPath(new URL('../../tools/python/pty-bridge.py', import.meta.url));
   const child = spawn('python3', [script], { stdio: ['pipe', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let header = '';

@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ImportGraph } from '../../tools/import-cycles';
-import { findCycles, formatCycle, importGraph } from '../../tools/import-cycles';
+import type { ImportGraph } from '../../tools/check/import-cycles';
+import { findCycles, formatCycle, importGraph } from '../../tools/check/import-cycles';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

@@ -4,12 +4,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { runInXs, extractJson, repoRoot, xsnapBinary } from '../../tools/xs-run';
+import { runInXs, extractJson, repoRoot, xsnapBinary } from '../../tools/xs/xs-run';
 import { engineSummary } from './scenario-summary';
 import { programsSummary } from './programs-summary';
 import { compareJson } from './compare';
-import { measureXsHeap, steadyScenarios } from '../../tools/xs-heap';
-import type { HeapMeasurement } from '../../tools/xs-heap';
+import { measureXsHeap, steadyScenarios } from '../../tools/xs/xs-heap';
+import type { HeapMeasurement } from '../../tools/xs/xs-heap';
 
 const TOLERANCE = 1e-9;
 const EXAMPLE = 'li6ps5cl-three-layer';

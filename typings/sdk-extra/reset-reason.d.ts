@@ -1,7 +1,7 @@
 // Declarations of Moddable modules the device code uses that the Moddable SDK ships without a
 // typing. mcconfig sees them only through the manifest's typescript block
 // (typescript.tsconfig.compilerOptions.types in hal/esp32/manifest.json); the device
-// type-check (tools/device-typecheck.ts) reads that same entry, so a build that would miss
+// type-check (tools/check/device-typecheck.ts) reads that same entry, so a build that would miss
 // them fails in CI too.
 
 // Moddable's ESP32 "resetReason" module (build/devices/esp32/modules/resetReason, JavaScript

@@ -1,0 +1,186 @@
+// End to end: press-sim serve (the firmware on the simulated press, fast virtual time) driven
+// by the pressctl command over TCP and over a real pseudo-terminal: upload, list, run to
+// completion with a prompt answered, download the log as CSV.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../support/helpers';
+
+const SPEED = 50;
+const dir = mkdtempSync(path.join(tmpdir(), 'pressctl-e2e-'));
+const programFile = path.join(dir, 'short-cell.json');
+writeFileSync(
+  programFile,
+  JSON.stringify({
+    format: 'press-program/1',
+    name: 'short-cell',
+    die: { diameter_mm: 10, max_pressure_MPa: 740 },
+    log_interval_s: 0.2,
+    steps: [
+      { type: 'ramp', to_MPa: 60, rate_MPa_s: 20 },
+      { type: 'hold', duration_s: 2, band_MPa: 2, mode: 'dynamic' },
+      { type: 'release', to_MPa: 0, rate_MPa_s: 20 },
+      { type: 'prompt', message: 'Add the cathode, then Continue' },
+      { type: 'ramp', to_MPa: 40, rate_MPa_s: 20 },
+      { type: 'hold', duration_s: 1, band_MPa: 2, mode: 'dynamic' },
+      { type: 'release', to_MPa: 0, rate_MPa_s: 20 },
+    ],
+  }),
+);
+const invalidFile = path.join(dir, 'invalid.json');
+writeFileSync(invalidFile, JSON.stringify({ format: 'press-program/1', name: 'bad', die: { diameter_mm: 10 }, steps: [{ type: 'ramp', to_MPa: -5 }] }));
+
+const warnedFile = path.join(dir, 'warned.json');
+writeFileSync(warnedFile, JSON.stringify({ format: 'press-program/1', name: 'stack-5', die: { diameter_mm: 10, max_pressure_MPa: 500 }, steps: [{ type: 'maintain', at_MPa: 5, duration_s: 60, band_MPa: 0.5 }] }));
+
+let server: ChildProcess | null = null;
+let tcp = '';
+let pty = '';
+
+test.before(async () => {
+  server = spawn(process.execPath, [path.join(repoRoot, 'bin/press-sim.mjs'), 'serve', '--tcp', '0', '--pty', '--speed', String(SPEED), '--flash', path.join(dir, 'flash.bin'), '--accept-at-press'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 20_000);
+    server!.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const t = /listening on (tcp:\/\/\S+)/.exec(out);
+      const p = /serial port on (\S+)/.exec(out);
+      if (t !== null && p !== null) {
+        tcp = t[1];
+        pty = p[1];
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+});
+
+test.after(() => {
+  server?.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs pressctl; `onOutput` may answer on its stdin. */
+function pressctl(args: string[], onOutput?: (stdout: string, stdin: NodeJS.WritableStream) => void): Promise<Result> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/pressctl.mjs'), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    onOutput?.(stdout, child.stdin!);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
+}
+
+async function session(port: string, runNumber: number): Promise<void> {
+  const upload = await pressctl(['--port', port, 'upload', programFile]);
+  assert.is(upload.code, 0, upload.stderr);
+  assert.match(upload.stdout, 'stored as "short-cell"');
+
+  const list = await pressctl(['--port', port, 'list']);
+  assert.is(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^[ *] short-cell$/m);
+
+  const status = await pressctl(['--port', port, 'status']);
+  assert.is(status.code, 0, status.stderr);
+  assert.match(status.stdout, /^store     intact$/m);
+
+  let answered = 0;
+  const run = await pressctl(['--port', port, 'run', 'short-cell', '--watch'], (stdout, stdin) => {
+    if (answered === 0 && stdout.includes('press Enter to continue')) {
+      answered++;
+      stdin.write('\n');
+    }
+  });
+  assert.is(run.code, 0, run.stdout + run.stderr);
+  assert.is(answered, 1);
+  assert.match(run.stdout, 'prompt: Add the cathode, then Continue');
+  assert.match(run.stdout, /step 5\/7 ramp/);
+  assert.match(run.stdout, 'run ended: COMPLETE');
+
+  const logs = await pressctl(['--port', port, 'logs']);
+  assert.match(logs.stdout, new RegExp(`^\\s+${runNumber}  short-cell\\s+COMPLETED\\s+peak 6\\d\\.\\d\\d MPa$`, 'm'));
+
+  const csvFile = path.join(dir, `run-${runNumber}.csv`);
+  const log = await pressctl(['--port', port, 'log', String(runNumber), '--csv', '--out', csvFile]);
+  assert.is(log.code, 0, log.stderr);
+  const lines = readFileSync(csvFile, 'utf8').trimEnd().split('\n');
+  assert.is(lines[0], 't_s,step,state,pressure_MPa');
+  assert.ok(lines.length > 50, `${lines.length} lines`);
+  const steps = new Set(lines.slice(1).map((line) => line.split(',')[1]));
+  assert.ok(steps.has('1') && steps.has('7'), [...steps].join(' '));
+  const peak = Math.max(...lines.slice(1).map((line) => Number(line.split(',')[3])));
+  assert.ok(peak > 57 && peak < 63, `peak ${peak}`);
+}
+
+test('over TCP: upload, list, run with the prompt answered, logs, log --csv', async () => {
+  await session(tcp, 1);
+});
+
+test('over the PTY (the firmware\'s serial port): the same, and the program persisted from the TCP session', async () => {
+  await session(pty, 2);
+});
+
+test('errors: local validation, device errors, no device', async () => {
+  const invalid = await pressctl(['--port', tcp, 'upload', invalidFile]);
+  assert.is(invalid.code, 1);
+  assert.match(invalid.stderr, /invalid\.json: steps\[0\]/);
+  // A warning is shown and the program is stored all the same.
+  const warned = await pressctl(['--port', tcp, 'upload', warnedFile]);
+  assert.is(warned.code, 0, warned.stderr);
+  assert.match(warned.stderr, /warned\.json: warning: steps\[0\]\.at_MPa: 5 MPa is 0\.393 kN on this die, below 1\.8 kN/);
+  assert.match(warned.stdout, 'stored as "stack-5"');
+  const missing = await pressctl(['--port', pty, 'delete', 'no-such']);
+  assert.is(missing.code, 1);
+  assert.match(missing.stderr, 'the press reports 104,"No such program;no-such"');
+  const nothing = await pressctl(['--port', 'tcp://127.0.0.1:1', 'status']);
+  assert.is(nothing.code, 3);
+  assert.match(nothing.stderr, 'nothing is listening at tcp://127.0.0.1:1');
+  const noDevice = await pressctl(['--port', path.join(dir, 'ttyNONE'), 'status']);
+  assert.is(noDevice.code, 3);
+  assert.match(noDevice.stderr, 'no device at');
+});
+
+test('a run belongs to its connection: abort from another pressctl call is refused, abort --force stops it', async () => {
+  const run = await pressctl(['--port', tcp, 'run', 'short-cell']);
+  assert.is(run.code, 0, run.stderr);
+  const refused = await pressctl(['--port', tcp, 'abort']);
+  assert.is(refused.code, 1);
+  assert.match(refused.stderr, /115,"Run owned by another connection;run owned by connection \d+; ABOR:FORC or the Stop button at the press stops it"/);
+  const forced = await pressctl(['--port', tcp, 'abort', '--force']);
+  assert.is(forced.code, 0, forced.stderr);
+  const status = await pressctl(['--port', tcp, 'status']);
+  assert.match(status.stdout, /ABORTED/);
+});
+
+test('calibrate commission: the request waits for the press (the simulated operator holds Continue); calibrate set then unlocks with that code', async () => {
+  const commission = await pressctl(['--port', tcp, 'calibrate', 'commission', '482913']);
+  assert.is(commission.code, 0, commission.stdout + commission.stderr);
+  assert.match(commission.stdout, 'waiting for the press: hold Continue 3 s at the press');
+  const show = await pressctl(['--port', tcp, 'calibrate']);
+  const tare = /tare\s+(\S+) counts/.exec(show.stdout)![1];
+  const span = Number(/span\s+(\S+) kN per count/.exec(show.stdout)![1]);
+  const set = await pressctl(['--port', tcp, 'calibrate', 'set', '--code', '482913', '--tare', tare, '--kn-per-count', String(span * 1.01), '--reference', 'recal', '--error', '0.2']);
+  assert.is(set.code, 0, set.stdout + set.stderr);
+  assert.match(set.stdout, 'calibration stored and in force');
+  const wrong = await pressctl(['--port', tcp, 'calibrate', 'set', '--code', '111111', '--tare', tare, '--kn-per-count', String(span), '--reference', 'x']);
+  assert.is(wrong.code, 1);
+  assert.match(wrong.stderr, /107,"?Wrong unlock code/, wrong.stderr);
+  const absurd = await pressctl(['--port', tcp, 'calibrate', 'set', '--code', '482913', '--tare', tare, '--kn-per-count', String(-span), '--reference', 'x']);
+  assert.is(absurd.code, 1);
+  assert.match(absurd.stderr, /105,"?Calibration rejected/, absurd.stderr);
+});
+
+test.run();

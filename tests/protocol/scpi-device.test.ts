@@ -1,0 +1,226 @@
+// Every device command on a simulated press, in virtual time: through a session on the
+// firmware's table, and through the firmware's own serial link.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { VirtualInstrument } from '../../host-sim/virtual-instrument';
+import type { ScpiSession } from '../../src/protocol/session';
+import { program, readExample } from '../support/helpers';
+import { send, errors, defineMessage } from '../support/scpi-helpers';
+
+const PROMPTED = {
+  ...program([
+    { type: 'ramp', to_MPa: 60, rate_MPa_s: 20 },
+    { type: 'hold', duration_s: 1, band_MPa: 2, mode: 'dynamic' },
+    { type: 'release', to_MPa: 0, rate_MPa_s: 20 },
+    { type: 'prompt', message: 'Add the cathode, then Continue' },
+    { type: 'ramp', to_MPa: 40, rate_MPa_s: 20 },
+    { type: 'hold', duration_s: 1, band_MPa: 2, mode: 'dynamic' },
+    { type: 'release', to_MPa: 0, rate_MPa_s: 20 },
+  ]),
+  name: 'cell-3',
+  log_interval_s: 0.1,
+};
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function instrument(): { press: VirtualInstrument; s: ScpiSession } {
+  const press = new VirtualInstrument({ seed: 5 });
+  press.advanceTo(0.3);
+  return { press, s: press.createSession() };
+}
+
+function runUntilState(press: VirtualInstrument, s: ScpiSession, states: string[], limitS = 120): string {
+  const end = press.timeS + limitS;
+  for (;;) {
+    const state = send(s, 'PROG:STAT?');
+    if (states.includes(state) || press.timeS >= end) return state;
+    press.advanceTo(press.timeS + 0.1);
+  }
+}
+
+test('*IDN?, *RST, *OPC?, *ESR?, *STB?, *TST? on the press', () => {
+  const { s } = instrument();
+  assert.is(send(s, '*IDN?'), 'Lab Press Works,LP-20,SN0000,0.1.0');
+  assert.is(send(s, '*ESR?'), '128', 'PON at start');
+  assert.is(send(s, '*OPC?;*STB?'), '1;16');
+  assert.is(send(s, '*TST?'), '0');
+  send(s, '*RST');
+  assert.equal(errors(s), []);
+});
+
+test('MEAS:FORC? in kN; MEAS:PRES? needs a selected program and reads over its die', () => {
+  const { s } = instrument();
+  assert.match(send(s, 'MEAS:FORC?'), /^-?\d+\.\d{3}$/);
+  assert.is(send(s, 'MEAS:PRES?'), '');
+  assert.match(errors(s)[0], /^-221,/);
+  send(s, defineMessage('cell-3', PROMPTED));
+  send(s, 'PROG:SEL "cell-3"');
+  assert.match(send(s, 'MEAS:FORC?;PRES?'), /^-?\d+\.\d{3};-?\d+\.\d{2}$/);
+  assert.equal(errors(s), []);
+});
+
+test('PROG:DEF stores a valid program; PROG:CAT?, PROG:DEF?, PROG:SEL, PROG:SEL?, PROG:DEL', () => {
+  const { s } = instrument();
+  assert.is(send(s, 'PROG:CAT?'), '""');
+  send(s, defineMessage('cell-3', PROMPTED));
+  assert.equal(errors(s), []);
+  assert.is(send(s, 'PROG:CAT?'), '"cell-3"');
+  const answer = send(s, 'PROG:DEF? "cell-3"');
+  const match = /^#(\d)/.exec(answer)!;
+  const body = answer.slice(2 + Number(match[1]));
+  assert.is(JSON.parse(body).name, 'cell-3');
+  assert.is(JSON.parse(body).steps.length, 7);
+  send(s, 'PROG:SEL "cell-3"');
+  assert.is(send(s, 'PROG:SEL?'), '"cell-3"');
+  send(s, 'PROG:DEL "cell-3"');
+  assert.is(send(s, 'PROG:CAT?'), '""');
+  send(s, 'PROG:DEL "cell-3";:PROG:SEL "nope";:PROG:DEF? "nope"');
+  assert.equal(errors(s), ['104,No such program;cell-3', '104,No such program;nope', '104,No such program;nope']);
+});
+
+test('PROG:WARN? lists what the validator warns about a stored program on this press; PROG:DEF stores it without an error', () => {
+  const { s } = instrument();
+  const stack = readExample('stack-pressure-5mpa-72h') as { name: string };
+  send(s, defineMessage(stack.name, stack));
+  assert.equal(errors(s), [], 'warnings are not errors');
+  const warnings = send(s, `PROG:WARN? "${stack.name}"`);
+  assert.match(warnings, /^"steps\[\d+\]\.[a-z_A-Z]+: .*"(,".*")*$/);
+  assert.match(warnings, /resolve|lower limit|class/);
+  send(s, defineMessage('cell-3', PROMPTED));
+  assert.is(send(s, 'PROG:WARN? "cell-3"'), '""');
+  send(s, 'PROG:WARN? "nope"');
+  assert.equal(errors(s), ['104,No such program;nope']);
+});
+
+test('PROG:DEF: every validator message goes to the queue; bad JSON and a name mismatch are 101', () => {
+  const { s } = instrument();
+  const bad = { ...PROMPTED, steps: [{ type: 'ramp', to_MPa: 5000, rate_MPa_s: 1e6 }, { type: 'hold' }] };
+  send(s, defineMessage('cell-3', bad));
+  const queued = errors(s);
+  assert.ok(queued.length >= 3, queued.join('\n'));
+  for (const e of queued) assert.match(e, /^101,Program rejected;steps\[/);
+  send(s, defineMessage('cell-3', '{"format": '));
+  assert.match(errors(s)[0], /^101,Program rejected;not JSON: line 1/);
+  send(s, defineMessage('other', PROMPTED));
+  assert.match(errors(s)[0], /^101,Program rejected;the program's "name"/);
+  send(s, 'PROG:DEF "bad name",#12{}');
+  assert.match(errors(s)[0], /^-151,/);
+  assert.is(send(s, 'PROG:CAT?'), '""');
+  assert.is(send(s, '*ESR?'), String(128 + 8 + 32));
+});
+
+test('INIT, PROG:STAT?, PROG:STEP?, PROG:PROM?, PROG:CONT to completion; LOG:CAT?, LOG:ROWS?, LOG:DATA? as CSV', () => {
+  const { press, s } = instrument();
+  send(s, defineMessage('cell-3', PROMPTED));
+  send(s, 'INIT');
+  assert.equal(errors(s), ['103,Refused;no program selected']);
+  send(s, 'PROG:SEL "cell-3";:INIT');
+  assert.equal(errors(s), []);
+  assert.is(send(s, 'PROG:STAT?'), 'RUNNING');
+  assert.match(send(s, 'PROG:STEP?'), /^1,7,-?[\d.]+,"ramp"$/);
+  send(s, 'PROG:DEF "cell-3",#12{}');
+  send(s, 'LOG:CAT?');
+  send(s, 'PROG:CONT');
+  assert.equal(errors(s).map((e) => e.replace(/;.*/, '')), ['101,Program rejected', '103,Refused', '103,Refused']);
+  assert.is(runUntilState(press, s, ['WAITING', 'COMPLETE', 'ABORTED', 'FAULT']), 'WAITING', send(s, 'SYST:FAUL?'));
+  assert.is(send(s, 'PROG:PROM?'), '"Add the cathode, then Continue"');
+  assert.match(send(s, 'PROG:STEP?'), /^4,7,/);
+  send(s, 'PROG:CONT');
+  assert.equal(errors(s), []);
+  assert.is(runUntilState(press, s, ['COMPLETE', 'ABORTED', 'FAULT']), 'COMPLETE');
+  press.advanceTo(press.timeS + 1);
+  assert.match(send(s, 'LOG:CAT?'), /^1,"cell-3",COMPLETED,\d+\.\d\d$/);
+  const rows = Number(send(s, 'LOG:ROWS? 1'));
+  assert.ok(rows > 50, `rows ${rows}`);
+  const answer = send(s, 'LOG:DATA? 1');
+  const digits = Number(answer[1]);
+  const csv = answer.slice(2 + digits);
+  assert.is(csv.length, Number(answer.slice(2, 2 + digits)));
+  const lines = csv.trimEnd().split('\n');
+  assert.is(lines[0], 't_s,step,state,pressure_MPa');
+  assert.is(lines.length - 1, Math.min(rows, 400));
+  assert.match(lines[1], /^\d+\.\d{3},1,RUNNING,-?\d+\.\d{3}$/);
+  const peak = Math.max(...lines.slice(1).map((l) => Number(l.split(',')[3])));
+  assert.ok(peak > 55 && peak < 65, `peak ${peak}`);
+  assert.ok(lines.some((l) => l.split(',')[1] === '7'), 'the last step is in the log');
+  const tail = send(s, `LOG:DATA? 1,${rows - 2}`);
+  assert.is(tail.slice(tail.indexOf('\n') > 0 ? 0 : 0).split('\n').filter((l) => l !== '').length, 2);
+  send(s, 'LOG:DATA? 99');
+  assert.equal(errors(s), ['106,No such run;99']);
+});
+
+test('ABOR ends a run ABORTED; SYST:FAUL? and SYST:FAUL:CLE', () => {
+  const { press, s } = instrument();
+  send(s, defineMessage('cell-3', PROMPTED));
+  send(s, 'PROG:SEL "cell-3";:INIT');
+  press.advanceTo(press.timeS + 0.5);
+  send(s, 'ABOR');
+  assert.is(runUntilState(press, s, ['ABORTED']), 'ABORTED');
+  assert.is(send(s, 'SYST:FAUL?'), '0,"No fault"');
+  send(s, 'SYST:FAUL:CLE');
+  assert.equal(errors(s), ['103,Refused;no fault is latched']);
+  press.sim.inject('estop');
+  press.advanceTo(press.timeS + 0.5);
+  assert.match(send(s, 'SYST:FAUL?'), /^\d+,".*E.?STOP/i);
+  send(s, 'SYST:FAUL:CLE');
+  assert.equal(errors(s), ['116,Reset at the press;301 ESTOP must be reset at the press: hold Stop 2 s (setting remote_fault_reset is unset (none))']);
+  press.sim.inputs.estop = false;
+  press.advanceTo(press.timeS + 0.5);
+  send(s, 'SYST:FAUL:CLE');
+  assert.match(errors(s)[0], /^116,Reset at the press;301 ESTOP/, 'an e-stop resets only at the press');
+  press.sim.inputs.stopPressed = true;
+  press.advanceTo(press.timeS + 2.2);
+  press.sim.inputs.stopPressed = false;
+  press.advanceTo(press.timeS + 0.1);
+  assert.is(send(s, 'SYST:FAUL?'), '0,"No fault"', 'Stop held 2 s at the press resets it');
+});
+
+test('calibration: readable, changed only after CAL:UNL with the code commissioned at the press; CAL:DEF puts it in force and locks again', () => {
+  const { press, s } = instrument();
+  const [, , tare, span] = send(s, 'CAL:DATA?').split(',');
+  assert.match(send(s, 'CAL:RAW?'), /^-?\d+$/);
+  assert.is(send(s, 'CAL:LOCK?'), '1');
+  send(s, `CAL:DEF 1700000000,"ref 1",${tare},${span}`);
+  assert.match(errors(s)[0], /^-203,Command protected/);
+  send(s, 'CAL:COMM 246810');
+  assert.match(errors(s)[0], /^113,/);
+  press.sim.inputs.continuePressed = true;
+  press.advanceTo(press.timeS + 3.5);
+  press.sim.inputs.continuePressed = false;
+  press.advanceTo(press.timeS + 0.7);
+  send(s, 'CAL:UNL 1234');
+  assert.equal(errors(s), ['107,Wrong unlock code;wrong code (1 of 10 before lockout)']);
+  send(s, 'CAL:UNL 246810');
+  assert.is(send(s, 'CAL:LOCK?'), '0');
+  send(s, 'CAL:DEF 1700000000,"ref 1",1,0');
+  assert.match(errors(s)[0], /^105,Calibration rejected;span 0/);
+  send(s, 'CAL:UNL 246810');
+  send(s, `CAL:DEF 1700000000,"ref 1",${tare},${Number(span) * 1.05},0.4`);
+  assert.equal(errors(s), []);
+  assert.is(send(s, 'CAL:LOCK?'), '1');
+  assert.equal(send(s, 'CAL:DATA?').split(','), ['1700000000', '"ref 1"', tare, String(Number(span) * 1.05), '0.4']);
+  assert.is(press.firmware.store.calibrationHistory().length, 1);
+  send(s, 'CAL:UNL 246810;*RST;:CAL:LOCK?');
+  assert.is(send(s, 'CAL:LOCK?'), '1');
+});
+
+test('the firmware services its serial port from its own timer: bytes in, answers out, bounded per call', () => {
+  const press = new VirtualInstrument({ seed: 2 });
+  const serial = press.sim.serial;
+  serial.hostSend(encoder.encode('*IDN?\nPROG:STAT?;:SYST:ERR?\n'));
+  press.advanceTo(0.05);
+  assert.is(decoder.decode(serial.hostReceive()), 'Lab Press Works,LP-20,SN0000,0.1.0\nIDLE;0,"No error"\n');
+  // 10 KB of garbage then a query: read 256 bytes per 10 ms, so not all at once, and the loop keeps its rate.
+  const garbage = new Uint8Array(10_000).fill(0x41);
+  serial.hostSend(garbage);
+  serial.hostSend(encoder.encode('\n*OPC?\n'));
+  press.advanceTo(0.1);
+  assert.ok(serial.inboundBytes > 5000, `read too much at once: ${serial.inboundBytes} left`);
+  press.advanceTo(1);
+  assert.is(serial.inboundBytes, 0);
+  assert.is(decoder.decode(serial.hostReceive()), '1\n');
+  assert.is(press.firmware.timing.overruns, 0);
+});
+
+test.run();
