@@ -180,8 +180,8 @@ async function lin(args: string[]): Promise<void> {
   writeFileSync(path.join(dir, 'build.log'), build.output);
   buildReport('lin', build.output);
   if (build.status !== 0) die(`lin: mcconfig failed (exit ${build.status}); the log is ${path.relative(root, path.join(dir, 'build.log'))}`);
-  // mcconfig names the folder after the manifest's: main for the project's, the budget folder for a budget manifest.
-  const library = path.join(dir, 'bin', 'lin', 'mc', memory ? 'instrument' : 'release', manifest.length === 0 ? 'main' : path.basename(dir), 'mc.so');
+  // mcconfig names the folder after the manifest's: the checkout's for the project's, the budget folder for a budget manifest.
+  const library = path.join(dir, 'bin', 'lin', 'mc', memory ? 'instrument' : 'release', manifest.length === 0 ? path.basename(root) : path.basename(dir), 'mc.so');
   if (!existsSync(library)) die(`lin: ${library} was not built`);
   console.log(`device: lin: built ${path.relative(root, library)}`);
   if (args.includes('--build-only')) return;
@@ -238,7 +238,7 @@ function esp32(platform: string): void {
   try {
     const env = toolEnv(bin, { IDF_PATH: placeholder });
     const configure = run(path.join(bin, 'mcconfig'), ['-p', platform, '-t', 'build', '-o', dir], env);
-    const tmpDir = path.join(dir, 'tmp', platform, 'release', 'main');
+    const tmpDir = path.join(dir, 'tmp', platform, 'release', path.basename(root));
     const makefile = path.join(tmpDir, 'makefile');
     if (!existsSync(makefile)) die(`${platform}: mcconfig wrote no makefile:\n${configure.output}`);
     // IDF_VERSION and SDKCONFIG_H are ESP-IDF's: set here, the xsl target needs neither.
