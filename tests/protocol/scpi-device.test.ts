@@ -176,6 +176,18 @@ test('ABOR ends a run ABORTED; SYST:FAUL? and SYST:FAUL:CLE', () => {
   assert.is(send(s, 'SYST:FAUL?'), '0,"No fault"', 'Stop held 2 s at the press resets it');
 });
 
+test('CAL:RAW? reads through the load-cell pipeline: the mean the last tick averaged, rounded; -230 before the first conversion', () => {
+  const press = new VirtualInstrument({ seed: 5 });
+  const s = press.createSession();
+  // Booted, the loop started, no tick yet: the pipeline has no conversion to answer with.
+  assert.is(send(s, 'CAL:RAW?'), '');
+  assert.match(errors(s)[0], /^-230,/);
+  press.advanceTo(0.3);
+  const cell = press.firmware.loadCell;
+  assert.ok(cell.samplesThisTick > 0);
+  assert.is(Number(send(s, 'CAL:RAW?')), Math.round(cell.rawCounts));
+});
+
 test('calibration: readable, changed only after CAL:UNL with the code commissioned at the press; CAL:DEF puts it in force and locks again', () => {
   const { press, s } = instrument();
   const [, , tare, span] = send(s, 'CAL:DATA?').split(',');
