@@ -109,6 +109,9 @@ export class BlockScan {
   dirtyEnd = 0;
   private block: Uint8Array;
   private view: DataView;
+  /** What the walk holds between walks: a block read for one must not stay live after it (4 KB each). */
+  private readonly noBlock: Uint8Array;
+  private readonly noView: DataView;
   private cursor = 0;
   /** Block the walk keeps findings of (-1: none). */
   private index = -1;
@@ -117,8 +120,10 @@ export class BlockScan {
 
   constructor(readonly frame: RecordFrame, blockCount: number) {
     this.scans = new BlockScans(blockCount);
-    this.block = new Uint8Array(0);
-    this.view = new DataView(this.block.buffer);
+    this.noBlock = new Uint8Array(0);
+    this.noView = new DataView(this.noBlock.buffer);
+    this.block = this.noBlock;
+    this.view = this.noView;
   }
 
   /** Starts a walk over a block, keeping no findings. */
@@ -138,7 +143,10 @@ export class BlockScan {
     this.dirtyEnd = dirtyEnd;
     this.scans.begin(index, dirtyEnd > 0, isTornStart(dirtyEnd, this.frame.headerBytes, this.frame.declaredBytes(block, view, 0)));
     this.walk(block, view);
-    if (dirtyEnd === 0) return false;
+    if (dirtyEnd === 0) {
+      this.release();
+      return false;
+    }
     this.index = index;
     return true;
   }
@@ -165,7 +173,13 @@ export class BlockScan {
       return true;
     }
     if (keep) this.finishBlock();
+    this.release();
     return false;
+  }
+
+  private release(): void {
+    this.block = this.noBlock;
+    this.view = this.noView;
   }
 
   /** Where the head may write after a mounted block: after its last record and any torn bytes (they are never written over). */
