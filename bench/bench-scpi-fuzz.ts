@@ -53,7 +53,7 @@ export function createFakeScpiTable(): CommandTable {
   };
   registerStandardCommands(table, { identity: { manufacturer, model, serialNumber, firmwareVersion }, reset });
 
-  const name = string({ maxChars: 32, pattern: /^[A-Za-z0-9._-]+$/, describe: 'letters, digits, ".", "_" and "-"' });
+  const name = string({ maxChars: 32, accepts: (text) => /^[A-Za-z0-9._-]+$/.test(text), describe: 'letters, digits, ".", "_" and "-"' });
   table.query('MEASure:FORCe?', [], () => fixed(12.345 + step, 3));
   table.query('MEASure:PRESsure?', [], () => fixed(157.2, 2));
   table.query('PROGram:CATalog?', [], () => [...programs.keys()]);

@@ -105,7 +105,7 @@ const OIL_SEED_MIX = 0x6f696c;
 /** How long the simulated operator holds a button down, µs. */
 const BUTTON_PRESS_US = 100_000;
 /** A calibration request on the panel (src/firmware.ts) and how long the simulated operator holds Continue for it. */
-const AT_PRESS_REQUEST_PROMPT = /hold Continue 3 s to accept it$/;
+const AT_PRESS_REQUEST_PROMPT = 'hold Continue 3 s to accept it';
 const AT_PRESS_HOLD_US = 3_500_000;
 /** The operator looks at the panel this often, µs. */
 const OPERATOR_LOOK_US = 10_000;
@@ -352,7 +352,7 @@ export class PressSimulator {
       this.inputs.continuePressed = false;
       this.releaseButtonsAtUs = -1;
     }
-    if (this.options.acceptCalibrationRequests === true && this.releaseButtonsAtUs < 0 && AT_PRESS_REQUEST_PROMPT.test(this.panel.prompt)) {
+    if (this.options.acceptCalibrationRequests === true && this.releaseButtonsAtUs < 0 && this.panel.prompt.endsWith(AT_PRESS_REQUEST_PROMPT)) {
       this.inputs.continuePressed = true;
       this.releaseButtonsAtUs = now + AT_PRESS_HOLD_US;
     }

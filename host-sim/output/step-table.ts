@@ -1,6 +1,7 @@
 import type { RunReport, StepReport } from '../../src/runner/report';
 import type { LayerReport } from '../scenario';
 import { deepFreeze } from '../../src/frozen';
+import { isNegativeZeroText } from '../../src/text/chars';
 
 export type Align = 'left' | 'right';
 
@@ -23,7 +24,7 @@ export function formatFixedWidthTable<Row>(columns: TableColumn<Row>[], rows: Ro
 export function fixedOrDash(value: number | null | undefined, decimals: number): string {
   if (value === null || value === undefined) return '-';
   const text = value.toFixed(decimals);
-  return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
+  return isNegativeZeroText(text) ? text.slice(1) : text;
 }
 
 const STEP_COLUMNS: TableColumn<StepReport>[] = deepFreeze([

@@ -9,6 +9,7 @@
 export type JsonParseResult =
   | { ok: true; value: unknown }
   | { ok: false; line: number; column: number; message: string };
+import { isHexDigits } from '../text/chars';
 
 export const MAX_JSON_DEPTH = 32;
 
@@ -187,7 +188,7 @@ class Parser {
           break;
         case 'u': {
           const hex = text.slice(this.i + 2, this.i + 6);
-          if (!/^[0-9A-Fa-f]{4}$/.test(hex)) this.fail('\\u must be followed by four hex digits');
+          if (!isHexDigits(hex, 4)) this.fail('\\u must be followed by four hex digits');
           out += String.fromCharCode(parseInt(hex, 16));
           this.i += 4;
           break;

@@ -10,6 +10,7 @@ import type { DeviceCapabilities, Program, Step, StepType } from './program';
 import { deviceForceCeilingKN, PROGRAM_FORMAT } from './program';
 import { DEFAULT_MAINTAIN_RATE_MPA_PER_S } from './compile';
 import { deepFreeze } from '../frozen';
+import { isProgramName } from '../text/chars';
 
 export interface ValidationError {
   /** JSON path of the offending value, e.g. `steps[3].to_MPa` ('' for the whole program). */
@@ -53,7 +54,6 @@ export const FORMAT_LIMITS = deepFreeze({
   maxRepeatDepth: 2,
 } as const);
 
-const NAME_PATTERN = /^[A-Za-z0-9._-]{1,32}$/;
 
 /**
  * Resolution of the load cell as ISO 7500-1 takes it for a reading that fluctuates: half the
@@ -195,7 +195,7 @@ class ProgramChecker {
       this.add('format', `must be "${PROGRAM_FORMAT}", got ${describe(input.format)}`);
     }
     program.format = PROGRAM_FORMAT;
-    if (typeof input.name !== 'string' || !NAME_PATTERN.test(input.name)) {
+    if (typeof input.name !== 'string' || !isProgramName(input.name, FORMAT_LIMITS.nameMaxChars)) {
       this.add('name', `${describe(input.name)} is not allowed (1-32 characters: letters, digits, - _ .)`);
     }
     program.name = input.name;

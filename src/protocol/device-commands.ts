@@ -32,6 +32,7 @@ import {
 } from '../loadcell/calibration-authority';
 import type { CalibrationRecord } from '../store/calibration-record';
 import { calibrationRecordError } from '../store/calibration-record';
+import { isProgramName } from '../text/chars';
 
 /** The largest program upload, bytes of JSON (a program's flash slot is 8 KB encoded). */
 export const MAX_PROGRAM_JSON_BYTES = 16384;
@@ -50,7 +51,7 @@ const OUTCOME_NAMES: Record<number, string> = deepFreeze({
   [RunOutcome.interrupted]: 'INTERRUPTED',
 });
 
-const programName = deepFreeze(string({ maxChars: 32, pattern: /^[A-Za-z0-9._-]{1,32}$/, describe: '1-32 letters, digits, ".", "_" and "-"' }));
+const programName = deepFreeze(string({ maxChars: 32, accepts: (text) => isProgramName(text, 32), describe: '1-32 letters, digits, ".", "_" and "-"' }));
 
 function deviceFail(code: number, detail: string): never {
   return fail(code, detail, DEVICE_ERROR_MESSAGES[code]);

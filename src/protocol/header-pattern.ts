@@ -4,6 +4,7 @@
  * of a mnemonic is its short form; a header matches the short or the long form exactly, in
  * any case. Bracketed nodes may be left out.
  */
+import { isCommonHeader, isWordChar } from '../text/chars';
 
 export interface Mnemonic {
   /** Upper case, e.g. MEAS. */
@@ -19,17 +20,36 @@ export interface HeaderPattern {
   readonly variants: readonly (readonly Mnemonic[])[];
 }
 
-const MNEMONIC_PATTERN = /^([A-Z][A-Z0-9_]*)([a-z][a-z0-9_]*)?$/;
-const COMMON_PATTERN = /^\*[A-Z]{1,11}$/;
 /** IEEE 488.2 §7.6.1.4 and §7.7.1.4: mnemonics and character data are at most 12 characters. */
 export const MAX_MNEMONIC_CHARS = 12;
 
 export function parseMnemonic(text: string): Mnemonic {
-  const match = MNEMONIC_PATTERN.exec(text);
-  if (match === null || text.length > MAX_MNEMONIC_CHARS) {
+  const shortChars = mnemonicShortLength(text);
+  if (shortChars === 0 || text.length > MAX_MNEMONIC_CHARS) {
     throw new Error(`"${text}" is not a mnemonic: capitals for the short form, then lower case, at most ${MAX_MNEMONIC_CHARS} characters`);
   }
-  return { short: match[1], long: text.toUpperCase() };
+  return { short: text.slice(0, shortChars), long: text.toUpperCase() };
+}
+
+/**
+ * The length of the short form of a mnemonic written as the manual writes it: an upper-case
+ * letter, then upper-case letters, digits and "_", then optionally a lower-case letter and
+ * lower-case letters, digits and "_". 0 when the text is not such a mnemonic.
+ */
+function mnemonicShortLength(text: string): number {
+  const upper = (code: number) => code >= 0x41 && code <= 0x5a;
+  const lower = (code: number) => code >= 0x61 && code <= 0x7a;
+  const digitOrUnderscore = (code: number) => (code >= 0x30 && code <= 0x39) || code === 0x5f;
+  if (text.length === 0 || !upper(text.charCodeAt(0))) return 0;
+  let i = 1;
+  while (i < text.length && (upper(text.charCodeAt(i)) || digitOrUnderscore(text.charCodeAt(i)))) i++;
+  const shortChars = i;
+  if (i < text.length && !lower(text.charCodeAt(i))) return 0;
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (!(lower(code) || digitOrUnderscore(code))) return 0;
+  }
+  return shortChars;
 }
 
 /** `input` must already be upper case. */
@@ -41,7 +61,7 @@ export function parseHeaderPattern(pattern: string): HeaderPattern {
   const query = pattern.endsWith('?');
   const body = query ? pattern.slice(0, -1) : pattern;
   if (body.startsWith('*')) {
-    if (!COMMON_PATTERN.test(body)) throw new Error(`"${pattern}" is not a common command header (*ABC or *ABC?)`);
+    if (!isCommonHeader(body, 11)) throw new Error(`"${pattern}" is not a common command header (*ABC or *ABC?)`);
     return { common: true, query, variants: [[{ short: body.slice(1), long: body.slice(1) }]] };
   }
   const nodes: { mnemonic: Mnemonic; optional: boolean }[] = [];
@@ -60,7 +80,7 @@ export function parseHeaderPattern(pattern: string): HeaderPattern {
       }
     }
     const start = i;
-    while (i < body.length && /[A-Za-z0-9_]/.test(body[i])) i++;
+    while (i < body.length && isWordChar(body.charCodeAt(i))) i++;
     if (i === start) bad('expected a mnemonic');
     nodes.push({ mnemonic: parseMnemonic(body.slice(start, i)), optional });
     if (optional) {

@@ -98,18 +98,18 @@ export function boolean(): ParamSpec<boolean> {
 export interface StringOptions {
   /** In Unicode code points. */
   maxChars?: number;
-  /** The value must match; `describe` says what is allowed, for the error message. */
-  pattern?: RegExp;
+  /** The value must pass; `describe` says what is allowed, for the error message. */
+  accepts?: (text: string) => boolean;
   describe?: string;
 }
 
 /** A quoted string ("…" or '…'). */
 export function string(options: StringOptions = {}): ParamSpec<string> {
-  const { maxChars, pattern, describe } = options;
+  const { maxChars, accepts, describe } = options;
   return spec('<string>', (data) => {
     if (data.kind !== 'string') dataTypeError(data, 'a quoted string');
     if (maxChars !== undefined && codePointLength(data.value) > maxChars) throw new ScpiError(-150, `${data.text} is longer than ${maxChars} characters`);
-    if (pattern !== undefined && !pattern.test(data.value)) throw new ScpiError(-151, describe === undefined ? data.text : `${data.text}: ${describe}`);
+    if (accepts !== undefined && !accepts(data.value)) throw new ScpiError(-151, describe === undefined ? data.text : `${data.text}: ${describe}`);
     return data.value;
   });
 }

@@ -4,6 +4,7 @@
  * character data as is, several values separated by commas.
  */
 import { unpairedSurrogateIndex, utf8Length, writeUtf8 } from '../bytes/utf8';
+import { controlCharsToSpaces, doubleQuotes, isNegativeZeroText } from '../text/chars';
 
 /** Unquoted response text: character data (`RUNNING`), arbitrary ASCII (*IDN?), preformatted numbers. */
 export class CharacterResponse {
@@ -40,7 +41,7 @@ function fixedText(value: number, decimals: number): string {
   // toFixed switches to an exponent from 1e21 on; such numbers are integers, written out in full.
   const text = Math.abs(value) < 1e21 ? value.toFixed(decimals) : `${integerDigits(value)}${decimals > 0 ? `.${'0'.repeat(decimals)}` : ''}`;
   // -0.000 would read as a negative zero.
-  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+  return isNegativeZeroText(text) ? text.slice(1) : text;
 }
 
 /** The digits of an integer-valued number of 1e21 or more in magnitude, from its shortest form (`1.5e+21`). */
@@ -89,8 +90,7 @@ function wellFormed(text: string): string {
 
 /** Character responses may not contain control characters (a newline would end the response). */
 function characterText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return wellFormed(/[\u0000-\u001f\u007f]/.test(text) ? text.replace(/[\u0000-\u001f\u007f]/g, ' ') : text);
+  return wellFormed(controlCharsToSpaces(text));
 }
 
 function quoteCount(text: string): number {
@@ -149,7 +149,7 @@ export function encodeResponse(data: ResponseData, prefix: number, limit: number
       o += item.bytes.length;
     } else if (item.quoted) {
       out[o++] = 0x22;
-      o = writeUtf8(item.text.includes('"') ? item.text.replace(/"/g, '""') : item.text, out, o);
+      o = writeUtf8(item.text.includes('"') ? doubleQuotes(item.text) : item.text, out, o);
       out[o++] = 0x22;
     } else {
       o = writeUtf8(item.text, out, o);

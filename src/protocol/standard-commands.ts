@@ -7,6 +7,7 @@ import type { CommandContext, CommandTable } from './command-table';
 import { integer } from './parameters';
 import type { ResponseValue } from './response';
 import { chars } from './response';
+import { hasCharOrControl } from '../text/chars';
 
 export interface DeviceIdentity {
   manufacturer: string;
@@ -31,8 +32,7 @@ const BYTE_RANGE = Object.freeze({ min: 0, max: 255 } as const);
 function identityResponse(identity: DeviceIdentity): string {
   const fields = [identity.manufacturer, identity.model, identity.serialNumber, identity.firmwareVersion];
   for (const field of fields) {
-    // eslint-disable-next-line no-control-regex
-    if (/[,;\u0000-\u001f\u007f]/.test(field)) throw new Error(`*IDN? field "${field}" may not contain a comma, semicolon or control character`);
+    if (hasCharOrControl(field, ',;')) throw new Error(`*IDN? field "${field}" may not contain a comma, semicolon or control character`);
   }
   return fields.join(',');
 }

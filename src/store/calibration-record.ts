@@ -2,6 +2,7 @@ import { ByteReader, ByteWriter, readFailure } from '../bytes/byte-stream';
 import { unpairedSurrogateIndex, codePointLength } from '../bytes/utf8';
 import type { LoadCellCalibration } from '../loadcell/calibration';
 import { MAX_CALIBRATION_POINTS } from '../loadcell/calibration';
+import { hasControlChar } from '../text/chars';
 
 /** One calibration of the load cell, as kept in the history on the press. */
 export interface CalibrationRecord {
@@ -33,7 +34,7 @@ export type CalibrationHistoryResult = { ok: true; records: CalibrationRecord[] 
 export function calibrationRecordError(record: CalibrationRecord): string | null {
   const cal = record.calibration;
   if (!(Number.isFinite(record.dateS) && record.dateS >= 0)) return `date ${record.dateS} is not seconds since 1970`;
-  if (typeof record.reference !== 'string' || unpairedSurrogateIndex(record.reference) >= 0 || /[\u0000-\u001f\u007f]/.test(record.reference)) return 'the reference must be one line of text';
+  if (typeof record.reference !== 'string' || unpairedSurrogateIndex(record.reference) >= 0 || hasControlChar(record.reference)) return 'the reference must be one line of text';
   if (codePointLength(record.reference) > MAX_REFERENCE_CHARS) return `the reference is longer than ${MAX_REFERENCE_CHARS} characters`;
   if (!Number.isFinite(cal.tareCounts)) return `tare ${cal.tareCounts} is not a finite number of counts`;
   if (!(Math.abs(cal.tareCounts) <= MAX_TARE_COUNTS)) return `tare ${cal.tareCounts} counts is outside the converter's range (±${MAX_TARE_COUNTS})`;

@@ -1,6 +1,7 @@
 import type { FlashPartition } from '../../hal/flash';
 import { crc32 } from '../bytes/crc32';
 import { CRC_BYTES, RecordFrame, alignUp } from './record-frame';
+import { isPrintableAscii } from '../text/chars';
 
 /**
  * The object store's chunks (src/store/record-frame.ts), little-endian:
@@ -153,7 +154,7 @@ function assembleChecking(flash: FlashPartition, entry: Entry, checkChunks: bool
 
 /** The payload of a version: key length u8 · key · value. */
 export function encodePayload(key: string, value: Uint8Array): Uint8Array {
-  if (!(key.length <= MAX_KEY_BYTES && /^[\x21-\x7e]*$/.test(key))) throw new RangeError(`object store: key "${key}" is not 0..${MAX_KEY_BYTES} printable ASCII characters`);
+  if (!(key.length <= MAX_KEY_BYTES && isPrintableAscii(key))) throw new RangeError(`object store: key "${key}" is not 0..${MAX_KEY_BYTES} printable ASCII characters`);
   const payload = new Uint8Array(1 + key.length + value.length);
   payload[0] = key.length;
   for (let i = 0; i < key.length; i++) payload[1 + i] = key.charCodeAt(i);

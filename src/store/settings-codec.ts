@@ -1,12 +1,12 @@
 import { ByteReader, ByteWriter, readFailure } from '../bytes/byte-stream';
 import { unpairedSurrogateIndex, utf8Length } from '../bytes/utf8';
+import { isSettingName } from '../text/chars';
 
 /** Device settings: named numbers and texts (the instrument's serial number, its unlock code…). */
 export type Settings = Map<string, number | string>;
 
 export const MAX_SETTINGS = 32;
 export const MAX_SETTING_TEXT_BYTES = 128;
-const KEY_PATTERN = /^[a-z][a-z0-9_.]{0,31}$/;
 
 const MAGIC_0 = 0x53;
 const MAGIC_1 = 0x54;
@@ -18,7 +18,7 @@ export type SettingsResult = { ok: true; settings: Settings } | { ok: false; err
 
 /** What is wrong with one setting, or null. */
 export function settingError(key: string, value: unknown): string | null {
-  if (!KEY_PATTERN.test(key)) return `setting "${key}": a name is 1-32 characters a-z 0-9 _ . starting with a letter`;
+  if (!isSettingName(key, 32)) return `setting "${key}": a name is 1-32 characters a-z 0-9 _ . starting with a letter`;
   if (typeof value === 'number') return Number.isFinite(value) ? null : `setting ${key}: ${value} is not a finite number`;
   if (typeof value !== 'string') return `setting ${key}: must be a number or a text`;
   if (unpairedSurrogateIndex(value) >= 0) return `setting ${key}: the text is not valid Unicode`;
