@@ -4,7 +4,7 @@
  * of a mnemonic is its short form; a header matches the short or the long form exactly, in
  * any case. Bracketed nodes may be left out.
  */
-import { isCommonHeader, isWordChar } from '../text/chars';
+import { isCommonHeader, isWordChar, mnemonicShortLength } from '../text/chars';
 
 export interface Mnemonic {
   /** Upper case, e.g. MEAS. */
@@ -29,27 +29,6 @@ export function parseMnemonic(text: string): Mnemonic {
     throw new Error(`"${text}" is not a mnemonic: capitals for the short form, then lower case, at most ${MAX_MNEMONIC_CHARS} characters`);
   }
   return { short: text.slice(0, shortChars), long: text.toUpperCase() };
-}
-
-/**
- * The length of the short form of a mnemonic written as the manual writes it: an upper-case
- * letter, then upper-case letters, digits and "_", then optionally a lower-case letter and
- * lower-case letters, digits and "_". 0 when the text is not such a mnemonic.
- */
-function mnemonicShortLength(text: string): number {
-  const upper = (code: number) => code >= 0x41 && code <= 0x5a;
-  const lower = (code: number) => code >= 0x61 && code <= 0x7a;
-  const digitOrUnderscore = (code: number) => (code >= 0x30 && code <= 0x39) || code === 0x5f;
-  if (text.length === 0 || !upper(text.charCodeAt(0))) return 0;
-  let i = 1;
-  while (i < text.length && (upper(text.charCodeAt(i)) || digitOrUnderscore(text.charCodeAt(i)))) i++;
-  const shortChars = i;
-  if (i < text.length && !lower(text.charCodeAt(i))) return 0;
-  for (; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (!(lower(code) || digitOrUnderscore(code))) return 0;
-  }
-  return shortChars;
 }
 
 /** `input` must already be upper case. */

@@ -10,8 +10,16 @@
  * firmware uses none: tests/architecture/no-regexp.test.ts keeps it that way.
  */
 
+function isUpper(code: number): boolean {
+  return code >= 0x41 && code <= 0x5a;
+}
+
+function isLower(code: number): boolean {
+  return code >= 0x61 && code <= 0x7a;
+}
+
 function isAsciiLetter(code: number): boolean {
-  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+  return isUpper(code) || isLower(code);
 }
 
 function isAsciiDigit(code: number): boolean {
@@ -48,7 +56,7 @@ export function isSettingName(text: string, maxLength: number): boolean {
   if (text.length < 1 || text.length > maxLength) return false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    const lower = code >= 0x61 && code <= 0x7a;
+    const lower = isLower(code);
     if (i === 0 ? !lower : !(lower || isAsciiDigit(code) || code === 0x5f || code === 0x2e)) return false;
   }
   return true;
@@ -58,10 +66,31 @@ export function isSettingName(text: string, maxLength: number): boolean {
 export function isCommonHeader(text: string, maxLetters: number): boolean {
   if (text.length < 2 || text.length > maxLetters + 1 || text.charCodeAt(0) !== 0x2a) return false;
   for (let i = 1; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (!(code >= 0x41 && code <= 0x5a)) return false;
+    if (!isUpper(text.charCodeAt(i))) return false;
   }
   return true;
+}
+
+/**
+ * The length of the short form of a mnemonic written as the SCPI manual writes it: an upper-case
+ * letter, then upper-case letters, digits and "_", then optionally a lower-case letter and
+ * lower-case letters, digits and "_". 0 when the text is not such a mnemonic.
+ */
+export function mnemonicShortLength(text: string): number {
+  if (text.length === 0 || !isUpper(text.charCodeAt(0))) return 0;
+  let i = 1;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    if (!(isUpper(code) || isAsciiDigit(code) || code === 0x5f)) break;
+    i++;
+  }
+  const shortChars = i;
+  if (i < text.length && !isLower(text.charCodeAt(i))) return 0;
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (!(isLower(code) || isAsciiDigit(code) || code === 0x5f)) return 0;
+  }
+  return shortChars;
 }
 
 /** Printable ASCII without the space (0x21–0x7E) only; the empty text passes. */

@@ -13,11 +13,12 @@ import {
   isProgramName,
   isSettingName,
   isWordChar,
+  mnemonicShortLength,
 } from '../../src/text/chars';
 
 // Each check against the regular expression it replaces (in Node, where RegExp is sound), on
 // random text drawn mostly from the characters that matter.
-const alphabet = 'aAzZ09._-*;,"\u0000\u001f\u007f \u00e9\u4e2d';
+const alphabet = 'aAzZMm09._-*;,"\u0000\u001f\u007f \u00e9\u4e2d';
 const text = fc.oneof(fc.string({ maxLength: 40 }), fc.array(fc.constantFrom(...alphabet), { maxLength: 40 }).map((chars) => chars.join('')));
 const RUNS = { numRuns: 2000 };
 
@@ -36,6 +37,8 @@ test('each check answers as the regular expression it replaces', () => {
       // eslint-disable-next-line no-control-regex
       assert.is(controlCharsToSpaces(t), t.replace(/[\u0000-\u001f\u007f]/g, ' '));
       assert.is(doubleQuotes(t), t.replace(/"/g, '""'));
+      const mnemonic = /^([A-Z][A-Z0-9_]*)([a-z][a-z0-9_]*)?$/.exec(t);
+      assert.is(mnemonicShortLength(t), mnemonic === null ? 0 : mnemonic[1].length, `mnemonic ${JSON.stringify(t)}`);
       if (t.length > 0) assert.is(isWordChar(t.charCodeAt(0)), /[A-Za-z0-9_]/.test(t[0]));
     }),
     RUNS,
