@@ -1,6 +1,7 @@
 import type { Clock, Ticker } from './clock';
 import type { LoadCellAdc } from './loadcell-adc';
 import type { OilPressureSensor } from './oil-pressure';
+import type { PressCharacter } from './press-character';
 import type { LeasedOutput, Pump, ReleaseValve } from './actuators';
 import type { OperatorInputs } from './inputs';
 import type { OperatorPanel } from './panel';
@@ -48,4 +49,6 @@ export interface Board {
    * one; the ESP32 board has no driver for it yet.
    */
   readonly oilPressure?: OilPressureSensor;
+  /** The press as commissioned (stick-slip, load-cell noise and drift, converter, pump), where it has been measured. */
+  readonly character?: PressCharacter;
 }

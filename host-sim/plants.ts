@@ -61,6 +61,7 @@ const DEFAULT_PRESS: PressParams = Object.freeze({
   returnSpringN: 300,
   sealFrictionN: 60,
   sealBreakawayN: 90,
+  preslidingM: 5e-6,
 });
 
 const base = (name: string, description: string, press: Partial<PressParams> = {}, extra: Partial<Plant> = {}): Plant => ({
@@ -93,7 +94,7 @@ const PRESETS: Plant[] = deepFreeze([
   base('slow-piston-pump', '10 t with a single-piston pump, 3 strokes/s, 0.06 L/min: flow in pulses', { pumpKind: 'piston', pumpPistons: 1, pumpStrokesPerS: 3, pumpMaxFlowM3PerS: 1e-6, pumpTimeConstantS: 0.1, checkValveSeatingM3: 5e-11 }),
   base('leaky-seals', '10 t with worn seals and valves: 10× the leakage (≈ 5 %/min at 300 MPa with the pump off)', { leakCoefM3PerSPerPa: 1.4e-16 }),
   base('air-in-oil', '10 t with 2 % entrained air and soft oil (0.8 GPa): spongy at low pressure', { airFraction: 0.02, bulkModulusPa: 0.8e9 }),
-  base('sticky-seals', '10 t with dry seals: 0.8 kN friction, 1.2 kN breakaway, stick-slip below 50 µm/s', { sealFrictionN: 800, sealBreakawayN: 1200, returnSpringN: 1000, stickSpeedMPerS: 50e-6 }),
+  base('sticky-seals', '10 t with dry seals: 0.8 kN friction, 1.2 kN breakaway, stick-slip below 50 µm/s', { sealFrictionN: 800, sealBreakawayN: 1200, returnSpringN: 1000, stickSpeedMPerS: 50e-6, preslidingM: 2e-6 }),
   base('hard-sample', '10 t pressing a sintered LLZO pellet between Li foils: stiff from the first newton', {}, { sample: { fixtures: [], firstLayer: { material: 'llzo-pellet', massMg: 400 }, promptLayers: [{ material: 'li-foil', massMg: 4 }] } }),
   base('soft-sample', '10 t pressing lithium foil on a Li6PS5Cl separator: lithium creeps under load', {}, { sample: { fixtures: [], firstLayer: { material: 'li-foil', massMg: 8 }, promptLayers: [{ material: 'li6ps5cl', massMg: 100 }] } }),
   base('stack-fixture', '10 t loading a stack-pressure cell fixture (20 kN/mm, relaxes 20 % with τ = 2 h) on a Li | Li6PS5Cl cell', {}, { sample: { fixtures: [{ material: 'cell-fixture', massMg: 0 }], firstLayer: { material: 'li6ps5cl', massMg: 100 }, promptLayers: [{ material: 'li-foil', massMg: 8 }] } }),

@@ -1,3 +1,4 @@
+import type { PressCharacter } from '../hal/press-character';
 import type { Board, PressLimits } from '../hal/board';
 import { dieAreaMm2 } from '../src/units';
 import { PressPlant } from './physics/plant';
@@ -124,6 +125,37 @@ export function simulatedPressLimits(options: SimulatorOptions): PressLimits {
   };
 }
 
+/**
+ * What commissioning would measure on the simulated press: the stick-slip jump against the
+ * frame alone (the stiffest sample), presliding the same way, the cell's noise and drift, the
+ * converter's rate and age, the pump's strokes.
+ */
+export function simulatedPressCharacter(options: SimulatorOptions): PressCharacter {
+  const press = options.press;
+  const sensor = options.sensor;
+  const oilComplianceM3PerPa = press.oilVolumeM3 / press.bulkModulusPa + press.hoseComplianceM3PerPa;
+  const oilStiffnessNPerM = (press.ramAreaM2 * press.ramAreaM2) / oilComplianceM3PerPa;
+  const frameShare = press.frameStiffnessNPerM / (press.frameStiffnessNPerM + oilStiffnessNPerM);
+  const sealStiffnessNPerM = press.preslidingM > 0 ? press.sealBreakawayN / press.preslidingM : Infinity;
+  const strokesPerS = press.pumpKind === 'piston' ? press.pumpStrokesPerS : 0;
+  return {
+    stickSlipJumpN: (press.sealBreakawayN - press.sealFrictionN) * frameShare,
+    preslidingForceN: sealStiffnessNPerM === Infinity ? 0 : (press.sealBreakawayN - press.sealFrictionN) * (press.frameStiffnessNPerM / sealStiffnessNPerM),
+    loadCellNoiseN: sensor.noiseRmsN,
+    loadCellDriftNPerHour: sensor.driftNPerHour,
+    loadCellDriftLimitN: sensor.driftLimitN,
+    conversionsPerS: sensor.sampleRateSps,
+    conversionAgeS: sensor.latencyUs / 1e6 + 0.5 / sensor.sampleRateSps,
+    pumpKind: press.pumpKind,
+    pumpStrokesPerS: strokesPerS,
+    pumpPistons: press.pumpPistons,
+    pumpStrokeMm3: strokesPerS > 0 ? (press.pumpMaxFlowM3PerS / (strokesPerS * press.pumpPistons)) * 1e9 : 0,
+    ramAreaMm2: press.ramAreaM2 * 1e6,
+    oilStiffnessNPerMm: oilStiffnessNPerM / 1000,
+    frameStiffnessNPerMm: press.frameStiffnessNPerM / 1000,
+  };
+}
+
 export class PressSimulator {
   readonly clock = new VirtualClock();
   readonly ticker = new VirtualTicker(this.clock);
@@ -196,6 +228,7 @@ export class PressSimulator {
       system: this.system,
       limits: simulatedPressLimits(options),
       oilPressure: this.oilPressure,
+      character: simulatedPressCharacter(options),
     };
   }
 

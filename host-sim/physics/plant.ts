@@ -12,7 +12,8 @@ const TWO_PI = 2 * Math.PI;
  *   oil:   C_oil(p)·dp/dt = Q_pump − Q_release − Q_leak − Q_relief − A·dx/dt
  *          C_oil = V/β + V·x_air·p0/(p + p0)² + C_hose
  *   ram:   sliding: F = p·A − F_ret − s·F_c (s = direction of motion, F_ret the return spring);
- *          stuck while |p·A − F_ret − F| ≤ F_s; F ≥ 0 (the ram lifts off an unloaded sample)
+ *          stuck while |p·A − F_ret − F| ≤ F_s, the seal then a spring σ0 = F_s / presliding
+ *          range (elasto-plastic presliding); F ≥ 0 (the ram lifts off an unloaded sample)
  *   stack: x = ∫ C_s(F) dF + creep (relaxation, lithium creep, fixture)
  *
  * F is the force through frame, die and load cell. While the ram slides, dx = C_s·A·dp and
@@ -147,9 +148,16 @@ export class PressPlant {
     const oilCompliance = this.oilComplianceM3PerPa(p);
 
     if (this.ramMotion === 0) {
-      // Stuck: the oil takes the flow, creep unloads the spring at fixed ram position.
-      this.oilPressurePa = p + netVolume / oilCompliance;
-      this.forceN -= creepM / springCompliance;
+      // Stuck: the seal lip deflects as a spring of stiffness σ0 = F_s / presliding range; oil,
+      // frame + sample and seal share the flow with the friction equal to the imbalance. A
+      // rigid seal (range 0) leaves the ram where it is: the oil takes the flow, creep unloads
+      // the spring at fixed ram position.
+      // An unloaded ram (no die force to push against) stays put until it breaks loose.
+      const sealStiffness = pr.preslidingM > 0 && this.forceN > 0 ? pr.sealBreakawayN / pr.preslidingM : Infinity;
+      const dx = sealStiffness === Infinity ? 0 : ((area * netVolume) / oilCompliance + creepM / springCompliance) / ((area * area) / oilCompliance + 1 / springCompliance + sealStiffness);
+      this.oilPressurePa = p + (netVolume - area * dx) / oilCompliance;
+      this.forceN += (dx - creepM) / springCompliance;
+      this.ramTravelM += dx;
       this.breakLoose(springCompliance);
     } else {
       // Sliding: oil, frame and sample share the flow.

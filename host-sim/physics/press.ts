@@ -51,6 +51,13 @@ export interface PressParams {
    * in a model without ram inertia [est]; 0 = the ram keeps sliding while it moves.
    */
   stickSpeedMPerS: number;
+  /**
+   * Presliding range of the seal, m: how far a stuck ram moves elastically (the seal lip
+   * deflecting, not slipping) before the friction reaches breakaway. The seal is then a
+   * spring of stiffness F_s / range between ram and bore [est: a few µm for a rod seal;
+   * Canudas de Wit et al. 1995 use 15 µm in their LuGre example]. 0: a stuck ram is rigid.
+   */
+  preslidingM: number;
 }
 
 /** The default press: 10 t frame, small gear pump, ADS1220 cell under a 10 mm die. */
@@ -79,4 +86,5 @@ export const PRESS_10T: PressParams = Object.freeze({
   sealFrictionN: 0,
   sealBreakawayN: 0,
   stickSpeedMPerS: 0,
+  preslidingM: 0,
 });

@@ -92,7 +92,7 @@ test('seal friction: stick-slip steps in the load-cell force on a slow reload; o
   let last = plant.forceN;
   for (let i = 0; i < 20_000; i++) {
     plant.step(0.001, 0.1, 0);
-    if (plant.forceN === last) stuckSteps++;
+    if (plant.ramMotion === 0) stuckSteps++;
     else if (plant.forceN - last > 100) slips++;
     last = plant.forceN;
   }
@@ -285,6 +285,49 @@ test('every preset is complete and physical', () => {
     assert.ok(plant.press.sealBreakawayN >= plant.press.sealFrictionN, plant.name);
     assert.ok(plant.sensor.capacityN * 1.5 >= plant.press.ramAreaM2 * plant.press.ratedPressurePa * 0.7, `${plant.name}: cell too small for the frame`);
   }
+});
+
+/**
+ * A stuck ram's seal lip deflects before it slips (presliding): a small oil volume moves the
+ * die force smoothly by the share the seal spring σ0 = F_s / range leaves to frame and sample,
+ * k_s / (k_s + σ0 + k_oil) of the volume's force; a rigid seal (range 0) passes none.
+ */
+test('a stuck ram with presliding passes a small top-up to the die by the spring share; a rigid seal passes none', () => {
+  const shares: number[] = [];
+  for (const preslidingM of [0, 5e-6]) {
+    const press: PressParams = { ...DEFAULT_PLANT.press, leakCoefM3PerSPerPa: 0, checkValveSeatingM3: 0, pumpSlipAtRated: 0, preslidingM };
+    // Two identical presses held at 100 MPa; one gets the top-up, the other shows what creep alone does.
+    const held = () => {
+      const plant = plantWith({ ...press }, [['li6ps5cl', 100]]);
+      pumpTo(plant, 100);
+      // A touch of the release valve turns the ram's motion around: the seal grips.
+      for (let i = 0; i < 20; i++) plant.step(0.001, 0, 0.05);
+      for (let i = 0; i < 200; i++) plant.step(0.001, 0, 0);
+      assert.is(plant.ramMotion, 0, 'the ram has stopped');
+      return plant;
+    };
+    const plant = held();
+    const twin = held();
+    const oilCompliance = plant.oilComplianceM3PerPa(plant.oilPressurePa);
+    // A tenth of the breakaway margin as oil force, pumped in over 10 ms: the ram must not slip.
+    const oilForceN = 0.1 * (press.sealBreakawayN - press.sealFrictionN);
+    const volumeM3 = (oilForceN / press.ramAreaM2) * oilCompliance;
+    (plant.press as { pumpMaxFlowM3PerS: number }).pumpMaxFlowM3PerS = volumeM3 / 0.01;
+    plant.pumpSpeed = 1;
+    for (let i = 0; i < 10; i++) {
+      plant.step(0.001, 1, 0);
+      twin.step(0.001, 0, 0);
+    }
+    assert.is(plant.ramMotion, 0, 'still stuck');
+    const springStiffness = 1 / (1 / press.frameStiffnessNPerM + plant.stack.complianceMPerN(plant.diePressureMPa));
+    const oilStiffness = (press.ramAreaM2 * press.ramAreaM2) / oilCompliance;
+    const sealStiffness = preslidingM > 0 ? press.sealBreakawayN / preslidingM : Infinity;
+    const expectedShare = sealStiffness === Infinity ? 0 : springStiffness / (springStiffness + sealStiffness + oilStiffness);
+    const share = (plant.forceN - twin.forceN) / oilForceN;
+    shares.push(share);
+    assert.ok(Math.abs(share - expectedShare) < 0.03, `range ${preslidingM}: share ${share}, expected ${expectedShare}`);
+  }
+  assert.ok(shares[1] > 0.2, `presliding share ${shares[1]}`);
 });
 
 test.run();
