@@ -135,7 +135,7 @@ export class PressFirmware {
     this.calibration = new PressCalibration(clock, this.loadCell, this.safety, seq, this.guard, this.notice, capacityKN);
     this.integrity = new StoreIntegrity(this.guard, this.calibration, seq, this.safety);
     this.recorder = new RunRecorder(clock, this.journal, seq, this.safety, this.store.layout.logBlocks * board.flash.blockLength);
-    this.library = new ProgramLibrary(this.capabilities, clock, this.guard, seq, this.loadCell, this.safety, this.recorder);
+    this.library = new ProgramLibrary(this.capabilities, clock, this.guard, seq, this.loadCell, this.safety, this.recorder, board.character ?? null, config.loopRateHz);
     // The tick and run control know each other only through RunStartHooks; the inputs act through run control.
     const control = (this.control = new ControlTick(board, this.timing, this.loadCell, seq, this.controller, this.safety, this.outputs, this.recorder, config.controlLaw === 'on-off'));
     this.runControl = new RunControl(board, seq, this.safety, this.loadCell, this.interlocks, control, this.recorder, this.library, this.guard, this.integrity, this.notice);

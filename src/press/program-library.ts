@@ -1,4 +1,6 @@
 import type { Clock } from '../../hal/clock';
+import type { PressCharacter } from '../../hal/press-character';
+import { feasibilityWarnings } from '../control/feasibility';
 import type { LoadCellPipeline } from '../loadcell/pipeline';
 import { crc32 } from '../bytes/crc32';
 import { encodeProgram } from '../programs/codec';
@@ -31,7 +33,17 @@ export class ProgramLibrary {
     private readonly loadCell: LoadCellPipeline,
     private readonly safety: SafetySupervisor,
     private readonly recorder: RunRecorder,
+    private readonly character: PressCharacter | null,
+    private readonly loopRateHz: number,
   ) {}
+
+  /** The validator's warnings and the forecast's for this press (docs/control.md, "Before a run"). */
+  private withForecast(checked: ValidationResult): ValidationResult {
+    if (!checked.ok) return checked;
+    const forecast = feasibilityWarnings(compileProgram(checked.program, this.capabilities), this.character, this.loopRateHz);
+    for (const warning of forecast) checked.warnings.push(warning);
+    return checked;
+  }
 
   /** Validates and selects a program (JSON already parsed) without storing it. Nothing changes when it is invalid or a run is in progress. */
   select(json: unknown): ValidationResult {
@@ -46,7 +58,7 @@ export class ProgramLibrary {
    * writes stall the loop) and when the flash is full.
    */
   define(json: unknown): ProgramDefinition {
-    const checked = validateProgram(json, this.capabilities);
+    const checked = this.withForecast(validateProgram(json, this.capabilities));
     if (!checked.ok) return { checked, refusedBusy: false, storeError: null };
     const guard = this.guard;
     const refusal = guard.refusal();
@@ -101,7 +113,7 @@ export class ProgramLibrary {
     const loaded = this.guard.store.loadProgram(name);
     if (loaded === null) return null;
     if (!loaded.ok) return loaded.error;
-    return validateProgram(loaded.program, this.capabilities).warnings.map(formatValidationError);
+    return this.withForecast(validateProgram(loaded.program, this.capabilities)).warnings.map(formatValidationError);
   }
 
   /** Nothing selected: a Start is refused "no program selected" until a program is selected. */

@@ -78,7 +78,11 @@ test('opening the guard mid-step pauses at once: pump and its power off, the loa
   assert.is(sim.pump.appliedLevel, 0);
   assert.is(sim.pumpPower.appliedLevel, 0);
   assert.is(sim.releaseValve.appliedLevel, 0, 'the load is kept: no uncontrolled unloading of the pellet');
+  // The motor coasts down from a correction that may have been under way (time constant 50 ms).
+  const atOpen = sim.plant.pumpedVolumeM3;
+  runFor(session, 1.5);
   const pumped = sim.plant.pumpedVolumeM3;
+  assert.ok(pumped - atOpen < 1e-9, `${pumped - atOpen} m³ while the motor coasted`);
   runFor(session, 20);
   assert.is(sim.plant.pumpedVolumeM3, pumped, 'nothing pumped while the guard is open');
   assert.ok(sim.plant.diePressureMPa > 95, `${sim.plant.diePressureMPa} MPa kept`);
