@@ -178,8 +178,11 @@ function runPool(jobs: Job[], size: number): Promise<JobResult[]> {
 
 /** Allowed overshoot: 0.5 % of the target, at least 0.5 MPa. */
 const overshootAllowanceMPa = (targetMPa: number) => Math.max(0.005 * targetMPa, 0.5);
-/** Ramp tracking: within 1 % of the target. */
+/** Ramp tracking: the time-aligned programmed ramp within 1 % of the target (host-sim/control-metrics.ts). */
 const RAMP_TRACK_TOLERANCE = 0.01;
+/** Ramp rate: the mean rate over 10–90 % of the way within this of the programmed rate, %. */
+const RAMP_RATE_MIN_PCT = 90;
+const RAMP_RATE_MAX_PCT = 110;
 const SETTLE_LIMIT_S = 2;
 
 interface Verdicts {
@@ -200,7 +203,7 @@ function verdicts(figures: RunFigures): Verdicts {
   let holdP99 = -Infinity;
   let settle = -Infinity;
   let rampTrack = -Infinity;
-  let rampRate = Infinity;
+  let rampRateOff = -Infinity;
   let maintain = Infinity;
   let undershoot = -Infinity;
   let overshootText = '–';
@@ -244,9 +247,13 @@ function verdicts(figures: RunFigures): Verdicts {
       }
       if (ratio > RAMP_TRACK_TOLERANCE) fail(step, 'ramp tracking');
     }
-    if (step.rampRatePct !== null && step.rampRatePct < rampRate) {
-      rampRate = step.rampRatePct;
-      rateText = `${step.rampRatePct.toFixed(0)} %`;
+    if (step.rampRatePct !== null) {
+      const off = Math.abs(step.rampRatePct - 100);
+      if (off > rampRateOff) {
+        rampRateOff = off;
+        rateText = `${step.rampRatePct.toFixed(0)} %`;
+      }
+      if (!(step.rampRatePct >= RAMP_RATE_MIN_PCT && step.rampRatePct <= RAMP_RATE_MAX_PCT)) fail(step, 'ramp rate');
     }
     if (step.maintainInBandPct !== null) {
       if (step.maintainInBandPct < maintain) {
@@ -264,7 +271,7 @@ function verdicts(figures: RunFigures): Verdicts {
   return { overshoot: overshootText, holdP99: holdText, settle: settleText, rampTrack: trackText, rampRate: rateText, maintain: maintainText, releaseUndershoot: undershootText, failures };
 }
 
-const TOLERANCES = { overshootPct: 0.5, overshootFloorMPa: 0.5, holdP99Pct: HOLD_TOLERANCE * 100, settleS: SETTLE_LIMIT_S, rampTrackPct: RAMP_TRACK_TOLERANCE * 100, maintainPct: MAINTAIN_TOLERANCE * 100, maintainInBandPct: 99.9 };
+const TOLERANCES = { overshootPct: 0.5, overshootFloorMPa: 0.5, holdP99Pct: HOLD_TOLERANCE * 100, settleS: SETTLE_LIMIT_S, rampTrackPct: RAMP_TRACK_TOLERANCE * 100, rampRateMinPct: RAMP_RATE_MIN_PCT, rampRateMaxPct: RAMP_RATE_MAX_PCT, maintainPct: MAINTAIN_TOLERANCE * 100, maintainInBandPct: 99.9 };
 
 /** One run as the tables show it: each figure's worst step, and the targets it missed. */
 function tableRow(r: JobResult) {
@@ -319,7 +326,7 @@ function printSummary(results: JobResult[], wallS: number, jobs: number): void {
     const faulted = mine.filter((r) => r.figures !== null && r.figures.result.startsWith('fault'));
     console.log(`bench-control ${law}: ${passing}/${mine.length} runs meet every target; ${faulted.length} ended in a fault${faulted.length > 0 ? ` (${faulted.map((r) => `${r.plant} × ${r.program}: ${r.figures!.result}`).join('; ')})` : ''}`);
   }
-  console.log(`bench-control: ${results.length} runs, ${wallS.toFixed(0)} s wall on ${jobs} workers (tolerances: overshoot 0.5 % ≥ 0.5 MPa, hold p99 ${HOLD_TOLERANCE * 100} %, settle ${SETTLE_LIMIT_S} s, ramp tracking ${RAMP_TRACK_TOLERANCE * 100} %, maintain ±${MAINTAIN_TOLERANCE * 100} % for 99.9 %)`);
+  console.log(`bench-control: ${results.length} runs, ${wallS.toFixed(0)} s wall on ${jobs} workers (tolerances: overshoot 0.5 % ≥ 0.5 MPa, hold p99 ${HOLD_TOLERANCE * 100} %, settle ${SETTLE_LIMIT_S} s, ramp tracking ${RAMP_TRACK_TOLERANCE * 100} %, ramp rate ${RAMP_RATE_MIN_PCT}–${RAMP_RATE_MAX_PCT} %, maintain ±${MAINTAIN_TOLERANCE * 100} % for 99.9 %)`);
 }
 
 // A worker runs the jobs it is sent, one at a time; the parent hands them out.
