@@ -168,6 +168,16 @@ test('on/off baseline: its ramps follow the programmed rate on the default press
   for (const ramp of ramps) assert.ok(ramp.rampRatePct! >= 90 && ramp.rampRatePct! <= 110, `ramp to ${ramp.targetMPa}: ${ramp.rampRatePct} % of the programmed rate`);
 });
 
+test('on/off baseline: a maintain step on leaky seals tops up (the static-hold one-way rule is not the on/off law\'s)', () => {
+  const { result, figures } = measured(program([
+    { type: 'maintain', at_MPa: 100, duration_s: 120, band_MPa: 1, rate_MPa_s: 10 },
+    { type: 'release', to_MPa: 0, rate_MPa_s: 20 },
+  ]), { plant: PLANT_PRESETS['leaky-seals'], firmware: { controlLaw: 'on-off' } });
+  assert.is(result.report?.result, 'completed');
+  const maintain = figures.steps[0];
+  assert.ok(maintain.maintainPumpStartsPerH! > 0, `pump starts per hour ${maintain.maintainPumpStartsPerH}`);
+});
+
 test('the contact cap holds when the pump saturates: the anti-windup re-allocation cannot lift it', () => {
   const law = new PressureController(DEFAULT_TUNING);
   law.stiffestPumpGain = 50; // a stiff plant seen earlier in the run
