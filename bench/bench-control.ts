@@ -80,6 +80,17 @@ function programFor(job: Job): unknown {
   return json;
 }
 
+// ---- Feasibility hook ---------------------------------------------------------------------
+/**
+ * The steps of a job's program a feasibility check warns, before the run, will miss a target on
+ * the job's plant (step indices, 0-based), or null: no feasibility check is available. The
+ * summary compares the warnings with the PI law's misses (feasibilityLine).
+ */
+function warnedFor(_job: Job): Set<number> | null {
+  return null;
+}
+// --------------------------------------------------------------------------------------------
+
 function runJob(job: Job): JobResult {
   const started = performance.now();
   try {
@@ -178,8 +189,11 @@ function runPool(jobs: Job[], size: number): Promise<JobResult[]> {
 
 /** Allowed overshoot: 0.5 % of the target, at least 0.5 MPa. */
 const overshootAllowanceMPa = (targetMPa: number) => Math.max(0.005 * targetMPa, 0.5);
-/** Ramp tracking: within 1 % of the target. */
+/** Ramp tracking: the time-aligned programmed ramp within 1 % of the target (host-sim/control-metrics.ts). */
 const RAMP_TRACK_TOLERANCE = 0.01;
+/** Ramp rate: the mean rate over 10–90 % of the way within this of the programmed rate, %. */
+const RAMP_RATE_MIN_PCT = 90;
+const RAMP_RATE_MAX_PCT = 110;
 const SETTLE_LIMIT_S = 2;
 
 interface Verdicts {
@@ -191,6 +205,8 @@ interface Verdicts {
   maintain: string;
   releaseUndershoot: string;
   failures: string[];
+  /** Indices of the steps that missed a target (a run that ended early: the step it ended in). */
+  failedSteps: Set<number>;
 }
 
 /** Worst case of each figure over the run's steps, as text, with the limit it broke (if any). */
@@ -200,7 +216,7 @@ function verdicts(figures: RunFigures): Verdicts {
   let holdP99 = -Infinity;
   let settle = -Infinity;
   let rampTrack = -Infinity;
-  let rampRate = Infinity;
+  let rampRateOff = -Infinity;
   let maintain = Infinity;
   let undershoot = -Infinity;
   let overshootText = '–';
@@ -210,7 +226,11 @@ function verdicts(figures: RunFigures): Verdicts {
   let rateText = '–';
   let maintainText = '–';
   let undershootText = '–';
-  const fail = (step: StepFigures, what: string) => failures.push(`${what} (step ${step.index + 1}, ${step.targetMPa} MPa)`);
+  const failedSteps = new Set<number>();
+  const fail = (step: StepFigures, what: string) => {
+    failures.push(`${what} (step ${step.index + 1}, ${step.targetMPa} MPa)`);
+    failedSteps.add(step.index);
+  };
   for (const step of figures.steps) {
     const target = step.targetMPa;
     if (step.overshootMPa !== null) {
@@ -244,9 +264,13 @@ function verdicts(figures: RunFigures): Verdicts {
       }
       if (ratio > RAMP_TRACK_TOLERANCE) fail(step, 'ramp tracking');
     }
-    if (step.rampRatePct !== null && step.rampRatePct < rampRate) {
-      rampRate = step.rampRatePct;
-      rateText = `${step.rampRatePct.toFixed(0)} %`;
+    if (step.rampRatePct !== null) {
+      const off = Math.abs(step.rampRatePct - 100);
+      if (off > rampRateOff) {
+        rampRateOff = off;
+        rateText = `${step.rampRatePct.toFixed(0)} %`;
+      }
+      if (!(step.rampRatePct >= RAMP_RATE_MIN_PCT && step.rampRatePct <= RAMP_RATE_MAX_PCT)) fail(step, 'ramp rate');
     }
     if (step.maintainInBandPct !== null) {
       if (step.maintainInBandPct < maintain) {
@@ -260,17 +284,20 @@ function verdicts(figures: RunFigures): Verdicts {
       undershootText = step.releaseUndershootMPa.toFixed(2);
     }
   }
-  if (figures.result !== 'completed') failures.push(`run ${figures.result}`);
-  return { overshoot: overshootText, holdP99: holdText, settle: settleText, rampTrack: trackText, rampRate: rateText, maintain: maintainText, releaseUndershoot: undershootText, failures };
+  if (figures.result !== 'completed') {
+    failures.push(`run ${figures.result}`);
+    if (figures.steps.length > 0) failedSteps.add(figures.steps[figures.steps.length - 1].index);
+  }
+  return { overshoot: overshootText, holdP99: holdText, settle: settleText, rampTrack: trackText, rampRate: rateText, maintain: maintainText, releaseUndershoot: undershootText, failures, failedSteps };
 }
 
-const TOLERANCES = { overshootPct: 0.5, overshootFloorMPa: 0.5, holdP99Pct: HOLD_TOLERANCE * 100, settleS: SETTLE_LIMIT_S, rampTrackPct: RAMP_TRACK_TOLERANCE * 100, maintainPct: MAINTAIN_TOLERANCE * 100, maintainInBandPct: 99.9 };
+const TOLERANCES = { overshootPct: 0.5, overshootFloorMPa: 0.5, holdP99Pct: HOLD_TOLERANCE * 100, settleS: SETTLE_LIMIT_S, rampTrackPct: RAMP_TRACK_TOLERANCE * 100, rampRateMinPct: RAMP_RATE_MIN_PCT, rampRateMaxPct: RAMP_RATE_MAX_PCT, maintainPct: MAINTAIN_TOLERANCE * 100, maintainInBandPct: 99.9 };
 
 /** One run as the tables show it: each figure's worst step, and the targets it missed. */
 function tableRow(r: JobResult) {
   const row = { plant: r.plant, program: r.program, law: r.law, wallS: Math.round(r.wallS * 10) / 10 };
   if (r.figures === null) return { ...row, error: r.error };
-  const { failures, ...cells } = verdicts(r.figures);
+  const { failures, failedSteps: _steps, ...cells } = verdicts(r.figures);
   return { ...row, result: r.figures.result, ...cells, pumpDutyPct: Math.round(r.figures.pumpDutyPct * 10) / 10, failures };
 }
 
@@ -319,7 +346,32 @@ function printSummary(results: JobResult[], wallS: number, jobs: number): void {
     const faulted = mine.filter((r) => r.figures !== null && r.figures.result.startsWith('fault'));
     console.log(`bench-control ${law}: ${passing}/${mine.length} runs meet every target; ${faulted.length} ended in a fault${faulted.length > 0 ? ` (${faulted.map((r) => `${r.plant} × ${r.program}: ${r.figures!.result}`).join('; ')})` : ''}`);
   }
-  console.log(`bench-control: ${results.length} runs, ${wallS.toFixed(0)} s wall on ${jobs} workers (tolerances: overshoot 0.5 % ≥ 0.5 MPa, hold p99 ${HOLD_TOLERANCE * 100} %, settle ${SETTLE_LIMIT_S} s, ramp tracking ${RAMP_TRACK_TOLERANCE * 100} %, maintain ±${MAINTAIN_TOLERANCE * 100} % for 99.9 %)`);
+  console.log(feasibilityLine(results.filter((r) => r.law === 'pi')));
+  console.log(`bench-control: ${results.length} runs, ${wallS.toFixed(0)} s wall on ${jobs} workers (tolerances: overshoot 0.5 % ≥ 0.5 MPa, hold p99 ${HOLD_TOLERANCE * 100} %, settle ${SETTLE_LIMIT_S} s, ramp tracking ${RAMP_TRACK_TOLERANCE * 100} %, ramp rate ${RAMP_RATE_MIN_PCT}–${RAMP_RATE_MAX_PCT} %, maintain ±${MAINTAIN_TOLERANCE * 100} % for 99.9 %)`);
+}
+
+/**
+ * How many of the PI law's misses a feasibility check would have warned of before the run.
+ * A run counts as warned when every step that missed a target (or that the run ended in) was
+ * among the steps warned of; the warnings for runs that then met every target are counted too,
+ * so a check that warns of everything shows as such.
+ */
+function feasibilityLine(piResults: JobResult[]): string {
+  let misses = 0;
+  let warnedMisses = 0;
+  let warnedPasses = 0;
+  for (const r of piResults) {
+    const warned = warnedFor(r);
+    if (warned === null) return 'bench-control pi: feasibility check: not available';
+    const failedSteps = r.figures === null ? null : verdicts(r.figures).failedSteps;
+    if (failedSteps !== null && failedSteps.size === 0) {
+      if (warned.size > 0) warnedPasses++;
+      continue;
+    }
+    misses++;
+    if (failedSteps !== null && warned.size > 0 && [...failedSteps].every((index) => warned.has(index))) warnedMisses++;
+  }
+  return `bench-control pi: misses: ${misses} runs; warned in advance: ${warnedMisses} of ${misses}; warned but met every target: ${warnedPasses} runs`;
 }
 
 // A worker runs the jobs it is sent, one at a time; the parent hands them out.

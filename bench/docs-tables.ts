@@ -312,7 +312,7 @@ function controlBlocks(): Record<string, Block> {
         });
         const t = f.tolerances;
         return [
-          `${f.runs} runs, ${group(f.wallS)} s wall on ${f.workers} workers. Targets: overshoot ≤ ${t.overshootPct} % of the target (at least ${t.overshootFloorMPa} MPa), hold p99 ≤ ${t.holdP99Pct} %, settle ≤ ${t.settleS} s, ramp tracking ≤ ${t.rampTrackPct} %, maintain within ±${t.maintainPct} % for ≥ ${t.maintainInBandPct} % of the time.`,
+          `${f.runs} runs, ${group(f.wallS)} s wall on ${f.workers} workers. Targets: overshoot ≤ ${t.overshootPct} % of the target (at least ${t.overshootFloorMPa} MPa), hold p99 ≤ ${t.holdP99Pct} %, settle ≤ ${t.settleS} s, ramp tracking ≤ ${t.rampTrackPct} %${t.rampRateMinPct === undefined ? '' : `, ramp rate ${t.rampRateMinPct}–${t.rampRateMaxPct} % of the programmed rate`}, maintain within ±${t.maintainPct} % for ≥ ${t.maintainInBandPct} % of the time.`,
           '',
           ...lines,
           '',

@@ -13,9 +13,21 @@ import { quantileBin } from '../src/stats/histogram';
  *   (0.5 % of the target for dynamic holds); for static holds, whose pressure may wander
  *   to the band edge by design, until it first enters the step's band;
  * - hold error p99: 99th percentile of |P − target| over the hold after settling;
- * - ramp tracking: largest |P − setpoint| over a ramp, the setpoint being the firmware's
- *   trajectory (the programmed rate, slowing over the last stretch);
- * - ramp rate: mean rate between 10 % and 90 % of the ramp, against the programmed rate;
+ * - ramp tracking: how far the pressure strays from the PROGRAMMED ramp (a straight line at
+ *   the step's programmed rate), not from the firmware's own setpoint. It is judged over the
+ *   10–90 % window: from the first tick the pressure has covered 10 % of the way from where
+ *   the ramp started to its target, to the first tick it has covered 90 %. Below 10 % the ram
+ *   is still closing the gap and crushing loose powder, which no press follows a rate through;
+ *   above 90 % a law may slow its approach on purpose (overshoot and settle judge that part).
+ *   The programmed line's start time is fitted: of all lines P0 + r·(t − t0) at the programmed
+ *   rate r, the one closest to the pressure over the window (in the largest deviation), so a
+ *   ramp that runs at the programmed rate but started late is not penalised for the delay.
+ *   The figure is that largest deviation: half the spread of P − r·t over the window. A ramp
+ *   that sags, stalls, runs in steps or runs at the wrong rate shows in full: a steady rate
+ *   error f over a ramp of span S scores 0.4·S·|f|/(1 + f), so for a ramp from zero the 1 %
+ *   tolerance is a rate within about ±2.5 %;
+ * - ramp rate: mean rate over the same window, 0.8 of the span over the time from the 10 %
+ *   tick to the 90 % tick, as a percentage of the programmed rate;
  * - maintain: share of the time within ±1 % of the target from arrival on;
  * - pump duty: mean pump speed over the run.
  */
@@ -28,7 +40,9 @@ export interface StepFigures {
   settleS: number | null;
   holdP99MPa: number | null;
   holdToleranceMPa: number | null;
+  /** Largest |P − the time-aligned programmed ramp| over 10–90 % of the way (header); null if the ramp never covered 10 %. */
   rampTrackMaxMPa: number | null;
+  /** Mean rate over 10–90 % of the way, % of the programmed rate; null if the ramp never covered 90 %. */
   rampRatePct: number | null;
   maintainInBandPct: number | null;
   /**
@@ -65,11 +79,13 @@ interface StepAccumulator {
   /** Hold: time and |error| of every tick. */
   holdTimes: number[];
   holdErrors: number[];
-  rampTrackMaxMPa: number;
   rampStartMPa: number;
   /** Ramp: first times the pressure passed 10 % and 90 % of the way. */
   rampT10: number;
   rampT90: number;
+  /** Ramp: extremes of P − r·t over the 10–90 % window (r signed toward the target). */
+  rampOffsetMinMPa: number;
+  rampOffsetMaxMPa: number;
   maintainTicks: number;
   maintainInBand: number;
   maintainIndicatedInBand: number;
@@ -97,10 +113,11 @@ export class ControlMetrics {
         startS: NaN,
         holdTimes: [],
         holdErrors: [],
-        rampTrackMaxMPa: 0,
         rampStartMPa: NaN,
         rampT10: NaN,
         rampT90: NaN,
+        rampOffsetMinMPa: Infinity,
+        rampOffsetMaxMPa: -Infinity,
         maintainTicks: 0,
         maintainInBand: 0,
         maintainIndicatedInBand: 0,
@@ -139,11 +156,16 @@ export class ControlMetrics {
     const error = pressure > target ? pressure - target : target - pressure;
     switch (p.kind[i]) {
       case StepKind.ramp: {
-        const track = Math.abs(pressure - firmware.trajectory.setpointMPa);
-        if (track > acc.rampTrackMaxMPa) acc.rampTrackMaxMPa = track;
         const fraction = (pressure - acc.rampStartMPa) / (target - acc.rampStartMPa);
+        const inWindow = acc.rampT10 === acc.rampT10 ? acc.rampT90 !== acc.rampT90 : fraction >= 0.1;
         if (fraction >= 0.1 && acc.rampT10 !== acc.rampT10) acc.rampT10 = timeS;
         if (fraction >= 0.9 && acc.rampT90 !== acc.rampT90) acc.rampT90 = timeS;
+        if (inWindow) {
+          const rate = target >= acc.rampStartMPa ? p.rateMPaPerS[i] : -p.rateMPaPerS[i];
+          const offset = pressure - rate * (timeS - acc.startS);
+          if (offset < acc.rampOffsetMinMPa) acc.rampOffsetMinMPa = offset;
+          if (offset > acc.rampOffsetMaxMPa) acc.rampOffsetMaxMPa = offset;
+        }
         break;
       }
       case StepKind.hold:
@@ -205,7 +227,8 @@ export class ControlMetrics {
           if (this.steps[j].peakMPa > peak) peak = this.steps[j].peakMPa;
         }
         figures.overshootMPa = Math.max(0, peak - target);
-        figures.rampTrackMaxMPa = acc.rampTrackMaxMPa;
+        // No figure for a ramp that never covered 10 % of its way (the run ended first).
+        if (acc.rampOffsetMaxMPa >= acc.rampOffsetMinMPa) figures.rampTrackMaxMPa = (acc.rampOffsetMaxMPa - acc.rampOffsetMinMPa) / 2;
         if (acc.rampT90 === acc.rampT90 && acc.rampT90 > acc.rampT10) {
           const rate = (0.8 * (target - acc.rampStartMPa)) / (acc.rampT90 - acc.rampT10);
           figures.rampRatePct = (100 * rate) / p.rateMPaPerS[i];

@@ -149,7 +149,8 @@ export class ControlTick implements RunStartHooks {
     let pumpLevel = controller.pumpLevel;
     let releaseLevel = controller.releaseLevel;
     // A static correction moves one way only: a top-up never bleeds, a bleed never pumps.
-    if (seq.demand === Demand.staticHold && demand === Demand.track) {
+    // (The on/off law has no static corrections: it switches about its setpoint both ways.)
+    if (!this.onOff && seq.demand === Demand.staticHold && demand === Demand.track) {
       if (this.staticHold.correction === Correction.up) releaseLevel = 0;
       else pumpLevel = 0;
     }

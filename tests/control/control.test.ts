@@ -24,7 +24,7 @@ function measured(json: unknown, options: Partial<DryRunOptions> = {}) {
 const allowanceMPa = (targetMPa: number) => Math.max(0.005 * targetMPa, 0.5);
 
 for (const plant of ['press-10t', 'hard-sample', 'fast-pump', 'press-8t']) {
-  test(`no overshoot on a stiff plant (${plant}): every ramp of the three-layer cell within 0.5 % (≥ 0.5 MPa), ramps tracked within 1 %`, () => {
+  test(`no overshoot on a stiff plant (${plant}): every ramp of the three-layer cell within 0.5 % (≥ 0.5 MPa), ramps within 1 % of the programmed ramp at 90–110 % of its rate`, () => {
     const { result, figures } = measured(readExample('li6ps5cl-three-layer'), { plant: PLANT_PRESETS[plant] });
     assert.is(result.report?.result, 'completed');
     const ramps = figures.steps.filter((s) => s.type === 'ramp');
@@ -32,7 +32,7 @@ for (const plant of ['press-10t', 'hard-sample', 'fast-pump', 'press-8t']) {
     for (const ramp of ramps) {
       assert.ok(ramp.overshootMPa! <= allowanceMPa(ramp.targetMPa), `ramp to ${ramp.targetMPa}: overshoot ${ramp.overshootMPa} MPa`);
       assert.ok(ramp.rampTrackMaxMPa! <= 0.01 * ramp.targetMPa, `ramp to ${ramp.targetMPa}: tracking ${ramp.rampTrackMaxMPa} MPa`);
-      assert.ok(ramp.rampRatePct! > 90, `ramp to ${ramp.targetMPa}: ${ramp.rampRatePct} % of the programmed rate`);
+      assert.ok(ramp.rampRatePct! >= 90 && ramp.rampRatePct! <= 110, `ramp to ${ramp.targetMPa}: ${ramp.rampRatePct} % of the programmed rate`);
     }
     for (const hold of figures.steps.filter((s) => s.type === 'hold')) {
       assert.ok(hold.settleS! <= 2, `hold at ${hold.targetMPa}: settled after ${hold.settleS} s`);
@@ -108,26 +108,74 @@ test('static hold: one-way corrections, and the maintain trigger learns the stic
   assert.is(plain.correction, Correction.up);
 });
 
-test('on/off baseline: pump on below target − band, off at target; release above target + band', () => {
+test('on/off baseline: the setpoint moves at the programmed rate; pump on below it − band, off at it; at the target the band logic', () => {
   const law = new OnOffController();
+  law.reset();
   const demand = new ControlDemand();
   Object.assign(demand, { targetMPa: 100, bandMPa: 1, programmedRateMPaPerS: 10, dtS: 0.01 });
   const at = (pressureMPa: number) => {
     demand.pressureMPa = pressureMPa;
     law.track(demand);
   };
+  const near = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${actual}`);
+  // The setpoint starts from the pressure and moves 10 MPa/s × 10 ms a tick.
+  at(50);
+  near(law.setpointMPa, 50.1, 'first tick');
+  assert.is(law.pumpLevel, 0, 'within the band of the setpoint: off');
+  for (let i = 0; i < 10; i++) at(50);
+  near(law.setpointMPa, 51.1, 'after 11 ticks');
+  assert.is(law.pumpLevel, 1, 'more than a band below the setpoint: full speed');
+  // Holdback: the setpoint waits while it leads by two bands.
+  for (let i = 0; i < 200; i++) at(50);
+  near(law.setpointMPa, 52, 'held back');
+  at(52.5);
+  assert.is(law.pumpLevel, 0, 'off at the setpoint');
+  assert.is(law.releaseLevel, 0, 'rising past the setpoint does not bleed (only past target + band)');
+  // The setpoint stops at the target; there it is the plain band logic.
+  for (let i = 0; i < 1000; i++) at(99.5);
+  near(law.setpointMPa, 100, 'at the target');
+  assert.is(law.pumpLevel, 0, 'stays off inside the band');
   at(98.9);
   assert.is(law.pumpLevel, 1);
   at(99.5);
   assert.is(law.pumpLevel, 1, 'keeps pumping inside the band until the target');
   at(100);
   assert.is(law.pumpLevel, 0);
-  at(99.5);
-  assert.is(law.pumpLevel, 0, 'stays off inside the band');
   at(101.1);
   assert.is(law.releaseLevel, 1);
   at(100);
   assert.is(law.releaseLevel, 0);
+  // Falling (a release to 20 MPa): mirrored, the valve follows the setpoint down.
+  demand.targetMPa = 20;
+  at(100);
+  near(law.setpointMPa, 99.9, 'falls at the programmed rate');
+  for (let i = 0; i < 10; i++) at(100);
+  assert.is(law.releaseLevel, 1, 'more than a band above the setpoint: open');
+  at(98.8);
+  assert.is(law.releaseLevel, 0, 'shut at the setpoint');
+  assert.is(law.pumpLevel, 0, 'falling, the pump starts only below target − band');
+  // After idling the setpoint starts again from the pressure.
+  law.idle(30, 0.01);
+  at(30);
+  near(law.setpointMPa, 29.9, 'restarted from the pressure');
+});
+
+test('on/off baseline: its ramps follow the programmed rate on the default press (mean rate over 10–90 % within ±10 %)', () => {
+  const { result, figures } = measured(readExample('li6ps5cl-three-layer'), { firmware: { controlLaw: 'on-off' } });
+  assert.is(result.report?.result, 'completed');
+  const ramps = figures.steps.filter((s) => s.type === 'ramp');
+  assert.is(ramps.length, 3);
+  for (const ramp of ramps) assert.ok(ramp.rampRatePct! >= 90 && ramp.rampRatePct! <= 110, `ramp to ${ramp.targetMPa}: ${ramp.rampRatePct} % of the programmed rate`);
+});
+
+test('on/off baseline: a maintain step on leaky seals tops up (the static-hold one-way rule is not the on/off law\'s)', () => {
+  const { result, figures } = measured(program([
+    { type: 'maintain', at_MPa: 100, duration_s: 120, band_MPa: 1, rate_MPa_s: 10 },
+    { type: 'release', to_MPa: 0, rate_MPa_s: 20 },
+  ]), { plant: PLANT_PRESETS['leaky-seals'], firmware: { controlLaw: 'on-off' } });
+  assert.is(result.report?.result, 'completed');
+  const maintain = figures.steps[0];
+  assert.ok(maintain.maintainPumpStartsPerH! > 0, `pump starts per hour ${maintain.maintainPumpStartsPerH}`);
 });
 
 test('the contact cap holds when the pump saturates: the anti-windup re-allocation cannot lift it', () => {
