@@ -21,6 +21,10 @@ import type { RunFigures, StepFigures } from '../host-sim/control-metrics';
 import { createDryRunSession, runSession } from '../host-sim/scenario';
 import type { DryRunSession } from '../host-sim/scenario';
 import { PLANT_PRESETS } from '../host-sim/plants';
+import { simulatedPressCharacter } from '../host-sim/simulator';
+import type { SimulatorOptions } from '../host-sim/simulator';
+import { forecastProgram } from '../src/control/feasibility';
+import type { CompiledProgram } from '../src/programs/compile';
 import type { ControlLawName } from '../src/control/pressure-law';
 import { writeResults } from './results';
 
@@ -39,6 +43,8 @@ interface JobResult extends Job {
   figures: RunFigures | null;
   error: string | null;
   wallS: number;
+  /** The feasibility check's forecast for the program as run, on this plant's commissioned character. */
+  forecast: { warnedSteps: number[]; holdErrorMPa: number[] } | null;
 }
 
 /** The two long runs of the targets: 72 h at 5 and at 50 MPa on lithium foil, which creeps. */
@@ -86,8 +92,16 @@ function programFor(job: Job): unknown {
  * the job's plant (step indices, 0-based), or null: no feasibility check is available. The
  * summary compares the warnings with the PI law's misses (feasibilityLine).
  */
-function warnedFor(_job: Job): Set<number> | null {
-  return null;
+function warnedFor(result: JobResult): Set<number> | null {
+  return result.forecast === null ? null : new Set(result.forecast.warnedSteps);
+}
+
+/** What the press would have said on upload: the forecast for the program as the bench runs it. */
+function forecastFor(job: Job, session: DryRunSession): JobResult['forecast'] {
+  const plant = PLANT_PRESETS[job.plant];
+  const character = simulatedPressCharacter({ press: plant.press, sensor: plant.sensor, maxRateMPaPerS: plant.maxRateMPaPerS } as SimulatorOptions);
+  const forecast = forecastProgram(session.firmware.program as CompiledProgram, character, session.firmware.config.loopRateHz);
+  return { warnedSteps: forecast.warnings.map((w) => w.index), holdErrorMPa: forecast.steps.map((step) => step.holdErrorMPa) };
 }
 // --------------------------------------------------------------------------------------------
 
@@ -97,13 +111,14 @@ function runJob(job: Job): JobResult {
     const session = createDryRunSession(programFor(job), { seed: job.seed, plant: PLANT_PRESETS[job.plant], firmware: { controlLaw: job.law } });
     if (session.errors.length > 0) throw new Error(session.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
     const metrics = new ControlMetrics(session);
+    const forecast = forecastFor(job, session);
     const result = runSession(session, { seed: job.seed, traceEveryTicks: 0, onTick: (s: DryRunSession) => metrics.sample(s) });
     const fault = result.report?.fault;
     // A fault on a healthy press is a false trip of the safety supervisor: the table names it.
     const outcome = fault ? `fault ${fault.code} ${fault.name} at ${fault.t_s.toFixed(1)} s` : (result.report?.result ?? 'invalid');
-    return { ...job, figures: metrics.figures(outcome, result.simTimeS), error: null, wallS: (performance.now() - started) / 1000 };
+    return { ...job, figures: metrics.figures(outcome, result.simTimeS), error: null, wallS: (performance.now() - started) / 1000, forecast };
   } catch (error) {
-    return { ...job, figures: null, error: String(error), wallS: (performance.now() - started) / 1000 };
+    return { ...job, figures: null, error: String(error), wallS: (performance.now() - started) / 1000, forecast: null };
   }
 }
 
@@ -150,7 +165,11 @@ async function main(): Promise<void> {
   const jsonPath = option('--json');
   // NaN and Infinity (a hold that never settled) are kept as strings: JSON has no such numbers.
   const fullMatrix = process.argv.slice(2).every((arg, i, args) => arg === '--jobs' || args[i - 1] === '--jobs');
-  if (fullMatrix) writeResults('control', 'npm run bench:control', { runs: results.length, wallS: Math.round(wallS), workers: jobCount, tolerances: TOLERANCES, results: results.map(tableRow) });
+  if (fullMatrix) {
+    const pi = results.filter((r) => r.law === 'pi');
+    const accuracy = forecastAccuracy(pi);
+    writeResults('control', 'npm run bench:control', { runs: results.length, wallS: Math.round(wallS), workers: jobCount, tolerances: TOLERANCES, feasibility: { summary: feasibilityLine(pi), holdWithinFactor2: accuracy.within, holdSteps: accuracy.steps, outside: accuracy.outside }, results: results.map(tableRow) });
+  }
   if (jsonPath !== undefined) writeFileSync(jsonPath, JSON.stringify(results, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 1));
 }
 
@@ -347,6 +366,7 @@ function printSummary(results: JobResult[], wallS: number, jobs: number): void {
     console.log(`bench-control ${law}: ${passing}/${mine.length} runs meet every target; ${faulted.length} ended in a fault${faulted.length > 0 ? ` (${faulted.map((r) => `${r.plant} × ${r.program}: ${r.figures!.result}`).join('; ')})` : ''}`);
   }
   console.log(feasibilityLine(results.filter((r) => r.law === 'pi')));
+  console.log(forecastAccuracy(results.filter((r) => r.law === 'pi')).line);
   console.log(`bench-control: ${results.length} runs, ${wallS.toFixed(0)} s wall on ${jobs} workers (tolerances: overshoot 0.5 % ≥ 0.5 MPa, hold p99 ${HOLD_TOLERANCE * 100} %, settle ${SETTLE_LIMIT_S} s, ramp tracking ${RAMP_TRACK_TOLERANCE * 100} %, ramp rate ${RAMP_RATE_MIN_PCT}–${RAMP_RATE_MAX_PCT} %, maintain ±${MAINTAIN_TOLERANCE * 100} % for 99.9 %)`);
 }
 
@@ -356,6 +376,30 @@ function printSummary(results: JobResult[], wallS: number, jobs: number): void {
  * among the steps warned of; the warnings for runs that then met every target are counted too,
  * so a check that warns of everything shows as such.
  */
+/**
+ * The forecast's hold error (p99 |true − target| of every hold and maintain step) against the
+ * one measured in the run: how many steps lie within a factor of 2, and which do not.
+ */
+function forecastAccuracy(piResults: JobResult[]): { within: number; steps: number; outside: string[]; line: string } {
+  let within = 0;
+  let steps = 0;
+  const outside: string[] = [];
+  for (const r of piResults) {
+    if (r.figures === null || r.forecast === null) continue;
+    for (const step of r.figures.steps) {
+      const measured = step.holdP99MPa ?? step.maintainP99MPa;
+      const predicted = r.forecast.holdErrorMPa[step.index];
+      if (measured === null || !Number.isFinite(measured) || !(predicted > 0)) continue;
+      steps++;
+      const ratio = measured / predicted;
+      if (ratio >= 0.5 && ratio <= 2) within++;
+      else outside.push(`${r.plant} × ${r.program} step ${step.index + 1} (${step.targetMPa} MPa): measured ${measured.toFixed(3)}, forecast ${predicted.toFixed(3)} MPa`);
+    }
+  }
+  const line = `bench-control pi: forecast hold error within a factor of 2 of the measured one in ${within} of ${steps} steps${outside.length > 0 ? `; outside: ${outside.join('; ')}` : ''}`;
+  return { within, steps, outside, line };
+}
+
 function feasibilityLine(piResults: JobResult[]): string {
   let misses = 0;
   let warnedMisses = 0;

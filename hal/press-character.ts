@@ -31,5 +31,7 @@ export interface PressCharacter {
   ramAreaMm2: number;
   /** Oil column stiffness at the ram, N/mm (ram area² / oil compliance), and the frame's. */
   oilStiffnessNPerMm: number;
+  /** The same at 1 MPa of oil pressure, N/mm: lower when air is entrained in the oil (it compresses). */
+  oilStiffnessAt1MPaNPerMm: number;
   frameStiffnessNPerMm: number;
 }

@@ -130,6 +130,8 @@ export function simulatedPressLimits(options: SimulatorOptions): PressLimits {
  * frame alone (the stiffest sample), presliding the same way, the cell's noise and drift, the
  * converter's rate and age, the pump's strokes.
  */
+const ATMOSPHERE_PA = 101_325;
+
 export function simulatedPressCharacter(options: SimulatorOptions): PressCharacter {
   const press = options.press;
   const sensor = options.sensor;
@@ -152,6 +154,7 @@ export function simulatedPressCharacter(options: SimulatorOptions): PressCharact
     pumpStrokeMm3: strokesPerS > 0 ? (press.pumpMaxFlowM3PerS / (strokesPerS * press.pumpPistons)) * 1e9 : 0,
     ramAreaMm2: press.ramAreaM2 * 1e6,
     oilStiffnessNPerMm: oilStiffnessNPerM / 1000,
+    oilStiffnessAt1MPaNPerMm: (press.ramAreaM2 * press.ramAreaM2) / (oilComplianceM3PerPa + (press.oilVolumeM3 * press.airFraction * ATMOSPHERE_PA) / ((1e6 + ATMOSPHERE_PA) * (1e6 + ATMOSPHERE_PA))) / 1000,
     frameStiffnessNPerMm: press.frameStiffnessNPerM / 1000,
   };
 }

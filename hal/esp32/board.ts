@@ -154,5 +154,6 @@ export function buildBoard(config: BoardConfig): Board {
     serial: serialPort(config),
     system: new EspSystem(getResetReason().reason, new NativeTaskWatchdog(), config.watchdogTimeoutMs),
     limits: config.limits,
+    ...(config.character === null ? {} : { character: config.character }),
   };
 }

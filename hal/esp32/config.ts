@@ -1,4 +1,5 @@
 import type { PressLimits } from '../board';
+import type { PressCharacter } from '../press-character';
 
 /**
  * The board's pin map and settings, from the manifest's `config` (mc/config on the device).
@@ -98,6 +99,8 @@ export interface SerialConfig {
 export interface BoardConfig {
   name: string;
   limits: PressLimits;
+  /** The press as commissioned (docs/hardware.md, "Commissioning"); null until it has been measured. */
+  character: PressCharacter | null;
   loadCell: LoadCellConfig;
   /** Load-cell calibration until the stored one is read from flash. */
   tareCounts: number;
@@ -283,6 +286,29 @@ function checkPinsUnique(config: BoardConfig): void {
   }
 }
 
+/** The commissioned character, every figure checked against a physical range. */
+function characterConfig(raw: Raw | null, path: string): PressCharacter | null {
+  if (raw === null) return null;
+  const at = (key: string, min: number, max: number) => numberAt(raw, key, `${path}.${key}`, min, max);
+  return {
+    stickSlipJumpN: at('stickSlipJumpN', 0, 100_000),
+    preslidingForceN: at('preslidingForceN', 0, 100_000),
+    loadCellNoiseN: at('loadCellNoiseN', 0, 10_000),
+    loadCellDriftNPerHour: at('loadCellDriftNPerHour', 0, 10_000),
+    loadCellDriftLimitN: at('loadCellDriftLimitN', 0, 100_000),
+    conversionsPerS: at('conversionsPerS', 1, 10_000),
+    conversionAgeS: at('conversionAgeS', 0, 10),
+    pumpKind: stringAt(raw, 'pumpKind', `${path}.pumpKind`, ['gear', 'piston']) as 'gear' | 'piston',
+    pumpStrokesPerS: at('pumpStrokesPerS', 0, 1000),
+    pumpPistons: at('pumpPistons', 1, 16),
+    pumpStrokeMm3: at('pumpStrokeMm3', 0, 1e6),
+    ramAreaMm2: at('ramAreaMm2', 1, 1e6),
+    oilStiffnessNPerMm: at('oilStiffnessNPerMm', 1, 1e9),
+    oilStiffnessAt1MPaNPerMm: at('oilStiffnessAt1MPaNPerMm', 1, 1e9),
+    frameStiffnessNPerMm: at('frameStiffnessNPerMm', 1, 1e9),
+  };
+}
+
 /**
  * Reads the manifest config: the pin map under `press`, the serial port from the top-level
  * keys `serial`, `serialPort`, `serialTransmit`, `serialReceive`, `serialBaud` (top level so
@@ -310,6 +336,7 @@ export function parseBoardConfig(config: Raw): BoardConfig {
       loadCellCapacityKN: numberAt(limits, 'loadCellCapacityKN', 'press.limits.loadCellCapacityKN', 0.1, 10_000),
       maxRateMPaPerS: numberAt(limits, 'maxRateMPaPerS', 'press.limits.maxRateMPaPerS', 0.1, 1000),
     },
+    character: characterConfig(optionalObjectAt(press, 'character', 'press.character'), 'press.character'),
     loadCell: loadCellConfig(objectAt(press, 'loadCell', 'press.loadCell'), 'press.loadCell'),
     tareCounts: numberAt(calibration, 'tareCounts', 'press.calibration.tareCounts', -8_388_608, 8_388_607),
     kNPerCount: numberAt(calibration, 'kNPerCount', 'press.calibration.kNPerCount', -1, 1),

@@ -18,6 +18,9 @@ import { openFlashFile } from './flash-file';
 import type { FaultKind, FaultSpec, PressSimulator } from '../simulator';
 import { DEFAULT_PLANT, PLANT_PRESETS, plantFromJson, plantToJson } from '../plants';
 import type { Plant } from '../plants';
+import { forecastOnPlant, formatForecast } from './forecast-text';
+import type { CompiledProgram } from '../../src/programs/compile';
+import { defaultFirmwareConfig } from '../../src/press/config';
 import { formatProgramFileError, readPlantFile, readProgramFile } from './program-file';
 import { exitWhenFlushed, guardStdio, writeStderr, writeStdout } from './stdio';
 import { traceToCsv } from '../output/csv';
@@ -334,16 +337,19 @@ function plantsCommand(name: string | null, json: boolean, io: Io): number {
  * returns: an exception inside the validator (a bug, which the device would report as -310)
  * is one error naming it, never a crash of the command.
  */
-function checkProgram(value: unknown, device: ReturnType<typeof simulatedDeviceCapabilities>): { errors: ValidationError[]; warnings: ValidationError[]; summary: string } {
+function checkProgram(value: unknown, device: ReturnType<typeof simulatedDeviceCapabilities>, plant: Plant): { errors: ValidationError[]; warnings: ValidationError[]; summary: string; forecast: string[] } {
   try {
     const result = validateProgram(value, device);
-    if (!result.ok) return { errors: result.errors, warnings: result.warnings, summary: '' };
+    if (!result.ok) return { errors: result.errors, warnings: result.warnings, summary: '', forecast: [] };
     const compiled = compileProgram(result.program, device);
+    // What the press would add on upload: the forecast's warnings, with their step paths.
+    const forecast = forecastOnPlant(compiled, plant, defaultFirmwareConfig(null as never).loopRateHz);
+    for (const step of forecast.warnings) result.warnings.push({ path: compiled.sourcePaths[step.index] ?? '', message: step.warning });
     let peakMPa = 0;
     for (let i = 0; i < compiled.stepCount; i++) peakMPa = Math.max(peakMPa, compiled.targetMPa[i]);
-    return { errors: [], warnings: result.warnings, summary: `${result.program.steps.length} steps, ${compiled.stepCount} once repeats are unrolled, highest target ${Math.round(peakMPa * 100) / 100} MPa, ${encodeProgram(result.program).length} bytes in flash` };
+    return { errors: [], warnings: result.warnings, summary: `${result.program.steps.length} steps, ${compiled.stepCount} once repeats are unrolled, highest target ${Math.round(peakMPa * 100) / 100} MPa, ${encodeProgram(result.program).length} bytes in flash`, forecast: formatForecast(compiled, forecast, plant.name) };
   } catch (error) {
-    return { errors: [{ path: '', message: `the validator failed on this program (please report it): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}` }], warnings: [], summary: '' };
+    return { errors: [{ path: '', message: `the validator failed on this program (please report it): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}` }], warnings: [], summary: '', forecast: [] };
   }
 }
 
@@ -366,13 +372,14 @@ function validateCommand(args: ValidateArgs, io: Io): number {
       errors = [{ path: '', message: `${where}${loaded.message}`, ...position }];
       if (!args.json) for (const line of formatProgramFileError(file, loaded)) io.stdout(line);
     } else {
-      const checked = checkProgram(loaded.value, device);
+      const checked = checkProgram(loaded.value, device, plant.plant);
       errors = checked.errors;
       summary = checked.summary;
       if (!args.json) {
         for (const error of errors) io.stdout(`${file}: ${formatValidationError(error)}`);
         for (const warning of checked.warnings) io.stdout(`${file}: warning: ${formatValidationError(warning)}`);
         if (errors.length === 0) io.stdout(`${file}: valid (${summary})`);
+        for (const line of checked.forecast) io.stdout(line);
       }
       warnings = checked.warnings;
     }
@@ -457,6 +464,8 @@ function runCommand(args: RunArgs, io: Io): number {
       livePanel.draw(session.sim);
       io.stdout('');
     }
+    for (const line of formatForecast(session.firmware.program as CompiledProgram, forecastOnPlant(session.firmware.program as CompiledProgram, plant.plant, session.firmware.config.loopRateHz), plant.plant.name)) io.stdout(line);
+    io.stdout('');
     io.stdout(formatStepTable(report));
     io.stdout('');
     io.stdout(formatLayerTable(result.layers));

@@ -20,6 +20,7 @@ export const Cause = Object.freeze({
   delay: 'converter delay',
   strokes: 'pump strokes',
   rate: 'ramp rate',
+  air: 'air in the oil',
   deadband: 'control dead band',
 } as const);
 export type CauseName = (typeof Cause)[keyof typeof Cause];
@@ -29,6 +30,8 @@ export interface StepForecast {
   targetMPa: number;
   /** Expected overshoot above the target on arrival, MPa (ramps and maintain approaches; NaN otherwise). */
   overshootMPa: number;
+  /** Ramps: expected largest distance from the programmed line, MPa (NaN otherwise). */
+  trackErrorMPa: number;
   /** Ramps: expected mean rate, % of the programmed one (NaN otherwise). */
   rampRatePct: number;
   /** Expected p99 |true − target| while holding, MPa (holds and maintain steps; NaN otherwise). */
@@ -64,6 +67,9 @@ const GOVERNOR_LEAD_FRACTION = 0.006;
 const MIN_GOVERNOR_LEAD_MPA = 0.25;
 /** A ramp is expected at 90–110 % of its programmed rate (the benchmark's target). */
 const MIN_RAMP_RATE_PCT = 90;
+/** Ramp tracking is judged against 1 % of the target; the gain estimate follows a softening column this late, s. */
+const TRACK_FRACTION = 0.01;
+const AIR_LAG_S = 0.4;
 /**
  * Where the law leaves the error, as a share of the band: a maintain step corrects at half
  * its band and mostly lands near the target; a static hold wanders to its band edge.
@@ -107,7 +113,7 @@ export function forecastProgram(program: CompiledProgram, character: PressCharac
   for (let i = 0; i < program.stepCount; i++) {
     const kind = program.kind[i];
     const target = program.targetMPa[i];
-    const forecast: StepForecast = { index: i, targetMPa: target, overshootMPa: NaN, rampRatePct: NaN, holdErrorMPa: NaN, toleranceMPa: NaN, inBandPct: NaN, cause: '', warning: '' };
+    const forecast: StepForecast = { index: i, targetMPa: target, overshootMPa: NaN, trackErrorMPa: NaN, rampRatePct: NaN, holdErrorMPa: NaN, toleranceMPa: NaN, inBandPct: NaN, cause: '', warning: '' };
     const rate = program.rateMPaPerS[i];
     if (kind === StepKind.ramp || (kind === StepKind.maintain && (i === 0 || program.kind[i - 1] !== StepKind.release))) {
       // Arriving, the seal may still let go of part of a jump: the less of it its presliding takes.
@@ -122,12 +128,26 @@ export function forecastProgram(program: CompiledProgram, character: PressCharac
       const lead = GOVERNOR_LEAD_FRACTION * target > MIN_GOVERNOR_LEAD_MPA ? GOVERNOR_LEAD_FRACTION * target : MIN_GOVERNOR_LEAD_MPA;
       const lagMPa = rate * character.conversionAgeS;
       forecast.rampRatePct = kind === StepKind.ramp ? (lagMPa > lead ? (100 * lead) / lagMPa : 100) : NaN;
+      // Tracking the programmed line: a stuck ram lags by a jump before it lets go; air in the oil
+      // softens the column at low pressure, where the law's gain estimate lags the softening.
+      const softening = character.oilStiffnessAt1MPaNPerMm > 0 ? character.oilStiffnessNPerMm / character.oilStiffnessAt1MPaNPerMm - 1 : 0;
+      const airLagMPa = softening > 0 ? AIR_LAG_S * rate * softening : 0;
+      forecast.trackErrorMPa = frictionOvershoot > airLagMPa ? frictionOvershoot : airLagMPa;
+      const trackCause = frictionOvershoot > airLagMPa ? Cause.friction : Cause.air;
+      if (kind === StepKind.ramp && frictionOvershoot > lead) {
+        // The setpoint waits at the lead while the ram sticks: the ramp slows to lead per jump.
+        const stickRate = (100 * lead) / frictionOvershoot;
+        if (stickRate < forecast.rampRatePct) forecast.rampRatePct = stickRate;
+      }
       forecast.cause = overshootCause;
       if (forecast.overshootMPa > allowance) {
         forecast.warning = `may overshoot ${target} MPa by about ${forecast.overshootMPa.toFixed(2)} MPa (allowance ${allowance.toFixed(2)}): ${explain(overshootCause, character, area, rate)}`;
+      } else if (kind === StepKind.ramp && forecast.trackErrorMPa > TRACK_FRACTION * target) {
+        forecast.cause = trackCause;
+        forecast.warning = `may stray ${forecast.trackErrorMPa.toFixed(2)} MPa from the programmed ramp (1 % of the target is ${(TRACK_FRACTION * target).toFixed(2)}): ${explain(trackCause, character, area, rate)}`;
       } else if (forecast.rampRatePct < MIN_RAMP_RATE_PCT) {
-        forecast.cause = Cause.delay;
-        forecast.warning = `may ramp at only about ${forecast.rampRatePct.toFixed(0)} % of ${rate} MPa/s: ${explain(Cause.delay, character, area, rate)}`;
+        forecast.cause = lagMPa > lead ? Cause.delay : Cause.friction;
+        forecast.warning = `may ramp at only about ${forecast.rampRatePct.toFixed(0)} % of ${rate} MPa/s: ${explain(forecast.cause, character, area, rate)}`;
       }
     }
     if (kind === StepKind.hold || kind === StepKind.maintain) {
@@ -181,7 +201,11 @@ export function forecastProgram(program: CompiledProgram, character: PressCharac
         const leaveH = spare <= 0 ? 0 : rateMPaPerH > 0 ? spare / rateMPaPerH : Infinity;
         forecast.inBandPct = hours <= 0 ? 100 : leaveH >= hours ? 100 : (100 * leaveH) / hours;
       }
-      if (forecast.holdErrorMPa > band) {
+      const heldJump = dieMPa(character.stickSlipJumpN, area);
+      if (kind === StepKind.hold && program.holdMode[i] === HoldMode.dynamic && heldJump > band) {
+        forecast.cause = Cause.friction;
+        forecast.warning = `may not settle within ±${band.toFixed(2)} MPa at ${target} MPa: ${explain(Cause.friction, character, area, rate)}`;
+      } else if (forecast.holdErrorMPa > band) {
         forecast.warning = `expect ±${forecast.holdErrorMPa.toFixed(2)} MPa at ${target} MPa against a band of ±${band.toFixed(2)}: ${explain(worst[0], character, area, rate, hours)}`;
       } else if (kind === StepKind.maintain && forecast.inBandPct < 99.9) {
         forecast.cause = Cause.drift;
@@ -218,6 +242,8 @@ function explain(cause: CauseName, character: PressCharacter, dieAreaMm2: number
       return `the converter's reading is ${(character.conversionAgeS * 1000).toFixed(0)} ms old, ${(rateMPaPerS * character.conversionAgeS).toFixed(2)} MPa at ${rateMPaPerS} MPa/s (a faster converter rate, or a slower ramp)`;
     case Cause.strokes:
       return `the piston pump delivers in strokes of about ${strokeRiseMPa(character, dieAreaMm2, Infinity).toFixed(2)} MPa each on a stiff stack (a slower ramp, or a gear pump)`;
+    case Cause.air:
+      return `air in the oil makes the column ${(character.oilStiffnessNPerMm / character.oilStiffnessAt1MPaNPerMm).toFixed(1)}× softer at 1 MPa than at pressure (bleed the cylinder)`;
     case Cause.deadband:
       return `the band is tighter than the control law's dead band at this pressure (0.15 % of the target)`;
     default:
