@@ -489,7 +489,8 @@ function runCommand(args: RunArgs, io: Io): number {
   for (const file of written) info(`wrote ${file}`);
   const speed = wallS > 0 ? `${Math.round(result.simTimeS / wallS)}x real time` : 'faster than the clock can tell';
   info(`simulated ${formatDuration(result.simTimeS)} s in ${formatDuration(wallS)} s: ${speed}`);
-  if (report.result !== 'completed') info(`the run did not complete: ${report.result}`);
+  if (report.result === 'completed-outside-tolerance') info(`the run ${report.result_text}`);
+  else if (report.result !== 'completed') info(`the run did not complete: ${report.result}`);
   return report.result === 'completed' ? EXIT_OK : EXIT_FAILED;
 }
 

@@ -44,7 +44,8 @@ Commands:
   calibrate set --code CODE --tare COUNTS --kn-per-count K --reference TEXT [--date S] [--error PCT]
                             unlock with CODE and put a new calibration in force
 Exit status: 0 done, 1 the press refused a command or a query (its own error is printed),
-2 usage, 3 cannot reach the press (no device, no connection, no answer within the timeout).`;
+or a watched run ended ABORTED, FAULT or completed outside tolerance, 2 usage, 3 cannot
+reach the press (no device, no connection, no answer within the timeout).`;
 
 class UsageError extends Error {}
 
@@ -134,7 +135,9 @@ async function status(client: ScpiClient, io: PressctlIo): Promise<number> {
   const [fault, faultText] = splitResponse(await client.query('SYST:FAUL?'));
   const prompt = splitResponse(await client.query('PROG:PROM?'))[0];
   const [storeCode, storeText] = splitResponse(await client.query('SYST:STOR?'));
+  const [result, outside] = splitResponse(await client.query('PROG:RES?'));
   io.stdout(`state     ${state}`);
+  if (result === 'OUTSIDE_TOL') io.stdout(`result    completed outside tolerance: ${outside}`);
   io.stdout(`program   ${selected === '' ? '(none selected)' : selected}`);
   if (Number(step) > 0) io.stdout(`step      ${step}/${count} ${label}${Number(leftS) > 0 ? `, ${leftS} s left` : ''}`);
   if (prompt !== '') io.stdout(`prompt    ${prompt}`);
@@ -171,6 +174,12 @@ async function watch(client: ScpiClient, io: PressctlIo): Promise<number> {
       show(`${state.padEnd(8)} step ${step}/${count} ${label.padEnd(12)} ${pressure.padStart(8)} MPa ${progressBar(FINAL_STATES.includes(state) && state === 'COMPLETE' ? 1 : fraction)}`);
       if (FINAL_STATES.includes(state)) {
         if (state === 'FAULT') io.stdout(`fault: ${splitResponse(await client.query('SYST:FAUL?'))[1]}`);
+        // COMPLETE says every step ran; the result says whether the holds kept their bands.
+        const [result, outside] = state === 'COMPLETE' ? splitResponse(await client.query('PROG:RES?')) : ['', ''];
+        if (result === 'OUTSIDE_TOL') {
+          io.stdout(`run ended: COMPLETE, outside tolerance: ${outside}`);
+          return 1;
+        }
         io.stdout(`run ended: ${state}`);
         return state === 'COMPLETE' ? 0 : 1;
       }

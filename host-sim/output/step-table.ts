@@ -2,6 +2,7 @@ import type { RunReport, StepReport } from '../../src/runner/report';
 import type { LayerReport } from '../scenario';
 import { deepFreeze } from '../../src/frozen';
 import { isNegativeZeroText } from '../../src/text/chars';
+import { OUTSIDE_TOLERANCE_RESULT, stepTitle } from '../../src/runner/tolerance-text';
 
 export type Align = 'left' | 'right';
 
@@ -34,21 +35,28 @@ const STEP_COLUMNS: TableColumn<StepReport>[] = deepFreeze([
   { header: 'reached MPa', align: 'right', cell: (s) => fixedOrDash(s.reached_MPa, 2) },
   { header: 'peak MPa', align: 'right', cell: (s) => fixedOrDash(s.peak_MPa, 2) },
   { header: 'overshoot MPa', align: 'right', cell: (s) => fixedOrDash(s.overshoot_MPa, 3) },
+  { header: 'band MPa', align: 'right', cell: (s) => fixedOrDash(s.band_MPa, 3) },
   { header: 'hold error p99 MPa', align: 'right', cell: (s) => fixedOrDash(s.hold_error_p99_MPa, 3) },
+  { header: 'in band %', align: 'right', cell: (s) => fixedOrDash(s.in_band_percent, 1) },
+  { header: 'tolerance', align: 'left', cell: (s) => s.tolerance ?? '-' },
   { header: 'duration s', align: 'right', cell: (s) => fixedOrDash(s.duration_s, 2) },
 ]);
 
 /**
  * The run report as a fixed-width text table, one line per step that started (1-based step
- * numbers), followed by a summary line with the result, the peak pressure and the run time.
+ * numbers), followed by a summary line with the result, the peak pressure and the run time,
+ * and one line for each step outside tolerance, saying by how much.
  */
 export function formatStepTable(report: RunReport): string {
   const lines = [`program: ${report.program}`, '', formatFixedWidthTable(STEP_COLUMNS, report.steps), ''];
-  let result = `result: ${report.result}`;
+  let result = `result: ${report.result === 'completed-outside-tolerance' ? OUTSIDE_TOLERANCE_RESULT : report.result}`;
   if (report.fault !== null) {
     result += ` (${report.fault.name} at ${fixedOrDash(report.fault.t_s, 2)} s: ${report.fault.message})`;
   }
   lines.push(`${result}   peak: ${fixedOrDash(report.peak_MPa, 2)} MPa   run time: ${fixedOrDash(report.run_time_s, 2)} s`);
+  for (const step of report.steps) {
+    if (step.outside_tolerance !== null) lines.push(`  ${stepTitle(step.index, step.label, step.type)}: ${step.outside_tolerance}`);
+  }
   return lines.join('\n');
 }
 

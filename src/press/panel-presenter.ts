@@ -11,6 +11,7 @@ import { FaultCode, faultLabel, faultPrompt } from '../safety/faults';
 import type { SafetySupervisor } from '../safety/supervisor';
 import type { PanelNotice } from './notice';
 import type { StoreIntegrity } from './store-integrity';
+import { outsideToleranceSteps } from '../runner/tolerance-text';
 
 const PAUSED_PROMPT = 'Guard open: close it, then Continue to resume or Stop to let the load down';
 const UNLOADING_PROMPT = 'Letting the load down';
@@ -19,11 +20,14 @@ const UNLOADING_PROMPT = 'Letting the load down';
  * What the operator panel shows, filled from the latest tick's results by the panel's own
  * timer (never by the tick: the panel's bus I/O would be jitter in the loop). One prompt line,
  * by rank: a notice, a calibration request, the step's prompt, the pause, the fault, the
- * let-down, the store's report.
+ * let-down, a completed run's steps outside tolerance, the store's report.
  */
 export class PanelPresenter {
   /** The view handed to the panel, reused every refresh. */
   readonly view: PanelView = blankPanelView();
+  /** The end of the run the tolerance text below was made for (ms; -1: none). */
+  private toleranceRunEndMs = -1;
+  private toleranceText = '';
 
   constructor(
     private readonly clock: Clock,
@@ -58,10 +62,21 @@ export class PanelPresenter {
     else if (state === RunState.paused) view.prompt = PAUSED_PROMPT;
     else if (fault !== FaultCode.none) view.prompt = faultPrompt(fault);
     else if (seq.unloading) view.prompt = UNLOADING_PROMPT;
+    else if (state === RunState.complete && seq.stepsOutsideTolerance > 0) view.prompt = this.outsideToleranceText();
     else if (!seq.active) view.prompt = this.integrity.idlePrompt;
     else view.prompt = '';
     view.lastFault = faultLabel(fault);
     this.panel.show(view);
     this.panel.setStatus(state); // StatusPattern numbers follow RunState
+  }
+
+  /** "Completed outside tolerance: step 4 'stack 25 MPa': in band 81 % …", made once per run. */
+  private outsideToleranceText(): string {
+    const seq = this.sequencer;
+    if (this.toleranceRunEndMs !== seq.runEndMs && seq.program !== null && seq.stats !== null) {
+      this.toleranceRunEndMs = seq.runEndMs;
+      this.toleranceText = `Completed outside tolerance: ${outsideToleranceSteps(seq.program, seq.stats)}`;
+    }
+    return this.toleranceText;
   }
 }

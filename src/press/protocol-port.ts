@@ -16,6 +16,8 @@ import type { ProgramLibrary } from './program-library';
 import type { RunControl } from './run-control';
 import type { StoreGuard } from './store-guard';
 import type { StoreIntegrity } from './store-integrity';
+import { runOutcome } from './run-recorder';
+import { outsideToleranceSteps } from '../runner/tolerance-text';
 
 /** The press as the protocol sees it (src/protocol/press-port.ts): each member answered by the part of the press that owns it. */
 export class ProtocolPort implements PressPort {
@@ -102,6 +104,13 @@ export class ProtocolPort implements PressPort {
   }
   get stepName(): string {
     return stepName(this.sequencer.program, this.sequencer.stepIndex);
+  }
+  get runOutcome(): number {
+    return runOutcome(this.sequencer);
+  }
+  get outsideTolerance(): string {
+    const seq = this.sequencer;
+    return seq.stepsOutsideTolerance === 0 || seq.program === null || seq.stats === null ? '' : outsideToleranceSteps(seq.program, seq.stats);
   }
   get prompt(): string {
     const seq = this.sequencer;

@@ -64,8 +64,7 @@ export class RunRecorder {
     this.samples.end();
     this.summaryRunId = this.runId;
     const seq = this.sequencer;
-    const outcome = seq.state === RunState.complete ? RunOutcome.completed : seq.state === RunState.aborted ? RunOutcome.aborted : RunOutcome.fault;
-    this.journal.endRun(this.runId, outcome, this.safety.latchedFault, nowMs, seq.peakMPa);
+    this.journal.endRun(this.runId, runOutcome(seq), this.safety.latchedFault, nowMs, seq.peakMPa);
   }
 
   /** Housekeeping: samples older than LOG_FLUSH_AGE_MS to flash, then the summaries of a finished run. */
@@ -106,8 +105,25 @@ export class RunRecorder {
       summary.holdErrorP99MPa = orNaN(step.hold_error_p99_MPa);
       summary.startS = stats.startS[step.index];
       summary.durationS = orNaN(step.duration_s);
+      summary.tolerance = stats.tolerance[step.index];
+      summary.inBandPermille = step.in_band_percent === null ? NaN : stats.inBandPermille[step.index];
       if (!this.journal.appendStep(summary)) return;
     }
+  }
+}
+
+/** How the loaded program's last run ended (RunOutcome); open while a run is on, and before one has ended. */
+export function runOutcome(seq: Sequencer): number {
+  if (seq.active) return RunOutcome.open;
+  switch (seq.runResult) {
+    case RunState.complete:
+      return seq.stepsOutsideTolerance === 0 ? RunOutcome.completed : RunOutcome.completedOutsideTolerance;
+    case RunState.aborted:
+      return RunOutcome.aborted;
+    case RunState.fault:
+      return RunOutcome.fault;
+    default:
+      return RunOutcome.open;
   }
 }
 

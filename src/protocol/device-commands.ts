@@ -49,6 +49,7 @@ const OUTCOME_NAMES: Record<number, string> = deepFreeze({
   [RunOutcome.aborted]: 'ABORTED',
   [RunOutcome.fault]: 'FAULT',
   [RunOutcome.interrupted]: 'INTERRUPTED',
+  [RunOutcome.completedOutsideTolerance]: 'OUTSIDE_TOL',
 });
 
 const programName = deepFreeze(string({ maxChars: 32, accepts: (text) => isProgramName(text, 32), describe: '1-32 letters, digits, ".", "_" and "-"' }));
@@ -180,6 +181,11 @@ export function createDeviceCommandTable(press: PressPort, options: DeviceComman
     return [press.stepNumber, press.stepCount, fixed(Number.isFinite(leftS) ? leftS : -1, 1), press.stepName];
   });
   table.query('PROGram:PROMpt?', [], () => press.prompt);
+  // How the last run ended, in the run log's words: NONE while a run is on or none has ended since the selection.
+  table.query('PROGram:RESult?', [], () => {
+    const outcome = press.runOutcome;
+    return [chars(outcome === RunOutcome.open ? 'NONE' : (OUTCOME_NAMES[outcome] ?? 'UNKNOWN')), press.outsideTolerance];
+  });
 
   // Faults.
   table.query('SYSTem:FAULt?', [], () => {

@@ -58,6 +58,10 @@ export interface PressPort {
   /** Time left in the step, s (0 outside a run, NaN for a step without a timer: ramps, releases, prompts). */
   readonly stepTimeLeftS: number;
   readonly stepName: string;
+  /** How the selected program's last run ended (RunOutcome): open while a run is on, and before one has ended since the selection. */
+  readonly runOutcome: number;
+  /** The steps of that run outside tolerance, with their figures ('' when none). */
+  readonly outsideTolerance: string;
   /** The prompt the run waits on ('' when it does not wait). */
   readonly prompt: string;
 

@@ -6,6 +6,8 @@ import { RUN_STATE_NAMES, RunState } from './run-state';
 import type { RunEvent } from './run-events';
 import { EVENT_CAUSE_NAMES, EventCause } from './run-events';
 import { deepFreeze } from '../frozen';
+import { OUTSIDE_TOLERANCE, isJudgedKind } from './tolerance';
+import { OUTSIDE_TOLERANCE_RESULT, outsideToleranceNote, outsideToleranceSteps } from './tolerance-text';
 
 export interface StepReport {
   index: number;
@@ -21,8 +23,16 @@ export interface StepReport {
   peak_MPa: number | null;
   /** Peak above target, ≥ 0 (ramp, hold and maintain steps). */
   overshoot_MPa: number | null;
-  /** 99th percentile of |P − target| over the hold (hold steps; maintain steps from arrival on). */
+  /** The step's band: where a ramp or release ends, the tolerance of a hold or maintain step (null for prompts and waits). */
+  band_MPa: number | null;
+  /** 99th percentile of |P − target| over the step's time at pressure: a hold's from ready, a maintain step's from arrival. */
   hold_error_p99_MPa: number | null;
+  /** Share of that time with |P − target| within the band, % (one decimal, rounded down); hold and maintain steps (so far, for a step still running). */
+  in_band_percent: number | null;
+  /** The verdict on a hold or maintain step that ran to its end (src/runner/tolerance.ts); null for the others. */
+  tolerance: 'within' | 'outside' | null;
+  /** Why the step is outside tolerance, with its figures (null when it is not). */
+  outside_tolerance: string | null;
   duration_s: number | null;
 }
 
@@ -38,7 +48,13 @@ export interface RunReport {
   program: string;
   /** CRC-32 of the program's stored form, 8 hex digits: which exact program ran. */
   program_hash: string;
-  result: 'completed' | 'aborted' | 'fault' | 'not-finished';
+  /** A run whose every step completed, but with a hold or maintain step outside tolerance, is completed-outside-tolerance. */
+  result: 'completed' | 'completed-outside-tolerance' | 'aborted' | 'fault' | 'not-finished';
+  /**
+   * The result in words; for a run outside tolerance the steps and by how much: "completed outside
+   * tolerance: step 4 'stack 25 MPa': in band 81 % (needs 90 %), p99 0.41 MPa against band 0.25 MPa".
+   */
+  result_text: string;
   /** The fault that ended the run (the latched one). */
   fault: null | FaultReport;
   /** Every fault raised from the start of the run on, in order. */
@@ -63,10 +79,27 @@ const RESULT_NAMES: Record<number, RunReport['result']> = deepFreeze({
   [RunState.fault]: 'fault',
 });
 
+const RESULT_TEXTS: Record<RunReport['result'], string> = deepFreeze({
+  completed: 'completed',
+  'completed-outside-tolerance': OUTSIDE_TOLERANCE_RESULT,
+  aborted: 'aborted',
+  fault: 'fault',
+  'not-finished': 'not finished',
+});
+
+/** The result of the sequencer's current (not-finished) or last run. */
+export function runResultName(sequencer: Sequencer): RunReport['result'] {
+  if (sequencer.active) return 'not-finished';
+  const name = RESULT_NAMES[sequencer.runResult] ?? 'not-finished';
+  return name === 'completed' && sequencer.stepsOutsideTolerance > 0 ? 'completed-outside-tolerance' : name;
+}
+
 /** Builds the run report from the sequencer's typed-array statistics (after the run, not per tick). */
 export function buildRunReport(sequencer: Sequencer, faultCode: number, faultTimeMs: number, programHash: number): RunReport {
   const program = sequencer.program as CompiledProgram;
   const stats = sequencer.stats;
+  // A step still running shows its figures so far (it gets no verdict until it ends).
+  if (stats !== null && sequencer.active) stats.refresh();
   const steps: StepReport[] = [];
   for (let i = 0; i < program.stepCount; i++) {
     if (stats === null || stats.started[i] === 0) break;
@@ -76,6 +109,8 @@ export function buildRunReport(sequencer: Sequencer, faultCode: number, faultTim
     const isHolding = kind === StepKind.hold || kind === StepKind.maintain;
     const peak = stats.peakMPa[i];
     const p99 = stats.errorP99MPa[i];
+    const verdict = stats.tolerance[i];
+    const judged = isJudgedKind(kind) && verdict !== 0;
     steps.push({
       index: i,
       type: program.typeNames[i],
@@ -85,7 +120,11 @@ export function buildRunReport(sequencer: Sequencer, faultCode: number, faultTim
       reached_MPa: isPrompt ? null : isHolding ? stats.meanMPa[i] : stats.endMPa[i],
       peak_MPa: peak,
       overshoot_MPa: kind === StepKind.ramp || isHolding ? Math.max(0, peak - target) : null,
+      band_MPa: isPrompt || kind === StepKind.wait ? null : program.bandMPa[i],
       hold_error_p99_MPa: isHolding && !Number.isNaN(p99) ? p99 : null,
+      in_band_percent: isHolding && !Number.isNaN(p99) ? stats.inBandPermille[i] / 10 : null,
+      tolerance: judged ? ((verdict & OUTSIDE_TOLERANCE) !== 0 ? 'outside' : 'within') : null,
+      outside_tolerance: judged ? outsideToleranceNote(program, stats, i) : null,
       duration_s: stats.endS[i] - stats.startS[i],
     });
   }
@@ -96,10 +135,12 @@ export function buildRunReport(sequencer: Sequencer, faultCode: number, faultTim
     if (runEvents[n].cause === EVENT_CAUSE_NAMES[EventCause.fault]) faults.push(faultReport(runEvents[n].detail, runEvents[n].t_ms, sequencer.runStartMs));
   }
   const lostBefore = events.count - events.capacity - sequencer.runFirstEvent;
+  const result = runResultName(sequencer);
   return {
     program: program.name,
     program_hash: programHash.toString(16).padStart(8, '0'),
-    result: sequencer.active ? 'not-finished' : (RESULT_NAMES[sequencer.runResult] ?? 'not-finished'),
+    result,
+    result_text: result === 'completed-outside-tolerance' && stats !== null ? `${OUTSIDE_TOLERANCE_RESULT}: ${outsideToleranceSteps(program, stats)}` : RESULT_TEXTS[result],
     fault: faultCode === 0 ? null : faultReport(faultCode, faultTimeMs, sequencer.runStartMs),
     faults,
     peak_MPa: sequencer.peakMPa,

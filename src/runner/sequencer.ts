@@ -3,45 +3,13 @@ import { HoldMode, StepKind } from '../programs/compile';
 import { Demand, RunState } from './run-state';
 import { EventCause, RunEvents } from './run-events';
 import { StepStats } from './step-stats';
+import { OUTSIDE_TOLERANCE, isJudgedKind, judgeStep } from './tolerance';
+import { HoldReadiness, RELEASE_STALL_MS, STEP_STALL_MS, stallWindowMs } from './step-timing';
 
 /** Rate used to settle the setpoint onto a hold or prompt level, MPa/s. */
 const HOLD_SETTLE_RATE_MPA_PER_S = 5;
-/**
- * A hold's time counts from "ready": the pressure in the band and settled, |dP/dt| below
- * this fraction of the target per second (at least the minimum) — or from this long after
- * the hold began, whichever comes first, so a press that never settles still moves on.
- */
-const READY_RATE_FRACTION_PER_S = 0.002;
-const READY_MIN_RATE_MPA_PER_S = 0.02;
-const READY_TIMEOUT_MS = 10_000;
 /** A release to this pressure or less ends with the release valve wide open. */
 const ZERO_LEVEL_MPA = 0.5;
-/**
- * A ramp or a maintain step's approach that has not come one band closer to its target for
- * this long has stalled (STEP_TIMEOUT). Progress, not total time, is judged: a press with
- * sticky seals may crawl at a fifth of the programmed rate and still arrive.
- */
-const STEP_STALL_MS = 60_000;
-/**
- * A release to zero that has not come one band closer for this long ends: with the valve
- * wide open, what is left is held by the ram's seal friction against its return spring, a
- * few MPa the report shows as the step's end pressure. (A valve that does not open while the
- * press is loaded is RELEASE_BLOCKED, long before.)
- */
-const RELEASE_STALL_MS = 30_000;
-/**
- * A slow step's stall window is at least the time a fifth of its programmed rate takes to
- * cover one band: a ramp at 0.01 MPa/s needs 50 s per 0.5 MPa band when it keeps pace, and
- * after a contact that ran ahead of the setpoint it waits for the setpoint first.
- */
-const STALL_CRAWL_FACTOR = 5;
-
-/** The stall window of a step (ms): the fixed one, or longer for a slow programmed rate. */
-function stallWindowMs(fixedMs: number, bandMPa: number, rateMPaPerS: number): number {
-  if (!(rateMPaPerS > 0)) return fixedMs;
-  const crawlMs = (STALL_CRAWL_FACTOR * 1000 * bandMPa) / rateMPaPerS;
-  return crawlMs > fixedMs ? crawlMs : fixedMs;
-}
 /** Events the ring keeps: enough for a run of maxRunSteps steps with its prompts and pauses. */
 const EVENT_CAPACITY = 1024;
 
@@ -76,10 +44,14 @@ export class Sequencer {
    * pressure first entered the band. -1 before; the step's time counts from here.
    */
   arrivedMs = -1;
+  /** When a hold becomes ready, and whether it settled in its band first. */
+  private readonly readiness = new HoldReadiness();
   runStartMs = 0;
   runEndMs = 0;
-  /** The state the last run ended in (COMPLETE, ABORTED, FAULT); idle while none has ended. */
+  /** The state the last run of the loaded program ended in (COMPLETE, ABORTED, FAULT); idle while none has ended. */
   runResult: number = RunState.idle;
+  /** Steps of the current (or last) run that ended outside tolerance (src/runner/tolerance.ts); a COMPLETE run with any is "completed outside tolerance". */
+  stepsOutsideTolerance = 0;
   peakMPa = 0;
   /** This tick's demand on the controller. */
   demand: number = Demand.idle;
@@ -93,6 +65,7 @@ export class Sequencer {
     this.stats = new StepStats(program.stepCount);
     this.stepIndex = -1;
     this.unloading = false;
+    this.forgetResult();
     const from = this.state;
     if (from === RunState.complete || from === RunState.aborted) this.state = RunState.idle;
     this.events.record(nowMs, EventCause.programSelected, from, this.state, -1, 0, 0);
@@ -105,9 +78,16 @@ export class Sequencer {
     this.stats = null;
     this.stepIndex = -1;
     this.unloading = false;
+    this.forgetResult();
     const from = this.state;
     if (from === RunState.complete || from === RunState.aborted) this.state = RunState.idle;
     this.events.record(nowMs, EventCause.programDeselected, from, this.state, -1, 0, 0);
+  }
+
+  /** A result belongs to the program that ran: selecting another, or none, leaves no result. */
+  private forgetResult(): void {
+    this.runResult = RunState.idle;
+    this.stepsOutsideTolerance = 0;
   }
 
   get active(): boolean {
@@ -128,6 +108,7 @@ export class Sequencer {
     this.runStartMs = nowMs;
     this.runEndMs = nowMs;
     this.runResult = RunState.idle;
+    this.stepsOutsideTolerance = 0;
     this.peakMPa = pressureMPa;
     this.unloading = false;
     this.runFirstEvent = this.events.count;
@@ -200,7 +181,7 @@ export class Sequencer {
       this.events.record(nowMs, EventCause.unloaded, this.state, this.state, -1, pressureMPa, 0);
     }
     if (program === null || (this.state !== RunState.running && this.state !== RunState.waiting)) {
-      if (this.state === RunState.paused) (this.stats as StepStats).sample((nowMs - this.runStartMs) / 1000, pressureMPa, this.targetMPa);
+      if (this.state === RunState.paused) (this.stats as StepStats).sample((nowMs - this.runStartMs) / 1000, pressureMPa, this.targetMPa, this.bandMPa);
       this.setRestingDemand();
       this.overdue = false;
       return;
@@ -208,10 +189,10 @@ export class Sequencer {
     const i = this.stepIndex;
     const stats = this.stats as StepStats;
     const target = program.targetMPa[i];
-    stats.sample((nowMs - this.runStartMs) / 1000, pressureMPa, target);
-    const elapsedS = (nowMs - this.stepStartMs) / 1000;
     this.targetMPa = target;
     this.bandMPa = program.bandMPa[i];
+    stats.sample((nowMs - this.runStartMs) / 1000, pressureMPa, target, this.bandMPa);
+    const elapsedS = (nowMs - this.stepStartMs) / 1000;
     switch (program.kind[i]) {
       case StepKind.ramp:
         this.demand = Demand.track;
@@ -222,11 +203,9 @@ export class Sequencer {
       case StepKind.hold:
         this.demand = program.holdMode[i] === HoldMode.static ? Demand.staticHold : Demand.track;
         this.rateMPaPerS = HOLD_SETTLE_RATE_MPA_PER_S;
-        if (this.arrivedMs < 0) {
-          const error = pressureMPa > target ? pressureMPa - target : target - pressureMPa;
-          const rate = settledRateMPaPerS > 0 ? settledRateMPaPerS : -settledRateMPaPerS;
-          const rateLimit = READY_RATE_FRACTION_PER_S * target > READY_MIN_RATE_MPA_PER_S ? READY_RATE_FRACTION_PER_S * target : READY_MIN_RATE_MPA_PER_S;
-          if ((error <= this.bandMPa && rate <= rateLimit) || nowMs - this.stepStartMs >= READY_TIMEOUT_MS) this.arrivedMs = nowMs;
+        if (this.arrivedMs < 0 && this.readiness.ready(nowMs - this.stepStartMs, pressureMPa, settledRateMPaPerS, target, this.bandMPa)) {
+          this.arrivedMs = nowMs;
+          stats.trackErrorFromNow();
         }
         if (this.arrivedMs >= 0 && (nowMs - this.arrivedMs) / 1000 >= program.durationS[i]) this.advance(nowMs, pressureMPa);
         break;
@@ -294,6 +273,7 @@ export class Sequencer {
   }
 
   private advance(nowMs: number, pressureMPa: number): void {
+    this.closeStep();
     const next = this.stepIndex + 1;
     if (next >= (this.program as CompiledProgram).stepCount) {
       this.finish(RunState.complete, EventCause.completed, nowMs, pressureMPa, 0);
@@ -303,15 +283,29 @@ export class Sequencer {
     this.enterStep(next, nowMs, pressureMPa);
   }
 
+  /** The step ran to its end: its statistics close and a hold or maintain step gets its tolerance verdict. */
+  private closeStep(): void {
+    const stats = this.stats as StepStats;
+    const i = this.stepIndex;
+    stats.end();
+    const program = this.program as CompiledProgram;
+    const kind = program.kind[i];
+    if (!isJudgedKind(kind)) return;
+    const verdict = judgeStep(kind, stats.errorP99MPa[i], stats.inBandPermille[i], program.bandMPa[i], this.readiness.settled);
+    stats.tolerance[i] = verdict;
+    if ((verdict & OUTSIDE_TOLERANCE) !== 0) this.stepsOutsideTolerance++;
+  }
+
   private enterStep(index: number, nowMs: number, pressureMPa: number): void {
     const stats = this.stats as StepStats;
-    stats.end();
     this.stepIndex = index;
     this.stepStartMs = nowMs;
     this.arrivedMs = -1;
+    this.readiness.reset();
     const program = this.program as CompiledProgram;
     const kind = program.kind[index];
-    stats.begin(index, (nowMs - this.runStartMs) / 1000, pressureMPa, kind === StepKind.hold);
+    // A hold tracks its error from ready on, a maintain step from arrival (trackErrorFromNow).
+    stats.begin(index, (nowMs - this.runStartMs) / 1000, pressureMPa, false);
     this.targetMPa = program.targetMPa[index];
     this.bestDistanceMPa = Infinity;
     this.deadlineMs = Infinity;

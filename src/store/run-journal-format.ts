@@ -10,16 +10,20 @@ import { ALIGN_BYTES, CRC_BYTES, RecordFrame, alignUp } from './record-frame';
  *   RUN_END    outcome u8 · 0 u8 · faultCode u16 · endMs f64 · peakMPa f32            36 B
  *   SAMPLES    startMs f64 · intervalMs f32 · baseMPa f32 · mpaPerCode f32 · peakMPa f32
  *              step u8 · state u8 · count u16 · count × u16 code · 0 pad               48..556 B
- *   STEP       step u16 · kind u8 · 0 u8 · targetMPa f32 · reachedMPa f32 · peakMPa f32
- *              holdErrorP99MPa f32 · startS f32 · durationS f32                       48 B
+ *   STEP       step u16 · kind u8 · tolerance u8 · targetMPa f32 · reachedMPa f32 · peakMPa f32
+ *              holdErrorP99MPa f32 · startS f32 · durationS f32 · inBandPermille u16 · 0 u16  52 B
  *   CRC-32 u32 of every byte before it
+ *
+ * A STEP record of 48 B is the first form, written before steps had a tolerance verdict: its
+ * tolerance byte is 0 (not judged), and it ends after durationS. Both forms are read.
  *
  * A sample's pressure is baseMPa + code · mpaPerCode. Every record carries the boot count and a
  * run id (a BOOT: the last run begun); mount takes the largest of each, so neither counter goes
  * back when the blocks of older records are erased.
  */
 
-export const RunOutcome = Object.freeze({ open: 0, completed: 1, aborted: 2, fault: 3, interrupted: 4 } as const);
+/** How a run ended; completedOutsideTolerance: every step completed, one or more hold or maintain steps outside tolerance (src/runner/tolerance.ts). */
+export const RunOutcome = Object.freeze({ open: 0, completed: 1, aborted: 2, fault: 3, interrupted: 4, completedOutsideTolerance: 5 } as const);
 
 export interface JournalRun {
   /** 1, 2, 3… across boots, never reused. */
@@ -53,6 +57,10 @@ export interface StepRecord {
   /** From the start of the run. */
   startS: number;
   durationS: number;
+  /** ToleranceFlag bits (src/runner/tolerance.ts); 0 for a step not judged, and in a record of the first form. */
+  tolerance: number;
+  /** Share of the step's time at pressure inside its band, ‰; NaN where the step keeps none, and in a record of the first form. */
+  inBandPermille: number;
 }
 
 /** A step summary to append (RunJournal.appendStep): created once by the writer and filled for each step. */
@@ -66,6 +74,8 @@ export class StepSummary implements StepRecord {
   holdErrorP99MPa = NaN;
   startS = NaN;
   durationS = NaN;
+  tolerance = 0;
+  inBandPermille = NaN;
 }
 
 /** Consecutive samples of one step and state. */
@@ -116,7 +126,11 @@ export const TYPE_FLAGS = 6;
 export const HEADER_BYTES = 16;
 export const BOOT_BYTES = 24;
 export const END_BYTES = 36;
-export const STEP_BYTES = 48;
+export const STEP_BYTES = 52;
+/** A STEP record of the first form (no tolerance verdict, no share in band). */
+export const STEP_V1_BYTES = 48;
+/** The share in band of a step that keeps none, in a STEP record. */
+const NO_PERMILLE = 0xffff;
 /** Offsets in a record: the sample count, the first sample code, a start's name length. */
 export const SAMPLE_COUNT_AT = 42;
 export const SAMPLES_AT = 44;
@@ -148,7 +162,7 @@ class JournalFrame extends RecordFrame {
     let expected = 0;
     if (type === TYPE_BOOT || type === TYPE_FLAGS) expected = BOOT_BYTES;
     else if (type === TYPE_RUN_END) expected = END_BYTES;
-    else if (type === TYPE_STEP) expected = STEP_BYTES;
+    else if (type === TYPE_STEP) expected = block[at + 3] * ALIGN_BYTES === STEP_V1_BYTES ? STEP_V1_BYTES : STEP_BYTES;
     else if (type === TYPE_SAMPLES) {
       const count = at + SAMPLES_AT <= block.length ? view.getUint16(at + SAMPLE_COUNT_AT, true) : 0;
       if (count >= 1 && count <= MAX_RECORD_SAMPLES) expected = samplesBytes(count);
@@ -253,13 +267,34 @@ export function encodeSamples(bytes: Uint8Array, view: DataView, batch: SampleBa
 }
 
 export function encodeStep(view: DataView, summary: StepSummary): void {
+  const permille = summary.inBandPermille;
   view.setUint16(HEADER_BYTES, summary.step, true);
   view.setUint8(HEADER_BYTES + 2, summary.kind);
-  view.setUint8(HEADER_BYTES + 3, 0);
+  view.setUint8(HEADER_BYTES + 3, summary.tolerance);
   view.setFloat32(HEADER_BYTES + 4, summary.targetMPa, true);
   view.setFloat32(HEADER_BYTES + 8, summary.reachedMPa, true);
   view.setFloat32(HEADER_BYTES + 12, summary.peakMPa, true);
   view.setFloat32(HEADER_BYTES + 16, summary.holdErrorP99MPa, true);
   view.setFloat32(HEADER_BYTES + 20, summary.startS, true);
   view.setFloat32(HEADER_BYTES + 24, summary.durationS, true);
+  view.setUint16(HEADER_BYTES + 28, permille >= 0 && permille <= 1000 ? Math.floor(permille) : NO_PERMILLE, true);
+  view.setUint16(HEADER_BYTES + 30, 0, true);
+}
+
+/** A STEP record at `at`, of either form. */
+export function readStep(block: Uint8Array, view: DataView, at: number): StepRecord {
+  const p = at + HEADER_BYTES;
+  const permille = block[at + 3] * ALIGN_BYTES >= STEP_BYTES ? view.getUint16(p + 28, true) : NO_PERMILLE;
+  return {
+    step: view.getUint16(p, true),
+    kind: block[p + 2],
+    targetMPa: view.getFloat32(p + 4, true),
+    reachedMPa: view.getFloat32(p + 8, true),
+    peakMPa: view.getFloat32(p + 12, true),
+    holdErrorP99MPa: view.getFloat32(p + 16, true),
+    startS: view.getFloat32(p + 20, true),
+    durationS: view.getFloat32(p + 24, true),
+    tolerance: block[p + 3],
+    inBandPermille: permille === NO_PERMILLE ? NaN : permille,
+  };
 }

@@ -225,7 +225,7 @@ export class RunJournal {
   /** Appends the end record of a run; false when no erased space or runId is no run of this journal. Never erases. */
   endRun(runId: number, outcome: number, faultCode: number, endMs: number, peakMPa: number): boolean {
     this.checkMounted();
-    if (!(Number.isInteger(outcome) && outcome >= RunOutcome.completed && outcome <= RunOutcome.interrupted)) throw new RangeError(`run journal: ${outcome} is not an end outcome`);
+    if (!(Number.isInteger(outcome) && outcome >= RunOutcome.completed && outcome <= RunOutcome.completedOutsideTolerance)) throw new RangeError(`run journal: ${outcome} is not an end outcome`);
     if (!(Number.isInteger(faultCode) && faultCode >= 0 && faultCode <= 0xffff)) throw new RangeError(`run journal: fault code ${faultCode} is not a u16`);
     if (!(Number.isInteger(runId) && runId >= 1 && runId <= this.lastRunId)) return false;
     return this.appendEnd(runId, outcome, faultCode, endMs, peakMPa);

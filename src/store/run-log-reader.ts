@@ -1,7 +1,7 @@
 import type { FlashPartition } from '../../hal/flash';
 import type { BlockScan } from './block-scan';
 import type { RunLog, SampleSegment, StepRecord } from './run-journal-format';
-import { HEADER_BYTES, RunOutcome, SAMPLES_AT, SAMPLE_COUNT_AT, TYPE_BOOT, TYPE_FLAGS, TYPE_RUN_END, TYPE_RUN_START, TYPE_SAMPLES, TYPE_STEP, runFromStart } from './run-journal-format';
+import { HEADER_BYTES, RunOutcome, SAMPLES_AT, SAMPLE_COUNT_AT, TYPE_BOOT, TYPE_FLAGS, TYPE_RUN_END, TYPE_RUN_START, TYPE_SAMPLES, TYPE_STEP, readStep, runFromStart } from './run-journal-format';
 
 /**
  * One pass over the run journal's blocks (host and protocol use; allocates): the logs of run
@@ -50,16 +50,7 @@ export function readRunLogs(flash: FlashPartition, firstBlock: number, blockCoun
         run.endMs = view.getFloat64(p + 4, true);
         run.peakMPa = view.getFloat32(p + 12, true);
       } else if (type === TYPE_STEP) {
-        const step: StepRecord = {
-          step: view.getUint16(p, true),
-          kind: block[p + 2],
-          targetMPa: view.getFloat32(p + 4, true),
-          reachedMPa: view.getFloat32(p + 8, true),
-          peakMPa: view.getFloat32(p + 12, true),
-          holdErrorP99MPa: view.getFloat32(p + 16, true),
-          startS: view.getFloat32(p + 20, true),
-          durationS: view.getFloat32(p + 24, true),
-        };
+        const step = readStep(block, view, at);
         log.steps.push(step);
         stepSeq.set(step, seq);
       } else if (type === TYPE_SAMPLES && withSamples) {

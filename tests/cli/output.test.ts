@@ -150,6 +150,7 @@ const REPORT: RunReport = {
   program: 'demo',
   program_hash: '0badf00d',
   result: 'completed',
+  result_text: 'completed',
   fault: null,
   faults: [],
   peak_MPa: 300.04,
@@ -159,9 +160,9 @@ const REPORT: RunReport = {
   events: [],
   events_lost: 0,
   steps: [
-    { index: 0, type: 'ramp', label: null, source: 'steps[0]', target_MPa: 300, reached_MPa: 298.5, peak_MPa: 298.5, overshoot_MPa: 0, hold_error_p99_MPa: null, duration_s: 30.89 },
-    { index: 1, type: 'hold', label: 'separator', source: 'steps[1]', target_MPa: 300, reached_MPa: 299.99, peak_MPa: 300.04, overshoot_MPa: 0.04, hold_error_p99_MPa: 0.432, duration_s: 120 },
-    { index: 2, type: 'prompt', label: null, source: 'steps[2]', target_MPa: null, reached_MPa: null, peak_MPa: 0.5, overshoot_MPa: null, hold_error_p99_MPa: null, duration_s: 20 },
+    { index: 0, type: 'ramp', label: null, source: 'steps[0]', target_MPa: 300, reached_MPa: 298.5, peak_MPa: 298.5, overshoot_MPa: 0, band_MPa: 1.5, hold_error_p99_MPa: null, in_band_percent: null, tolerance: null, outside_tolerance: null, duration_s: 30.89 },
+    { index: 1, type: 'hold', label: 'separator', source: 'steps[1]', target_MPa: 300, reached_MPa: 299.99, peak_MPa: 300.04, overshoot_MPa: 0.04, band_MPa: 2, hold_error_p99_MPa: 0.432, in_band_percent: 99.8, tolerance: 'within', outside_tolerance: null, duration_s: 120 },
+    { index: 2, type: 'prompt', label: null, source: 'steps[2]', target_MPa: null, reached_MPa: null, peak_MPa: 0.5, overshoot_MPa: null, band_MPa: null, hold_error_p99_MPa: null, in_band_percent: null, tolerance: null, outside_tolerance: null, duration_s: 20 },
   ],
 };
 
@@ -170,18 +171,27 @@ test('step table: header, one row per step (1-based), "-" for nulls, summary', (
   const lines = table.split('\n');
   const header = lines.findIndex((line) => line.startsWith('step'));
   assert.ok(header >= 0, table);
-  for (const name of ['type', 'target MPa', 'reached MPa', 'peak MPa', 'overshoot MPa', 'hold error p99 MPa', 'duration s']) {
+  for (const name of ['type', 'target MPa', 'reached MPa', 'peak MPa', 'overshoot MPa', 'band MPa', 'hold error p99 MPa', 'in band %', 'tolerance', 'duration s']) {
     assert.ok(lines[header].includes(name), name);
   }
   const rows = lines.slice(header + 2).filter((line) => /^\s*\d+\s/.test(line));
   assert.is(rows.length, 3);
   assert.equal(rows.map((row) => row.trim().split(/\s+/)[0]), ['1', '2', '3']);
-  assert.equal(rows[2].trim().split(/\s+/), ['3', 'prompt', '-', '-', '0.50', '-', '-', '20.00']);
-  assert.equal(rows[0].trim().split(/\s+/)[6], '-');
-  assert.ok(rows[1].includes('0.432'));
+  assert.equal(rows[2].trim().split(/\s+/), ['3', 'prompt', '-', '-', '0.50', '-', '-', '-', '-', '-', '20.00']);
+  assert.equal(rows[0].trim().split(/\s+/).slice(6, 10), ['1.500', '-', '-', '-']);
+  assert.equal(rows[1].trim().split(/\s+/).slice(6, 10), ['2.000', '0.432', '99.8', 'within']);
   // Fixed width: every row as long as the rule under the header.
   for (const row of rows) assert.is(row.length, lines[header + 1].length, row);
   assert.match(table, /result: completed\s+peak: 300\.04 MPa\s+run time: 212\.50 s/);
+});
+
+test('step table: a run outside tolerance says so, and which step by how much', () => {
+  const note = 'in band 81 % (needs 90 %), p99 0.41 MPa against band 0.25 MPa';
+  const steps = [REPORT.steps[0], { ...REPORT.steps[1], type: 'maintain', label: 'stack 25 MPa', in_band_percent: 81.3, tolerance: 'outside' as const, outside_tolerance: note }];
+  const table = formatStepTable({ ...REPORT, result: 'completed-outside-tolerance', result_text: `completed outside tolerance: step 2 'stack 25 MPa': ${note}`, steps });
+  assert.match(table, /result: completed outside tolerance\s+peak: 300\.04 MPa/);
+  assert.ok(table.includes(`\n  step 2 'stack 25 MPa': ${note}`), table);
+  assert.match(table, /81\.3\s+outside/);
 });
 
 test('step table: a fault and an unfinished run time are shown', () => {

@@ -37,6 +37,10 @@ writeFileSync(invalidFile, JSON.stringify({ format: 'press-program/1', name: 'ba
 const warnedFile = path.join(dir, 'warned.json');
 writeFileSync(warnedFile, JSON.stringify({ format: 'press-program/1', name: 'stack-5', die: { diameter_mm: 10, max_pressure_MPa: 500 }, steps: [{ type: 'maintain', at_MPa: 5, duration_s: 60, band_MPa: 0.5 }] }));
 
+// 5 MPa ± 0.01 is more than the simulated press holds (its load cell's noise alone is about that): the run completes outside tolerance.
+const tightFile = path.join(dir, 'tight.json');
+writeFileSync(tightFile, JSON.stringify({ format: 'press-program/1', name: 'tight', die: { diameter_mm: 10, max_pressure_MPa: 500 }, steps: [{ type: 'maintain', at_MPa: 5, duration_s: 30, band_MPa: 0.01, rate_MPa_s: 0.5, label: 'stack 5 MPa' }, { type: 'release', to_MPa: 0, rate_MPa_s: 1 }] }));
+
 let server: ChildProcess | null = null;
 let tcp = '';
 let pty = '';
@@ -163,6 +167,18 @@ test('a run belongs to its connection: abort from another pressctl call is refus
   assert.is(forced.code, 0, forced.stderr);
   const status = await pressctl(['--port', tcp, 'status']);
   assert.match(status.stdout, /ABORTED/);
+});
+
+test('a run outside tolerance: run --watch says so with the step and exits 1; status and logs show it', async () => {
+  const upload = await pressctl(['--port', tcp, 'upload', tightFile]);
+  assert.is(upload.code, 0, upload.stderr);
+  const run = await pressctl(['--port', tcp, 'run', 'tight', '--watch']);
+  assert.is(run.code, 1, run.stdout + run.stderr);
+  assert.match(run.stdout, /run ended: COMPLETE, outside tolerance: step 1 'stack 5 MPa': in band \d+ % \(needs 90 %\), p99 [\d.]+ MPa against band 0\.01 MPa/);
+  const status = await pressctl(['--port', tcp, 'status']);
+  assert.match(status.stdout, /^state     COMPLETE\nresult    completed outside tolerance: step 1 'stack 5 MPa': /m);
+  const logs = await pressctl(['--port', tcp, 'logs']);
+  assert.match(logs.stdout, /^\s+\d+  tight\s+OUTSIDE_TOL\s+peak \d\.\d\d MPa$/m);
 });
 
 test('calibrate commission: the request waits for the press (the simulated operator holds Continue); calibrate set then unlocks with that code', async () => {

@@ -23,7 +23,7 @@ test('the p99 histogram: 1 kPa bins below 2.048 MPa, 8 kPa bins to 10.24 MPa, on
 function p99Of(errorsMPa: number[]): number {
   const stats = new StepStats(1);
   stats.begin(0, 0, 100, true);
-  errorsMPa.forEach((e, i) => stats.sample(i * 0.01, 100 + (i % 2 === 0 ? e : -e), 100));
+  errorsMPa.forEach((e, i) => stats.sample(i * 0.01, 100 + (i % 2 === 0 ? e : -e), 100, 1));
   stats.end();
   return stats.errorP99MPa[0];
 }
@@ -35,6 +35,35 @@ test('p99 of a hold: the upper edge of the bin holding the 99th percentile', () 
   assert.ok(Math.abs(p99Of(large) - 5.008) < 1e-9, String(p99Of(large)));
   const beyond = Array.from({ length: 100 }, () => 50);
   assert.is(p99Of(beyond), Infinity);
+});
+
+test('share in band: the error-tracked samples within the band, in permille rounded down', () => {
+  const stats = new StepStats(2);
+  stats.begin(0, 0, 0, false);
+  // The approach (before trackErrorFromNow) counts for neither the share nor the p99.
+  for (let i = 0; i < 50; i++) stats.sample(i * 0.01, 50, 100, 0.5);
+  stats.trackErrorFromNow();
+  for (let i = 0; i < 1000; i++) stats.sample(1 + i * 0.01, i < 813 ? 100.5 : 99.2, 100, 0.5);
+  stats.end();
+  assert.is(stats.inBandPermille[0], 813);
+  assert.ok(Math.abs(stats.errorP99MPa[0] - 0.8) < 1e-6 || Math.abs(stats.errorP99MPa[0] - 0.801) < 1e-6, String(stats.errorP99MPa[0]));
+  // A step that tracks no error keeps no share.
+  stats.begin(1, 20, 0, false);
+  stats.sample(20, 3, 100, 0.5);
+  stats.end();
+  assert.is(stats.inBandPermille[1], 0);
+  assert.ok(Number.isNaN(stats.errorP99MPa[1]));
+});
+
+test('the figures of a step still running, before it ends', () => {
+  const stats = new StepStats(1);
+  stats.begin(0, 0, 100, true);
+  for (let i = 0; i < 100; i++) stats.sample(i * 0.01, i < 95 ? 100 : 101, 100, 0.5);
+  stats.refresh();
+  assert.is(stats.inBandPermille[0], 950);
+  for (let i = 0; i < 100; i++) stats.sample(1 + i * 0.01, 101, 100, 0.5);
+  stats.end();
+  assert.is(stats.inBandPermille[0], 475);
 });
 
 test.run();

@@ -39,6 +39,24 @@ function runUntilState(press: VirtualInstrument, s: ScpiSession, states: string[
   }
 }
 
+test('a run that misses its band: PROG:STAT? COMPLETE, PROG:RES? OUTSIDE_TOL with the step and its figures, LOG:CAT? OUTSIDE_TOL', () => {
+  const { press, s } = instrument();
+  // 5 MPa ± 0.05 is more than this press holds: its static corrections overshoot the band.
+  const tight = { ...program([{ type: 'maintain', at_MPa: 5, duration_s: 30, band_MPa: 0.05, rate_MPa_s: 0.5, label: 'stack 5 MPa' }, { type: 'release', to_MPa: 0, rate_MPa_s: 1 }]), name: 'tight' };
+  send(s, defineMessage('tight', tight));
+  send(s, 'PROG:SEL "tight";:INIT');
+  assert.equal(errors(s), []);
+  assert.is(runUntilState(press, s, ['COMPLETE', 'ABORTED', 'FAULT']), 'COMPLETE', send(s, 'SYST:FAUL?'));
+  const answer = send(s, 'PROG:RES?');
+  assert.match(answer, /^OUTSIDE_TOL,"step 1 'stack 5 MPa': in band \d+ % \(needs 90 %\), p99 [\d.]+ MPa against band 0\.05 MPa( \(at most 0\.1 MPa\))?"$/);
+  press.advanceTo(press.timeS + 1);
+  assert.match(send(s, 'LOG:CAT? 1'), /^1,"tight",OUTSIDE_TOL,\d+\.\d\d$/);
+  // Selecting the program again leaves no result to report.
+  send(s, 'PROG:SEL "tight"');
+  assert.is(send(s, 'PROG:RES?'), 'NONE,""');
+  assert.equal(errors(s), []);
+});
+
 test('*IDN?, *RST, *OPC?, *ESR?, *STB?, *TST? on the press', () => {
   const { s } = instrument();
   assert.is(send(s, '*IDN?'), 'Lab Press Works,LP-20,SN0000,0.1.0');
@@ -115,9 +133,12 @@ test('INIT, PROG:STAT?, PROG:STEP?, PROG:PROM?, PROG:CONT to completion; LOG:CAT
   send(s, defineMessage('cell-3', PROMPTED));
   send(s, 'INIT');
   assert.equal(errors(s), ['103,Refused;no program selected']);
-  send(s, 'PROG:SEL "cell-3";:INIT');
+  send(s, 'PROG:SEL "cell-3"');
+  assert.is(send(s, 'PROG:RES?'), 'NONE,""');
+  send(s, 'INIT');
   assert.equal(errors(s), []);
   assert.is(send(s, 'PROG:STAT?'), 'RUNNING');
+  assert.is(send(s, 'PROG:RES?'), 'NONE,""');
   assert.match(send(s, 'PROG:STEP?'), /^1,7,-?[\d.]+,"ramp"$/);
   send(s, 'PROG:DEF "cell-3",#12{}');
   send(s, 'LOG:CAT?');
@@ -129,6 +150,7 @@ test('INIT, PROG:STAT?, PROG:STEP?, PROG:PROM?, PROG:CONT to completion; LOG:CAT
   send(s, 'PROG:CONT');
   assert.equal(errors(s), []);
   assert.is(runUntilState(press, s, ['COMPLETE', 'ABORTED', 'FAULT']), 'COMPLETE');
+  assert.is(send(s, 'PROG:RES?'), 'COMPLETED,""');
   press.advanceTo(press.timeS + 1);
   assert.match(send(s, 'LOG:CAT?'), /^1,"cell-3",COMPLETED,\d+\.\d\d$/);
   const rows = Number(send(s, 'LOG:ROWS? 1'));

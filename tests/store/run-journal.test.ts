@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import type { FlashPartition } from '../../hal/flash';
 import { PowerCut, SimFlash } from '../../host-sim/hal/sim-flash';
 import type { JournalRun } from '../../src/store/run-journal';
-import { RunJournal, RunOutcome, SampleBatch } from '../../src/store/run-journal';
+import { RunJournal, RunOutcome, SampleBatch, StepSummary } from '../../src/store/run-journal';
+import { crc32 } from '../../src/bytes/crc32';
 
 const BLOCK = 4096;
 // The journal sits inside the partition with a foreign block on each side, to catch offset slips.
@@ -573,6 +574,56 @@ test('property: samples come back within their record\'s range / 131070, in orde
     }),
     { numRuns: 300, seed: 3 },
   );
+});
+
+// ---- step summaries: the tolerance verdict, and the first form of the record ----
+
+function summary(fields: Partial<StepSummary>): StepSummary {
+  return Object.assign(new StepSummary(), { runId: 1, step: 0, kind: 2, targetMPa: 25, reachedMPa: 24.9, peakMPa: 25.6, holdErrorP99MPa: 0.41, startS: 120, durationS: 600 }, fields);
+}
+
+test('step summaries round-trip their tolerance verdict and share in band; a run outside tolerance keeps its outcome', () => {
+  const flash = blankFlash();
+  let journal = mounted(flash);
+  journal.recordBoot(1);
+  const runId = journal.beginRun('li-llzo-assembly', 0x1234, 1000);
+  assert.ok(journal.endRun(runId, RunOutcome.completedOutsideTolerance, 0, 700_000, 60.2));
+  assert.ok(journal.appendStep(summary({ runId, step: 3, kind: 6, tolerance: 0b101, inBandPermille: 813 })));
+  assert.ok(journal.appendStep(summary({ runId, step: 1, kind: 2, tolerance: 1, inBandPermille: 1000 })));
+  assert.ok(journal.appendStep(summary({ runId, step: 4, kind: 3, holdErrorP99MPa: NaN })));
+  journal = mounted(flash);
+  assert.is(journal.runs(1)[0].outcome, RunOutcome.completedOutsideTolerance);
+  const steps = journal.runLog(runId)!.steps;
+  assert.equal(steps.map((s) => [s.step, s.kind, s.tolerance, s.inBandPermille]), [[3, 6, 0b101, 813], [1, 2, 1, 1000], [4, 3, 0, NaN]]);
+  assert.is(steps[0].holdErrorP99MPa, Math.fround(0.41));
+  assert.is(steps[0].durationS, 600);
+});
+
+test('a STEP record of the first form (48 B, no verdict) is still read: not judged, no share in band', () => {
+  const flash = blankFlash();
+  // As the firmware wrote it before steps had a verdict: seq 1, boot 1, run 7, step 2 a hold.
+  const record = new Uint8Array(48);
+  const view = new DataView(record.buffer);
+  record.set([0x52, 0x4a, 5, 48 / 4]);
+  view.setUint32(4, 1, true);
+  view.setUint32(8, 1, true);
+  view.setUint32(12, 7, true);
+  view.setUint16(16, 2, true);
+  record[18] = 2;
+  [300, 299.8, 301.2, 0.72, 40.5, 122.3].forEach((value, k) => view.setFloat32(20 + 4 * k, value, true));
+  view.setUint32(44, crc32(record, 0, 44), true);
+  flash.write(FIRST * BLOCK, record);
+  const journal = mounted(flash);
+  assert.is(journal.blocksDamaged, 0);
+  const steps = journal.runLog(7)!.steps;
+  assert.is(steps.length, 1);
+  const step = steps[0];
+  assert.equal([step.step, step.kind, step.tolerance, step.inBandPermille], [2, 2, 0, NaN]);
+  assert.equal([step.targetMPa, step.reachedMPa, step.peakMPa, step.holdErrorP99MPa, step.startS, step.durationS], [300, 299.8, 301.2, 0.72, 40.5, 122.3].map(Math.fround));
+  // New records go after it, in the new form, and both are read.
+  journal.recordBoot(1);
+  assert.ok(journal.appendStep(summary({ runId: 7, step: 3, tolerance: 1, inBandPermille: 999 })));
+  assert.equal(mounted(flash).runLog(7)!.steps.map((s) => [s.step, s.tolerance, s.inBandPermille]), [[2, 0, NaN], [3, 1, 999]]);
 });
 
 test.run();

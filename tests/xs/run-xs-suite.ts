@@ -58,6 +58,33 @@ for (const seed of [1, 7]) {
   }
 }
 
+// A run that misses its band: the 5 MPa ± 0.05 maintain, cut to 2 minutes, ends completed outside
+// tolerance in XS as in Node, with the same verdict and the same words.
+{
+  const stack = JSON.parse(readFileSync(path.join(repoRoot, 'examples', 'stack-pressure-5mpa-72h.json'), 'utf8')) as { steps: { duration_s?: number }[] };
+  stack.steps[0].duration_s = 120;
+  const stackText = JSON.stringify(stack);
+  const xs = await runInXs(`
+    import { engineSummary } from './tests/xs/scenario-summary';
+    declare function print(...values: unknown[]): void;
+    print('RESULT ' + JSON.stringify(engineSummary(${JSON.stringify(stackText)}, 1)));
+  `);
+  if (xs.exitCode !== 0) {
+    check('scenario outside tolerance', false, `xsnap exited ${xs.exitCode}: ${xs.stderr.slice(0, 1000)}`);
+  } else {
+    const inXs = extractJson<ReturnType<typeof engineSummary>>(xs.stdout, 'RESULT ');
+    const inNode = JSON.parse(JSON.stringify(engineSummary(stackText, 1))) as ReturnType<typeof engineSummary>;
+    const comparison = compareJson(inNode, inXs, TOLERANCE);
+    const outside = inXs.report !== null && inXs.report.result === 'completed-outside-tolerance';
+    check(
+      'scenario outside tolerance',
+      outside && comparison.mismatches.length === 0,
+      `XS: ${inXs.report?.result_text}; ${comparison.numbers} numbers compared with Node, max relative difference ${comparison.maxRelativeDifference}` +
+        (comparison.mismatches.length > 0 ? `\n  ${comparison.mismatches.slice(0, 10).join('\n  ')}` : ''),
+    );
+  }
+}
+
 // The program pipeline (JSON parser, validator, flash codec) on every example and on edge values.
 {
   const texts = readdirSync(path.join(repoRoot, 'examples'))
