@@ -56,7 +56,8 @@ test('holds on a press with dry seals and a band of 0.3 MPa: never settled, name
   const { report } = dryRun(json, 'sticky-seals');
   assert.is(report.result, 'completed-outside-tolerance');
   const holds = report.steps.filter((s) => s.type === 'hold');
-  assert.ok(holds.every((s) => s.tolerance === 'outside'), holds.map((s) => s.tolerance).join());
+  // The 300 and 400 MPa holds: the seals' 5 MPa jumps; the 72 MPa hold lands inside its band.
+  assert.ok(holds[0].tolerance === 'outside' && holds[1].tolerance === 'outside', holds.map((s) => s.tolerance).join());
   assert.ok(holds.some((s) => s.outside_tolerance!.startsWith('never settled')), holds.map((s) => s.outside_tolerance).join(' | '));
   assert.ok(report.result_text.includes("step 2 (hold): never settled"), report.result_text);
 });
