@@ -4,6 +4,8 @@ import type { SampleStack } from './sample-stack';
 
 const ATMOSPHERE_PA = 101_325;
 const TWO_PI = 2 * Math.PI;
+/** Share of the predicted time to breakaway a quiescent step may take. */
+const BREAKAWAY_APPROACH = 0.5;
 
 /**
  * The press as oil, a ram with seal friction, and the frame + sample + fixture spring
@@ -100,11 +102,20 @@ export class PressPlant {
     const p = this.oilPressurePa;
     const leak = pr.leakCoefM3PerSPerPa * p;
     if (!(leak > 0)) return Infinity;
-    const forceRateNPerS = (pr.ramAreaM2 * leak) / this.oilComplianceM3PerPa(p);
+    const oilCompliance = this.oilComplianceM3PerPa(p);
+    let forceRateNPerS = (pr.ramAreaM2 * leak) / oilCompliance;
+    if (pr.preslidingM > 0 && this.forceN > 0) {
+      // The seal lip gives: of the oil force lost, the seal's spring takes its share σ0 / (k_oil + k_s + σ0).
+      const sealStiffness = pr.sealBreakawayN / pr.preslidingM;
+      const springStiffness = 1 / (1 / pr.frameStiffnessNPerM + this.stack.complianceMPerN(this.diePressureMPa));
+      forceRateNPerS *= sealStiffness / ((pr.ramAreaM2 * pr.ramAreaM2) / oilCompliance + springStiffness + sealStiffness);
+    }
     const imbalance = this.sealImbalanceN();
     // The leak lowers the oil force: the ram breaks loose backwards at −F_s.
     const margin = imbalance + pr.sealBreakawayN;
-    return margin > 0 ? margin / forceRateNPerS : 0;
+    // Creep also moves the imbalance, and this ignores it: half the time, so the simulator's
+    // long steps close in on the breakaway rather than stepping over it.
+    return margin > 0 ? (BREAKAWAY_APPROACH * margin) / forceRateNPerS : 0;
   }
 
   /** Advances the plant by dtS with the given actuator commands (0..1). */

@@ -29,6 +29,8 @@ export interface ControllerTuning {
   estimatorWeight: number;
   /** The same, when the observed pump gain is above the estimate. */
   estimatorRiseWeight: number;
+  /** Do not learn the pump gain from a seal's breakaway jump (stick-slip; docs/control.md). */
+  ignoreBreakaways: boolean;
 }
 
 export const DEFAULT_TUNING: ControllerTuning = Object.freeze({
@@ -43,6 +45,7 @@ export const DEFAULT_TUNING: ControllerTuning = Object.freeze({
   actuatorLagS: 0.05,
   estimatorWeight: 0.05,
   estimatorRiseWeight: 0.3,
+  ignoreBreakaways: true,
 });
 
 /**
@@ -62,6 +65,11 @@ const CONTACT_RATE_FACTOR = 2;
 const HOLD_DEADBAND_FRACTION = 0.0015;
 const MIN_HOLD_DEADBAND_MPA = 0.02;
 const MIN_CONTACT_RATE_MPA_PER_S = 1;
+/** A breakaway: one tick rises more than this share of the window's rise, and this many times what the pump could give in it. */
+const JUMP_SHARE = 0.5;
+const BREAKAWAY_RATE_FACTOR = 5;
+/** Stuck: the pressure rises at less than this share of what the gain predicts for the pump's speed. */
+const STUCK_RATE_SHARE = 0.1;
 
 export class PressureController implements PressureLaw {
   pumpLevel = 0;
@@ -86,6 +94,8 @@ export class PressureController implements PressureLaw {
   private releaseModelSum = 0;
   private pumpModel = 0;
   private releaseModel = 0;
+  /** Ticks until a breakaway's jump has left the rate window (not learnt from). */
+  private breakawayTicksLeft = 0;
 
   constructor(
     public tuning: ControllerTuning,
@@ -118,6 +128,7 @@ export class PressureController implements PressureLaw {
     this.pumpGain = this.tuning.initialPumpGain;
     this.releaseGain = this.tuning.initialReleaseGain;
     this.stiffestPumpGain = 0;
+    this.breakawayTicksLeft = 0;
   }
 
   /**
@@ -160,6 +171,9 @@ export class PressureController implements PressureLaw {
     if (wanted < 0 && setpointMPa < targetMPa && pressureMPa < targetMPa) {
       this.pumpLevel = 0;
       this.releaseLevel = 0;
+      // The integral may still unwind: one wound down by a pressure that ran ahead would
+      // otherwise keep the wanted rate below zero, and the ramp would wait for ever.
+      if ((candidateIntegral > 0 ? candidateIntegral : -candidateIntegral) < (this.integralMPaS > 0 ? this.integralMPaS : -this.integralMPaS)) this.integralMPaS = candidateIntegral;
       return;
     }
     if (governed) this.searchGain(wanted, dtS);
@@ -259,7 +273,27 @@ export class PressureController implements PressureLaw {
     const pumpMean = this.pumpModelSum / (window + 1);
     const releaseMean = this.releaseModelSum / (window + 1);
 
-    if (pumpMean > MIN_ESTIMATION_LEVEL && releaseMean < MIN_ESTIMATION_LEVEL * 0.1 && this.measuredRateMPaPerS > 0) {
+    // A ram held by its seals lets go in a jump: one tick's rise far above what the pump could
+    // give in a tick, and most of the window's. That rise is the seal's stored imbalance, not
+    // the plant's stiffness: learnt, it would make the gain, and the contact cap with it, many
+    // times too high, and the next breakaway slower. The window holding it is not learnt from.
+    const before = i === 0 ? window : i - 1;
+    const tickRise = pressureMPa - this.pressureHistory[before];
+    // A slow converter repeats its reading between conversions: a fresh one after a repeat
+    // carries the whole conversion period's rise, which is not a jump.
+    const previousRise = this.pressureHistory[before] - this.pressureHistory[before === 0 ? window : before - 1];
+    const windowRise = pressureMPa - this.pressureHistory[oldest];
+    if (t.ignoreBreakaways && tickRise > JUMP_SHARE * windowRise && windowRise > 0 && previousRise !== 0 && tickRise > BREAKAWAY_RATE_FACTOR * this.pumpGain * (this.pumpModel > MIN_ESTIMATION_LEVEL ? this.pumpModel : MIN_ESTIMATION_LEVEL) * dtS) {
+      this.breakawayTicksLeft = window + 1;
+    }
+    if (this.breakawayTicksLeft > 0) {
+      this.breakawayTicksLeft--;
+      return;
+    }
+    // Nor is a window in which the pump ran and nothing moved: a stuck ram, not a soft plant
+    // (the gain search lowers the gain where the setpoint waits for a press that does not follow).
+    const stuck = t.ignoreBreakaways && this.measuredRateMPaPerS < STUCK_RATE_SHARE * this.pumpGain * pumpMean;
+    if (!stuck && pumpMean > MIN_ESTIMATION_LEVEL && releaseMean < MIN_ESTIMATION_LEVEL * 0.1 && this.measuredRateMPaPerS > 0) {
       const observed = this.measuredRateMPaPerS / pumpMean;
       // A stiffer plant than estimated is the dangerous surprise (overshoot): learn it fast.
       const weight = observed > this.pumpGain ? t.estimatorRiseWeight : t.estimatorWeight;

@@ -162,7 +162,8 @@ test('on/off baseline: the setpoint moves at the programmed rate; pump on below 
 
 test('on/off baseline: its ramps follow the programmed rate on the default press (mean rate over 10–90 % within ±10 %)', () => {
   const { result, figures } = measured(readExample('li6ps5cl-three-layer'), { firmware: { controlLaw: 'on-off' } });
-  assert.is(result.report?.result, 'completed');
+  // The baseline completes; whether inside its bands is the benchmark's question.
+  assert.ok(result.report?.result.startsWith('completed'), String(result.report?.result));
   const ramps = figures.steps.filter((s) => s.type === 'ramp');
   assert.is(ramps.length, 3);
   for (const ramp of ramps) assert.ok(ramp.rampRatePct! >= 90 && ramp.rampRatePct! <= 110, `ramp to ${ramp.targetMPa}: ${ramp.rampRatePct} % of the programmed rate`);
@@ -173,7 +174,8 @@ test('on/off baseline: a maintain step on leaky seals tops up (the static-hold o
     { type: 'maintain', at_MPa: 100, duration_s: 120, band_MPa: 1, rate_MPa_s: 10 },
     { type: 'release', to_MPa: 0, rate_MPa_s: 20 },
   ]), { plant: PLANT_PRESETS['leaky-seals'], firmware: { controlLaw: 'on-off' } });
-  assert.is(result.report?.result, 'completed');
+  // The baseline completes; whether inside its bands is the benchmark's question.
+  assert.ok(result.report?.result.startsWith('completed'), String(result.report?.result));
   const maintain = figures.steps[0];
   assert.ok(maintain.maintainPumpStartsPerH! > 0, `pump starts per hour ${maintain.maintainPumpStartsPerH}`);
 });

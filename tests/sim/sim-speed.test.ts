@@ -49,8 +49,12 @@ for (const plantName of PLANTS) {
     const worstMeasured = worstDifference(fine, fast, 'measured_MPa', 1);
     assert.ok(worstTrue < 0.01, `true pressure differs by ${worstTrue} MPa (the wait sags ${sag} MPa)`);
     // The load cell averages over its conversions: one that straddles a slip a fraction of
-    // a millisecond earlier or later reads a little differently.
-    assert.ok(worstMeasured < 0.05, `measured pressure differs by ${worstMeasured} MPa`);
+    // a millisecond earlier or later reads differently, by at most the slip's jump.
+    const truePressure = fine.trace!.column('pressure_MPa');
+    const steps = fine.trace!.column('step');
+    let slipMPa = 0;
+    for (let i = 1; i < truePressure.length; i++) if (steps[i] === 1) slipMPa = Math.max(slipMPa, Math.abs(truePressure[i] - truePressure[i - 1]));
+    assert.ok(worstMeasured < Math.max(0.05, slipMPa), `measured pressure differs by ${worstMeasured} MPa (largest slip ${slipMPa} MPa)`);
   });
 
   test(`closed loop (10 min maintain at 50 MPa): adaptive steps leave the report unchanged (${plantName})`, () => {
