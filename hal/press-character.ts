@@ -27,6 +27,8 @@ export interface PressCharacter {
   pumpStrokesPerS: number;
   pumpPistons: number;
   pumpStrokeMm3: number;
+  /** Pump motor: time constant of its speed after a step in the command, s (63 % of the step). */
+  pumpTimeConstantS: number;
   /** Ram area, mm² (oil force = oil pressure × area). */
   ramAreaMm2: number;
   /** Oil column stiffness at the ram, N/mm (ram area² / oil compliance), and the frame's. */

@@ -128,7 +128,7 @@ export function simulatedPressLimits(options: SimulatorOptions): PressLimits {
 /**
  * What commissioning would measure on the simulated press: the stick-slip jump against the
  * frame alone (the stiffest sample), presliding the same way, the cell's noise and drift, the
- * converter's rate and age, the pump's strokes.
+ * converter's rate and age, the pump's strokes and its motor's time constant.
  */
 const ATMOSPHERE_PA = 101_325;
 
@@ -152,6 +152,7 @@ export function simulatedPressCharacter(options: SimulatorOptions): PressCharact
     pumpStrokesPerS: strokesPerS,
     pumpPistons: press.pumpPistons,
     pumpStrokeMm3: strokesPerS > 0 ? (press.pumpMaxFlowM3PerS / (strokesPerS * press.pumpPistons)) * 1e9 : 0,
+    pumpTimeConstantS: press.pumpTimeConstantS,
     ramAreaMm2: press.ramAreaM2 * 1e6,
     oilStiffnessNPerMm: oilStiffnessNPerM / 1000,
     oilStiffnessAt1MPaNPerMm: (press.ramAreaM2 * press.ramAreaM2) / (oilComplianceM3PerPa + (press.oilVolumeM3 * press.airFraction * ATMOSPHERE_PA) / ((1e6 + ATMOSPHERE_PA) * (1e6 + ATMOSPHERE_PA))) / 1000,

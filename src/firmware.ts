@@ -7,6 +7,7 @@ import type { LoadCellCalibration } from './loadcell/calibration';
 import type { CalibrationAuthority } from './loadcell/calibration-authority';
 import type { SetpointTrajectory } from './control/trajectory';
 import { PressureController } from './control/controller';
+import { StrokeDelivery } from './control/stroke-delivery';
 import { LoopTiming } from './control/loop-timing';
 import { OnOffController } from './control/on-off';
 import type { PressureLaw } from './control/pressure-law';
@@ -83,6 +84,8 @@ export class PressFirmware {
   readonly loadCell: LoadCellPipeline;
   readonly sequencer = new Sequencer();
   readonly controller: PressureLaw;
+  /** A piston pump's stroke-aware delivery (the board's character says 'piston', the PI law), else null. */
+  readonly strokes: StrokeDelivery | null;
   readonly safety: SafetySupervisor;
   readonly timing: LoopTiming;
   readonly store: PressStore;
@@ -137,7 +140,12 @@ export class PressFirmware {
     this.recorder = new RunRecorder(clock, this.journal, seq, this.safety, this.store.layout.logBlocks * board.flash.blockLength);
     this.library = new ProgramLibrary(this.capabilities, clock, this.guard, seq, this.loadCell, this.safety, this.recorder, board.character ?? null, config.loopRateHz);
     // The tick and run control know each other only through RunStartHooks; the inputs act through run control.
-    const control = (this.control = new ControlTick(board, this.timing, this.loadCell, seq, this.controller, this.safety, this.outputs, this.recorder, config.controlLaw === 'on-off'));
+    // The press's commissioned character, where the board has one: a piston pump delivers in strokes.
+    const character = board.character;
+    const controller = this.controller;
+    this.strokes = character !== undefined && character.pumpKind === 'piston' && controller instanceof PressureController ? new StrokeDelivery(character, controller) : null;
+    const conversionAgeS = character !== undefined ? character.conversionAgeS : 0;
+    const control = (this.control = new ControlTick(board, this.timing, this.loadCell, seq, controller, this.safety, this.outputs, this.recorder, config.controlLaw === 'on-off', this.strokes, conversionAgeS));
     this.runControl = new RunControl(board, seq, this.safety, this.loadCell, this.interlocks, control, this.recorder, this.library, this.guard, this.integrity, this.notice);
     this.inputs = new BenchInputs(board.inputs, this.interlocks, seq, this.safety, this.runControl, this.calibration.authority, this.integrity);
     control.connect(this.inputs);

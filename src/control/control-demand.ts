@@ -19,4 +19,10 @@ export class ControlDemand {
   dtS = 0;
   /** The setpoint is held back because the press cannot follow: an integral must not grow. */
   governed = false;
+  /**
+   * The pump's flow over the last period as a model of the pump knows it (a piston pump's
+   * strokes), share of its mean flow at full speed; negative: the law models it from its own
+   * commands.
+   */
+  pumpFlow = -1;
 }

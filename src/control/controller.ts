@@ -145,7 +145,8 @@ export class PressureController implements PressureLaw {
     const pressureMPa = demand.pressureMPa;
     const dtS = demand.dtS;
     const governed = demand.governed;
-    this.observe(pressureMPa, dtS);
+    const pumpFlow = demand.pumpFlow;
+    this.observe(pressureMPa, dtS, pumpFlow);
     const t = this.tuning;
     const error = setpointMPa - pressureMPa;
     // Holding at the target: inside the dead band nothing moves and the integral rests, so a
@@ -176,7 +177,8 @@ export class PressureController implements PressureLaw {
       if ((candidateIntegral > 0 ? candidateIntegral : -candidateIntegral) < (this.integralMPaS > 0 ? this.integralMPaS : -this.integralMPaS)) this.integralMPaS = candidateIntegral;
       return;
     }
-    if (governed) this.searchGain(wanted, dtS);
+    // A piston pump between strokes delivers nothing whatever the command: no sign of a gain too high.
+    if (governed && !(pumpFlow >= 0 && pumpFlow < 0.5 * this.pumpLevel)) this.searchGain(wanted, dtS);
     const saturated = this.allocate(wanted, pressureMPa);
     if (saturated && wanted * error > 0) {
       // The actuator is saturated in the direction of the error: keep the integral (anti-windup).
@@ -240,12 +242,13 @@ export class PressureController implements PressureLaw {
   /**
    * Updates the measured rate and, when one actuator alone has been acting, its gain.
    * The actuator models are first-order lags of the commands, so the comparison is made
-   * between quantities that move together.
+   * between quantities that move together; a pump flow the tick knows better (`pumpFlow`
+   * ≥ 0, a piston pump's strokes) takes the place of the pump's.
    */
-  private observe(pressureMPa: number, dtS: number): void {
+  private observe(pressureMPa: number, dtS: number, pumpFlow = -1): void {
     const t = this.tuning;
     const lagWeight = dtS / (t.actuatorLagS + dtS);
-    this.pumpModel += (this.pumpLevel - this.pumpModel) * lagWeight;
+    this.pumpModel = pumpFlow >= 0 ? pumpFlow : this.pumpModel + (this.pumpLevel - this.pumpModel) * lagWeight;
     this.releaseModel += (this.releaseLevel - this.releaseModel) * lagWeight;
 
     const i = this.historyIndex;

@@ -3,6 +3,7 @@ import type { LoopTiming } from '../control/loop-timing';
 import { ControlDemand } from '../control/control-demand';
 import type { PressureLaw } from '../control/pressure-law';
 import { Correction, StaticHold } from '../control/static-hold';
+import type { StrokeDelivery } from '../control/stroke-delivery';
 import { SetpointTrajectory } from '../control/trajectory';
 import type { LoadCellPipeline } from '../loadcell/pipeline';
 import { StepKind } from '../programs/compile';
@@ -69,6 +70,10 @@ export class ControlTick implements RunStartHooks {
     private readonly outputs: PressOutputs,
     private readonly recorder: RunRecorder,
     onOffLaw: boolean,
+    /** A piston pump's delivery in strokes (null: the pump runs at the law's level). */
+    private readonly strokes: StrokeDelivery | null = null,
+    /** Age of a conversion when it arrives, s (the board's character; 0 when not known). */
+    private readonly conversionAgeS = 0,
   ) {
     this.onOff = onOffLaw;
     this.samples = recorder.samples;
@@ -100,6 +105,8 @@ export class ControlTick implements RunStartHooks {
     const cell = this.loadCell;
     cell.update(nowMs);
     const pressure = cell.pressureMPa;
+    const strokes = this.strokes;
+    if (strokes !== null) strokes.advance(this.outputs.drivenPumpLevel, dtS, pressure, cell.samplesThisTick > 0, this.conversionAgeS + (nowMs - cell.lastSampleMs) / 1000, cell.dieAreaMm2);
 
     const holdWeight = dtS / (HOLD_FILTER_S + dtS);
     const previousHold = this.holdPressureMPa;
@@ -136,6 +143,7 @@ export class ControlTick implements RunStartHooks {
       controlDemand.pressureMPa = pressure;
       controlDemand.dtS = dtS;
       controlDemand.governed = trajectory.governed;
+      controlDemand.pumpFlow = strokes !== null ? strokes.flow : -1;
       controller.track(controlDemand);
     } else if (demand === Demand.dump) {
       trajectory.reset(pressure);
@@ -156,6 +164,7 @@ export class ControlTick implements RunStartHooks {
     }
     // Unloading after Stop lets the load down; nothing pumps.
     if (seq.unloading) pumpLevel = 0;
+    if (strokes !== null) pumpLevel = strokes.command(pumpLevel);
 
     const safety = this.safety;
     const outputs = this.outputs;
