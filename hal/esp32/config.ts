@@ -302,6 +302,7 @@ function characterConfig(raw: Raw | null, path: string): PressCharacter | null {
     pumpStrokesPerS: at('pumpStrokesPerS', 0, 1000),
     pumpPistons: at('pumpPistons', 1, 16),
     pumpStrokeMm3: at('pumpStrokeMm3', 0, 1e6),
+    pumpTimeConstantS: at('pumpTimeConstantS', 0, 10),
     ramAreaMm2: at('ramAreaMm2', 1, 1e6),
     oilStiffnessNPerMm: at('oilStiffnessNPerMm', 1, 1e9),
     oilStiffnessAt1MPaNPerMm: at('oilStiffnessAt1MPaNPerMm', 1, 1e9),

@@ -29,7 +29,7 @@ test('a commissioned character in the config reaches the board; absent, the boar
   const good = configOf('esp32');
   const press = good.press as Record<string, unknown>;
   assert.is(parseBoardConfig(good).character, null);
-  const character = { stickSlipJumpN: 25, preslidingForceN: 80, loadCellNoiseN: 0.4, loadCellDriftNPerHour: 12.5, loadCellDriftLimitN: 50, conversionsPerS: 330, conversionAgeS: 0.004, pumpKind: 'gear', pumpStrokesPerS: 0, pumpPistons: 1, pumpStrokeMm3: 0, ramAreaMm2: 1450, oilStiffnessNPerMm: 9500, oilStiffnessAt1MPaNPerMm: 9000, frameStiffnessNPerMm: 50000 };
+  const character = { stickSlipJumpN: 25, preslidingForceN: 80, loadCellNoiseN: 0.4, loadCellDriftNPerHour: 12.5, loadCellDriftLimitN: 50, conversionsPerS: 330, conversionAgeS: 0.004, pumpKind: 'gear', pumpStrokesPerS: 0, pumpPistons: 1, pumpStrokeMm3: 0, pumpTimeConstantS: 0.05, ramAreaMm2: 1450, oilStiffnessNPerMm: 9500, oilStiffnessAt1MPaNPerMm: 9000, frameStiffnessNPerMm: 50000 };
   const parsed = parseBoardConfig({ ...good, press: { ...press, character } });
   assert.equal(parsed.character, character);
   assert.throws(() => parseBoardConfig({ ...good, press: { ...press, character: { ...character, conversionsPerS: 0 } } }), /press\.character\.conversionsPerS/);
