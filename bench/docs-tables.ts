@@ -101,6 +101,8 @@ interface Control {
   wallS: number;
   workers: number;
   tolerances: Record<string, number>;
+  /** The feasibility check against the PI runs (absent in results from before it). */
+  feasibility?: { summary: string; holdWithinFactor2: number; holdSteps: number; outside: string[] };
   results: ControlRow[];
 }
 
@@ -315,6 +317,12 @@ function controlBlocks(): Record<string, Block> {
           `${f.runs} runs, ${group(f.wallS)} s wall on ${f.workers} workers. Targets: overshoot ≤ ${t.overshootPct} % of the target (at least ${t.overshootFloorMPa} MPa), hold p99 ≤ ${t.holdP99Pct} %, settle ≤ ${t.settleS} s, ramp tracking ≤ ${t.rampTrackPct} %${t.rampRateMinPct === undefined ? '' : `, ramp rate ${t.rampRateMinPct}–${t.rampRateMaxPct} % of the programmed rate`}, maintain within ±${t.maintainPct} % for ≥ ${t.maintainInBandPct} % of the time.`,
           '',
           ...lines,
+          ...(f.feasibility === undefined
+            ? []
+            : [
+                `- feasibility check (\`pi\`): ${f.feasibility.summary.replace(/^bench-control pi: /, '')}.`,
+                `- forecast hold error within a factor of 2 of the measured one in **${f.feasibility.holdWithinFactor2} of ${f.feasibility.holdSteps}** hold and maintain steps${f.feasibility.outside.length > 0 ? `; outside: ${f.feasibility.outside.join('; ')}` : ''}.`,
+              ]),
           '',
           source(r),
         ].join('\n');
