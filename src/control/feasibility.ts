@@ -62,6 +62,8 @@ const DRIFT_SEGMENT_H = 1 / 3;
 /** Overshoot allowance: 0.5 % of the target, at least 0.5 MPa (the benchmark's, ISO 7500-1 class 0.5). */
 const OVERSHOOT_FRACTION = 0.005;
 const MIN_OVERSHOOT_MPA = 0.5;
+/** A hold settles within 0.5 % of its target (ISO 7500-1 class 0.5). */
+const HOLD_TOLERANCE_FRACTION = 0.005;
 /** The reference governor lets the setpoint lead the reading by 0.6 % of the target, at least 0.25 MPa (src/press/control-tick.ts). */
 const GOVERNOR_LEAD_FRACTION = 0.006;
 const MIN_GOVERNOR_LEAD_MPA = 0.25;
@@ -119,7 +121,7 @@ export function forecastProgram(program: CompiledProgram, character: PressCharac
       // Arriving, the seal may still let go of part of a jump: the less of it its presliding takes.
       const jump = dieMPa(character.stickSlipJumpN, area);
       const presliding = dieMPa(character.preslidingForceN, area);
-      const frictionOvershoot = jump > 0 ? (jump * jump) / (jump + presliding) : 0;
+      const frictionOvershoot = jump > 0 ? jump * Math.sqrt(jump / (jump + presliding)) : 0;
       const strokeOvershoot = character.pumpKind === 'piston' ? strokeRiseMPa(character, area, rate) : 0;
       forecast.overshootMPa = frictionOvershoot > strokeOvershoot ? frictionOvershoot : strokeOvershoot;
       const overshootCause = frictionOvershoot > strokeOvershoot ? Cause.friction : Cause.strokes;
@@ -148,6 +150,15 @@ export function forecastProgram(program: CompiledProgram, character: PressCharac
       } else if (forecast.rampRatePct < MIN_RAMP_RATE_PCT) {
         forecast.cause = lagMPa > lead ? Cause.delay : Cause.friction;
         forecast.warning = `may ramp at only about ${forecast.rampRatePct.toFixed(0)} % of ${rate} MPa/s: ${explain(forecast.cause, character, area, rate)}`;
+      }
+    }
+    if (kind === StepKind.release && target > 0) {
+      // Released to a level, a stuck ram follows the oil down only once the seal lets go the other way.
+      const jump = dieMPa(character.stickSlipJumpN, area);
+      const allowance = OVERSHOOT_FRACTION * target > MIN_OVERSHOOT_MPA ? OVERSHOOT_FRACTION * target : MIN_OVERSHOOT_MPA;
+      if (jump > 2 * allowance) {
+        forecast.cause = Cause.friction;
+        forecast.warning = `may stop short of ${target} MPa and then jump past it: ${explain(Cause.friction, character, area, rate)}`;
       }
     }
     if (kind === StepKind.hold || kind === StepKind.maintain) {
@@ -202,7 +213,11 @@ export function forecastProgram(program: CompiledProgram, character: PressCharac
         forecast.inBandPct = hours <= 0 ? 100 : leaveH >= hours ? 100 : (100 * leaveH) / hours;
       }
       const heldJump = dieMPa(character.stickSlipJumpN, area);
-      if (kind === StepKind.hold && program.holdMode[i] === HoldMode.dynamic && heldJump > band) {
+      const arrival = i > 0 && program.kind[i - 1] === StepKind.ramp ? steps[i - 1] : null;
+      if (kind === StepKind.hold && arrival !== null && arrival.warning !== '' && arrival.overshootMPa === arrival.overshootMPa && arrival.overshootMPa > HOLD_TOLERANCE_FRACTION * target) {
+        forecast.cause = arrival.cause;
+        forecast.warning = `may take long to settle at ${target} MPa after the ramp's overshoot of about ${arrival.overshootMPa.toFixed(2)} MPa: ${explain(arrival.cause as CauseName, character, area, rate)}`;
+      } else if (kind === StepKind.hold && program.holdMode[i] === HoldMode.dynamic && heldJump > band) {
         forecast.cause = Cause.friction;
         forecast.warning = `may not settle within ±${band.toFixed(2)} MPa at ${target} MPa: ${explain(Cause.friction, character, area, rate)}`;
       } else if (forecast.holdErrorMPa > band) {
