@@ -8,6 +8,7 @@ import type { CalibrationAuthority } from './loadcell/calibration-authority';
 import type { SetpointTrajectory } from './control/trajectory';
 import { PressureController } from './control/controller';
 import { StrokeDelivery } from './control/stroke-delivery';
+import { DelayCompensation, needsDelayCompensation } from './control/delay-compensation';
 import { LoopTiming } from './control/loop-timing';
 import { OnOffController } from './control/on-off';
 import type { PressureLaw } from './control/pressure-law';
@@ -86,6 +87,8 @@ export class PressFirmware {
   readonly controller: PressureLaw;
   /** A piston pump's stroke-aware delivery (the board's character says 'piston', the PI law), else null. */
   readonly strokes: StrokeDelivery | null;
+  /** A slow converter's delay compensation (the board's character, the PI law), else null. */
+  readonly delay: DelayCompensation | null;
   readonly safety: SafetySupervisor;
   readonly timing: LoopTiming;
   readonly store: PressStore;
@@ -145,7 +148,14 @@ export class PressFirmware {
     const controller = this.controller;
     this.strokes = character !== undefined && character.pumpKind === 'piston' && controller instanceof PressureController ? new StrokeDelivery(character, controller) : null;
     const conversionAgeS = character !== undefined ? character.conversionAgeS : 0;
-    const control = (this.control = new ControlTick(board, this.timing, this.loadCell, seq, controller, this.safety, this.outputs, this.recorder, config.controlLaw === 'on-off', this.strokes, conversionAgeS));
+    // A slow converter: the law acts on the pressure now, predicted from its last conversion.
+    this.delay =
+      character !== undefined && controller instanceof PressureController && needsDelayCompensation(conversionAgeS, this.periodMs / 1000)
+        ? new DelayCompensation(character, this.periodMs / 1000, controller, config.tuning.actuatorLagS)
+        : null;
+    // The gain estimator learns from what the tick knows better than the law's own pressure and commands.
+    if (controller instanceof PressureController) controller.observation = this.delay !== null ? this.delay : this.strokes;
+    const control = (this.control = new ControlTick(board, this.timing, this.loadCell, seq, controller, this.safety, this.outputs, this.recorder, config.controlLaw === 'on-off', this.strokes, conversionAgeS, this.delay));
     this.runControl = new RunControl(board, seq, this.safety, this.loadCell, this.interlocks, control, this.recorder, this.library, this.guard, this.integrity, this.notice);
     this.inputs = new BenchInputs(board.inputs, this.interlocks, seq, this.safety, this.runControl, this.calibration.authority, this.integrity);
     control.connect(this.inputs);

@@ -13,16 +13,10 @@ export class ControlDemand {
   setpointMPa = 0;
   /** The rate the setpoint moved at this tick, MPa/s: the feed-forward term. */
   feedForwardRateMPaPerS = 0;
-  /** The measured pressure, MPa. */
+  /** The pressure the law acts on, MPa: the measurement, or a slow converter's brought up to now. */
   pressureMPa = 0;
   /** Time since the last tick, s. */
   dtS = 0;
   /** The setpoint is held back because the press cannot follow: an integral must not grow. */
   governed = false;
-  /**
-   * The pump's flow over the last period as a model of the pump knows it (a piston pump's
-   * strokes), share of its mean flow at full speed; negative: the law models it from its own
-   * commands.
-   */
-  pumpFlow = -1;
 }

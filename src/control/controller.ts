@@ -10,6 +10,20 @@ import type { PressureLaw } from './pressure-law';
  * put while the plant does not.
  */
 
+/**
+ * What the gain estimator learns from where the tick knows better than the law's own
+ * pressure and commands: a piston pump's stroke flow, a slow converter's measurement with
+ * the actuators as they were when it was taken. Never a prediction made with the gains.
+ */
+export interface PlantObservation {
+  /** Pressure to learn from, MPa; NaN: the pressure the law is given. */
+  readonly observedMPa: number;
+  /** Pump flow when observedMPa was, share of the mean flow at full speed; negative: a lag of the law's pump level. */
+  readonly observedPumpFlow: number;
+  /** Release opening when observedMPa was, 0..1; negative: a lag of the law's release level. */
+  readonly observedReleaseOpening: number;
+}
+
 export interface ControllerTuning {
   /** Proportional gain, 1/s. */
   kpPerS: number;
@@ -81,6 +95,8 @@ export class PressureController implements PressureLaw {
   measuredRateMPaPerS = 0;
   /** Highest pump gain learnt in this run (the plant at its stiffest), MPa/s per unit. */
   stiffestPumpGain = 0;
+  /** Where the estimator learns from, when not from the law's pressure and commands (set once, at composition). */
+  observation: PlantObservation | null = null;
 
   /** Ticks in the rate window. */
   readonly rateWindow: number;
@@ -145,8 +161,7 @@ export class PressureController implements PressureLaw {
     const pressureMPa = demand.pressureMPa;
     const dtS = demand.dtS;
     const governed = demand.governed;
-    const pumpFlow = demand.pumpFlow;
-    this.observe(pressureMPa, dtS, pumpFlow);
+    this.observe(pressureMPa, dtS);
     const t = this.tuning;
     const error = setpointMPa - pressureMPa;
     // Holding at the target: inside the dead band nothing moves and the integral rests, so a
@@ -177,8 +192,11 @@ export class PressureController implements PressureLaw {
       if ((candidateIntegral > 0 ? candidateIntegral : -candidateIntegral) < (this.integralMPaS > 0 ? this.integralMPaS : -this.integralMPaS)) this.integralMPaS = candidateIntegral;
       return;
     }
-    // A piston pump between strokes delivers nothing whatever the command: no sign of a gain too high.
-    if (governed && !(pumpFlow >= 0 && pumpFlow < 0.5 * this.pumpLevel)) this.searchGain(wanted, dtS);
+    // A pump not yet seen to deliver what it is driven at (between a piston's strokes, or
+    // within a slow converter's delay) gives no sign of a gain too high.
+    const observation = this.observation;
+    const observedFlow = observation !== null ? observation.observedPumpFlow : -1;
+    if (governed && !(observedFlow >= 0 && observedFlow < 0.5 * this.pumpLevel)) this.searchGain(wanted, dtS);
     const saturated = this.allocate(wanted, pressureMPa);
     if (saturated && wanted * error > 0) {
       // The actuator is saturated in the direction of the error: keep the integral (anti-windup).
@@ -242,14 +260,25 @@ export class PressureController implements PressureLaw {
   /**
    * Updates the measured rate and, when one actuator alone has been acting, its gain.
    * The actuator models are first-order lags of the commands, so the comparison is made
-   * between quantities that move together; a pump flow the tick knows better (`pumpFlow`
-   * ≥ 0, a piston pump's strokes) takes the place of the pump's.
+   * between quantities that move together; where the tick knows better (`observation`), its
+   * pressure and actuators are compared instead.
    */
-  private observe(pressureMPa: number, dtS: number, pumpFlow = -1): void {
+  private observe(lawPressureMPa: number, dtS: number): void {
     const t = this.tuning;
     const lagWeight = dtS / (t.actuatorLagS + dtS);
-    this.pumpModel = pumpFlow >= 0 ? pumpFlow : this.pumpModel + (this.pumpLevel - this.pumpModel) * lagWeight;
-    this.releaseModel += (this.releaseLevel - this.releaseModel) * lagWeight;
+    const observation = this.observation;
+    let pressureMPa = lawPressureMPa;
+    if (observation === null) {
+      this.pumpModel += (this.pumpLevel - this.pumpModel) * lagWeight;
+      this.releaseModel += (this.releaseLevel - this.releaseModel) * lagWeight;
+    } else {
+      const observed = observation.observedMPa;
+      if (observed === observed) pressureMPa = observed;
+      const flow = observation.observedPumpFlow;
+      const opening = observation.observedReleaseOpening;
+      this.pumpModel = flow >= 0 ? flow : this.pumpModel + (this.pumpLevel - this.pumpModel) * lagWeight;
+      this.releaseModel = opening >= 0 ? opening : this.releaseModel + (this.releaseLevel - this.releaseModel) * lagWeight;
+    }
 
     const i = this.historyIndex;
     const window = this.rateWindow;

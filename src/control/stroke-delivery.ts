@@ -1,4 +1,5 @@
 import type { PressCharacter } from '../../hal/press-character';
+import type { PlantObservation } from './controller';
 
 const TWO_PI = 2 * Math.PI;
 /** A rise of this many times the converter's noise over the flat stretch's lowest reading starts a stroke... */
@@ -30,7 +31,7 @@ const MAX_FLAT_RAD = 3 * Math.PI;
  * Until a stroke's start has been seen the level passes through unchanged. A pump of two
  * or more pistons has no flat stretch between strokes to see, and stays so.
  */
-export class StrokeDelivery {
+export class StrokeDelivery implements PlantObservation {
   /** Estimated crank angle, rad in [0, 2π): piston 0 starts to deliver at 0. Valid once synced. */
   crankRad = 0;
   /** Modelled motor speed, share of full speed. */
@@ -46,6 +47,9 @@ export class StrokeDelivery {
    * crank's turning; −1 until synced. The controller learns its pump gain against this.
    */
   flow = -1;
+  /** The controller learns from the measured pressure and the valve as commanded... */
+  readonly observedMPa = NaN;
+  readonly observedReleaseOpening = -1;
 
   private readonly radPerS: number;
   private readonly timeConstantS: number;
@@ -101,6 +105,11 @@ export class StrokeDelivery {
     this.flow = this.synced && dtS > 0 ? (this.oilRad(from + turnedRad) - this.oilRad(from)) / (this.radPerS * dtS) : -1;
 
     if (fresh) this.watchForStroke(pressureMPa, readingAgeS, dieAreaMm2);
+  }
+
+  /** ...and from the stroke flow. */
+  get observedPumpFlow(): number {
+    return this.flow;
   }
 
   /** The motor speed to drive for the law's pump level (0..1). */

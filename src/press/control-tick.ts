@@ -1,6 +1,7 @@
 import type { Board } from '../../hal/board';
 import type { LoopTiming } from '../control/loop-timing';
 import { ControlDemand } from '../control/control-demand';
+import type { DelayCompensation } from '../control/delay-compensation';
 import type { PressureLaw } from '../control/pressure-law';
 import { Correction, StaticHold } from '../control/static-hold';
 import type { StrokeDelivery } from '../control/stroke-delivery';
@@ -74,6 +75,8 @@ export class ControlTick implements RunStartHooks {
     private readonly strokes: StrokeDelivery | null = null,
     /** Age of a conversion when it arrives, s (the board's character; 0 when not known). */
     private readonly conversionAgeS = 0,
+    /** A slow converter's reading brought up to now for the law (null: the law sees the measurement). */
+    private readonly delay: DelayCompensation | null = null,
   ) {
     this.onOff = onOffLaw;
     this.samples = recorder.samples;
@@ -106,7 +109,19 @@ export class ControlTick implements RunStartHooks {
     cell.update(nowMs);
     const pressure = cell.pressureMPa;
     const strokes = this.strokes;
-    if (strokes !== null) strokes.advance(this.outputs.drivenPumpLevel, dtS, pressure, cell.samplesThisTick > 0, this.conversionAgeS + (nowMs - cell.lastSampleMs) / 1000, cell.dieAreaMm2);
+    const fresh = cell.samplesThisTick > 0;
+    const outputs = this.outputs;
+    if (strokes !== null) strokes.advance(outputs.drivenPumpLevel, dtS, pressure, fresh, this.conversionAgeS + (nowMs - cell.lastSampleMs) / 1000, cell.dieAreaMm2);
+    // What the law acts on: the measurement, or with a slow converter the pressure now as predicted from it.
+    // The supervisor, the sequencer and the log keep the measurement.
+    const delay = this.delay;
+    let lawPressure = pressure;
+    let presentPressure = pressure;
+    if (delay !== null) {
+      delay.update(nowMs, dtS, pressure, fresh, cell.lastSampleMs, outputs.drivenPumpLevel, strokes !== null ? strokes.flow : -1, outputs.drivenReleaseLevel, cell.dieAreaMm2);
+      lawPressure = delay.lawMPa;
+      presentPressure = delay.predictedMPa;
+    }
 
     const holdWeight = dtS / (HOLD_FILTER_S + dtS);
     const previousHold = this.holdPressureMPa;
@@ -130,27 +145,26 @@ export class ControlTick implements RunStartHooks {
     if (seq.state === RunState.waiting && demand !== Demand.dump && guardOpen) demand = Demand.idle;
     if (demand === Demand.staticHold) demand = this.onOff ? Demand.track : this.staticHoldDemand(nowMs);
     if (demand === Demand.track) {
-      if (this.lastDemand !== Demand.track) trajectory.reset(pressure);
+      if (this.lastDemand !== Demand.track) trajectory.reset(presentPressure);
       const target = seq.targetMPa;
       const leadMPa = GOVERNOR_LEAD_FRACTION * (target > 0 ? target : -target);
-      trajectory.update(target, seq.rateMPaPerS, dtS, pressure, leadMPa > GOVERNOR_MIN_LEAD_MPA ? leadMPa : GOVERNOR_MIN_LEAD_MPA);
+      trajectory.update(target, seq.rateMPaPerS, dtS, presentPressure, leadMPa > GOVERNOR_MIN_LEAD_MPA ? leadMPa : GOVERNOR_MIN_LEAD_MPA);
       const controlDemand = this.controlDemand;
       controlDemand.targetMPa = target;
       controlDemand.bandMPa = seq.bandMPa;
       controlDemand.programmedRateMPaPerS = seq.rateMPaPerS;
       controlDemand.setpointMPa = trajectory.setpointMPa;
       controlDemand.feedForwardRateMPaPerS = trajectory.rateMPaPerS;
-      controlDemand.pressureMPa = pressure;
+      controlDemand.pressureMPa = lawPressure;
       controlDemand.dtS = dtS;
       controlDemand.governed = trajectory.governed;
-      controlDemand.pumpFlow = strokes !== null ? strokes.flow : -1;
       controller.track(controlDemand);
     } else if (demand === Demand.dump) {
-      trajectory.reset(pressure);
-      controller.dump(pressure, dtS);
+      trajectory.reset(presentPressure);
+      controller.dump(lawPressure, dtS);
     } else {
-      trajectory.reset(pressure);
-      controller.idle(pressure, dtS);
+      trajectory.reset(presentPressure);
+      controller.idle(lawPressure, dtS);
     }
     this.lastDemand = demand;
 
@@ -167,7 +181,6 @@ export class ControlTick implements RunStartHooks {
     if (strokes !== null) pumpLevel = strokes.command(pumpLevel);
 
     const safety = this.safety;
-    const outputs = this.outputs;
     const program = seq.program;
     const stepLimitMPa = program !== null && seq.active ? program.limitMPa[seq.stepIndex] : Infinity;
     const oil = board.oilPressure;
