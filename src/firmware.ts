@@ -155,6 +155,7 @@ export class PressFirmware {
         : null;
     // The gain estimator learns from what the tick knows better than the law's own pressure and commands.
     if (controller instanceof PressureController) controller.observation = this.delay !== null ? this.delay : this.strokes;
+    if (controller instanceof PressureController && this.delay !== null) controller.breakawaysVisible = false;
     const control = (this.control = new ControlTick(board, this.timing, this.loadCell, seq, controller, this.safety, this.outputs, this.recorder, config.controlLaw === 'on-off', this.strokes, conversionAgeS, this.delay));
     this.runControl = new RunControl(board, seq, this.safety, this.loadCell, this.interlocks, control, this.recorder, this.library, this.guard, this.integrity, this.notice);
     this.inputs = new BenchInputs(board.inputs, this.interlocks, seq, this.safety, this.runControl, this.calibration.authority, this.integrity);

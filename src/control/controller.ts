@@ -95,6 +95,11 @@ export class PressureController implements PressureLaw {
   measuredRateMPaPerS = 0;
   /** Highest pump gain learnt in this run (the plant at its stiffest), MPa/s per unit. */
   stiffestPumpGain = 0;
+  /**
+   * Whether one tick's rise can tell a seal's breakaway (tuning.ignoreBreakaways): not behind a
+   * slow converter, whose fresh conversion corrects the predicted pressure in one tick too.
+   */
+  breakawaysVisible = true;
   /** Where the estimator learns from, when not from the law's pressure and commands (set once, at composition). */
   observation: PlantObservation | null = null;
 
@@ -315,7 +320,7 @@ export class PressureController implements PressureLaw {
     // carries the whole conversion period's rise, which is not a jump.
     const previousRise = this.pressureHistory[before] - this.pressureHistory[before === 0 ? window : before - 1];
     const windowRise = pressureMPa - this.pressureHistory[oldest];
-    if (t.ignoreBreakaways && tickRise > JUMP_SHARE * windowRise && windowRise > 0 && previousRise !== 0 && tickRise > BREAKAWAY_RATE_FACTOR * this.pumpGain * (this.pumpModel > MIN_ESTIMATION_LEVEL ? this.pumpModel : MIN_ESTIMATION_LEVEL) * dtS) {
+    if (t.ignoreBreakaways && this.breakawaysVisible && tickRise > JUMP_SHARE * windowRise && windowRise > 0 && previousRise !== 0 && tickRise > BREAKAWAY_RATE_FACTOR * this.pumpGain * (this.pumpModel > MIN_ESTIMATION_LEVEL ? this.pumpModel : MIN_ESTIMATION_LEVEL) * dtS) {
       this.breakawayTicksLeft = window + 1;
     }
     if (this.breakawayTicksLeft > 0) {
@@ -324,7 +329,7 @@ export class PressureController implements PressureLaw {
     }
     // Nor is a window in which the pump ran and nothing moved: a stuck ram, not a soft plant
     // (the gain search lowers the gain where the setpoint waits for a press that does not follow).
-    const stuck = t.ignoreBreakaways && this.measuredRateMPaPerS < STUCK_RATE_SHARE * this.pumpGain * pumpMean;
+    const stuck = t.ignoreBreakaways && this.breakawaysVisible && this.measuredRateMPaPerS < STUCK_RATE_SHARE * this.pumpGain * pumpMean;
     if (!stuck && pumpMean > MIN_ESTIMATION_LEVEL && releaseMean < MIN_ESTIMATION_LEVEL * 0.1 && this.measuredRateMPaPerS > 0) {
       const observed = this.measuredRateMPaPerS / pumpMean;
       // A stiffer plant than estimated is the dangerous surprise (overshoot): learn it fast.
