@@ -199,9 +199,11 @@ export class PressureController implements PressureLaw {
     }
     // A pump not yet seen to deliver what it is driven at (between a piston's strokes, or
     // within a slow converter's delay) gives no sign of a gain too high.
-    const observation = this.observation;
-    const observedFlow = observation !== null ? observation.observedPumpFlow : -1;
-    if (governed && !(observedFlow >= 0 && observedFlow < 0.5 * this.pumpLevel)) this.searchGain(wanted, dtS);
+    if (governed) {
+      const observation = this.observation;
+      const observedFlow = observation !== null ? observation.observedPumpFlow : -1;
+      if (!(observedFlow >= 0 && observedFlow < 0.5 * this.pumpLevel)) this.searchGain(wanted, dtS);
+    }
     const saturated = this.allocate(wanted, pressureMPa);
     if (saturated && wanted * error > 0) {
       // The actuator is saturated in the direction of the error: keep the integral (anti-windup).
@@ -268,11 +270,10 @@ export class PressureController implements PressureLaw {
    * between quantities that move together; where the tick knows better (`observation`), its
    * pressure and actuators are compared instead.
    */
-  private observe(lawPressureMPa: number, dtS: number): void {
+  private observe(pressureMPa: number, dtS: number): void {
     const t = this.tuning;
     const lagWeight = dtS / (t.actuatorLagS + dtS);
     const observation = this.observation;
-    let pressureMPa = lawPressureMPa;
     if (observation === null) {
       this.pumpModel += (this.pumpLevel - this.pumpModel) * lagWeight;
       this.releaseModel += (this.releaseLevel - this.releaseModel) * lagWeight;

@@ -25,8 +25,9 @@ const MAX_FLAT_RAD = 3 * Math.PI;
  * pump was driven at, through the motor's time constant, and set again at every stroke's
  * start seen on the load cell (a rise after a flat stretch while the crank turned; where it
  * stands then follows from the rise and the MPa of a whole stroke, the controller's learnt
- * pump gain × the stroke period). The speed is chosen for where the crank will be one motor
- * time constant ahead, so the motor has slowed down by the time a stroke begins.
+ * pump gain × the stroke period). The speed is never faster than the crank's angle now needs,
+ * nor than where it will be one motor time constant ahead: the motor slows early, so it has
+ * slowed by the time a stroke begins, and speeds up late.
  *
  * Until a stroke's start has been seen the level passes through unchanged. A pump of two
  * or more pistons has no flat stretch between strokes to see, and stays so.
@@ -69,7 +70,6 @@ export class StrokeDelivery implements PlantObservation {
     if (!(character.pumpPistons >= 1 && character.pumpPistons === Math.floor(character.pumpPistons))) throw new RangeError(`stroke delivery: character.pumpPistons must be a whole number ≥ 1, got ${character.pumpPistons}`);
     if (!(character.pumpTimeConstantS >= 0 && character.pumpTimeConstantS < 10)) throw new RangeError(`stroke delivery: character.pumpTimeConstantS must be in [0, 10) s, got ${character.pumpTimeConstantS}`);
     if (!(character.loadCellNoiseN >= 0)) throw new RangeError(`stroke delivery: character.loadCellNoiseN must be ≥ 0, got ${character.loadCellNoiseN}`);
-    if (!(character.conversionAgeS >= 0 && character.conversionAgeS < 10)) throw new RangeError(`stroke delivery: character.conversionAgeS must be in [0, 10) s, got ${character.conversionAgeS}`);
     this.strokesPerS = character.pumpStrokesPerS;
     this.radPerS = TWO_PI * character.pumpStrokesPerS;
     this.timeConstantS = character.pumpTimeConstantS;
@@ -126,15 +126,6 @@ export class StrokeDelivery implements PlantObservation {
   private speedFor(level: number, crankRad: number): number {
     const shape = this.shape(crankRad);
     return shape > level ? level / shape : 1;
-  }
-
-  /** Forget the crank angle (the pump was moved by other means, a new boot). */
-  reset(): void {
-    this.synced = false;
-    this.speed = 0;
-    this.baselineMPa = Infinity;
-    this.flatRad = 0;
-    this.flow = -1;
   }
 
   /**

@@ -55,6 +55,8 @@ export class ControlTick implements RunStartHooks {
   private lastStepIndex = -1;
   private wasActive = false;
   private readonly onOff: boolean;
+  /** The board's character changes something: stroke delivery or delay compensation. */
+  private readonly characterized: boolean;
   /** The bench's switches (connect()): they act through run control, which knows this tick by its RunStartHooks. */
   private inputs!: BenchInputs;
   private estop!: Debounced;
@@ -79,6 +81,7 @@ export class ControlTick implements RunStartHooks {
     private readonly delay: DelayCompensation | null = null,
   ) {
     this.onOff = onOffLaw;
+    this.characterized = strokes !== null || delay !== null;
     this.samples = recorder.samples;
   }
 
@@ -108,19 +111,21 @@ export class ControlTick implements RunStartHooks {
     const cell = this.loadCell;
     cell.update(nowMs);
     const pressure = cell.pressureMPa;
-    const strokes = this.strokes;
-    const fresh = cell.samplesThisTick > 0;
-    const outputs = this.outputs;
-    if (strokes !== null) strokes.advance(outputs.drivenPumpLevel, dtS, pressure, fresh, this.conversionAgeS + (nowMs - cell.lastSampleMs) / 1000, cell.dieAreaMm2);
-    // What the law acts on: the measurement, or with a slow converter the pressure now as predicted from it.
-    // The supervisor, the sequencer and the log keep the measurement.
-    const delay = this.delay;
+    // What the law acts on: the measurement, or with a slow converter the pressure now as
+    // predicted from it. The supervisor, the sequencer and the log keep the measurement.
     let lawPressure = pressure;
     let presentPressure = pressure;
-    if (delay !== null) {
-      delay.update(nowMs, dtS, pressure, fresh, cell.lastSampleMs, outputs.drivenPumpLevel, strokes !== null ? strokes.flow : -1, outputs.drivenReleaseLevel, cell.dieAreaMm2);
-      lawPressure = delay.lawMPa;
-      presentPressure = delay.predictedMPa;
+    if (this.characterized) {
+      const strokes = this.strokes;
+      const delay = this.delay;
+      const fresh = cell.samplesThisTick > 0;
+      const outputs = this.outputs;
+      if (strokes !== null) strokes.advance(outputs.drivenPumpLevel, dtS, pressure, fresh, this.conversionAgeS + (nowMs - cell.lastSampleMs) / 1000, cell.dieAreaMm2);
+      if (delay !== null) {
+        delay.update(nowMs, dtS, pressure, fresh, cell.lastSampleMs, outputs.drivenPumpLevel, strokes !== null ? strokes.flow : -1, outputs.drivenReleaseLevel, cell.dieAreaMm2);
+        lawPressure = delay.lawMPa;
+        presentPressure = delay.predictedMPa;
+      }
     }
 
     const holdWeight = dtS / (HOLD_FILTER_S + dtS);
@@ -178,9 +183,11 @@ export class ControlTick implements RunStartHooks {
     }
     // Unloading after Stop lets the load down; nothing pumps.
     if (seq.unloading) pumpLevel = 0;
+    const strokes = this.strokes;
     if (strokes !== null) pumpLevel = strokes.command(pumpLevel);
 
     const safety = this.safety;
+    const outputs = this.outputs;
     const program = seq.program;
     const stepLimitMPa = program !== null && seq.active ? program.limitMPa[seq.stepIndex] : Infinity;
     const oil = board.oilPressure;
