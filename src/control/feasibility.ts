@@ -72,6 +72,8 @@ const MIN_RAMP_RATE_PCT = 90;
 /** Ramp tracking is judged against 1 % of the target; the gain estimate follows a softening column this late, s. */
 const TRACK_FRACTION = 0.01;
 const AIR_LAG_S = 0.4;
+/** Air that softens the column at 1 MPa by less than this share lets the gain estimate keep up. */
+const MIN_AIR_SOFTENING = 0.5;
 /**
  * Where the law leaves the error, as a share of the band: a maintain step corrects at half
  * its band and mostly lands near the target; a static hold wanders to its band edge.
@@ -133,7 +135,7 @@ export function forecastProgram(program: CompiledProgram, character: PressCharac
       // Tracking the programmed line: a stuck ram lags by a jump before it lets go; air in the oil
       // softens the column at low pressure, where the law's gain estimate lags the softening.
       const softening = character.oilStiffnessAt1MPaNPerMm > 0 ? character.oilStiffnessNPerMm / character.oilStiffnessAt1MPaNPerMm - 1 : 0;
-      const airLagMPa = softening > 0 ? AIR_LAG_S * rate * softening : 0;
+      const airLagMPa = softening > MIN_AIR_SOFTENING ? AIR_LAG_S * rate * softening : 0;
       forecast.trackErrorMPa = frictionOvershoot > airLagMPa ? frictionOvershoot : airLagMPa;
       const trackCause = frictionOvershoot > airLagMPa ? Cause.friction : Cause.air;
       if (kind === StepKind.ramp && frictionOvershoot > lead) {

@@ -24,8 +24,10 @@ test('all examples: exit 0, one "valid" line per file', () => {
   const examples = readdirSync(path.join(repoRoot, 'examples')).filter((f) => f.endsWith('.json')).map((f) => path.join('examples', f));
   const result = pressSim(['validate', ...examples]);
   assert.is(result.status, 0, result.stdout + result.stderr);
-  const lines = result.stdout.trim().split('\n').filter((line) => !/^examples\/[\w.-]+\.json: warning: /.test(line));
+  // After each verdict, the forecast for the press: a heading and indented step lines.
+  const lines = result.stdout.trim().split('\n').filter((line) => !/^examples\/[\w.-]+\.json: warning: /.test(line) && !line.startsWith('forecast on ') && !line.startsWith('  '));
   assert.is(lines.length, examples.length);
+  assert.is(result.stdout.split('\n').filter((line) => line === 'forecast on press-10t:').length, examples.length);
   for (const line of lines) assert.match(line, /^examples\/[\w.-]+\.json: valid \(\d+ steps, \d+ once repeats are unrolled, highest target [\d.]+ MPa, \d+ bytes in flash\)$/);
 });
 
@@ -53,14 +55,16 @@ test('warnings: "file: warning: path: message" lines before the verdict, and in 
   const fine = write('fine.json', JSON.stringify(program([{ type: 'maintain', at_MPa: 5, duration_s: 60, band_MPa: 0.05 }])));
   const result = pressSim(['validate', fine]);
   assert.is(result.status, 0);
-  const lines = result.stdout.trim().split('\n');
-  assert.is(lines.length, 3);
+  // The validator's two, then the forecast's for this press, then the verdict.
+  const lines = result.stdout.trim().split('\n').filter((line) => !line.startsWith('forecast on ') && !line.startsWith('  '));
+  assert.is(lines.length, 4, lines.join('\n'));
   assert.match(lines[0], /^.*fine\.json: warning: steps\[0\]\.at_MPa: 5 MPa is 0\.393 kN on this die, below 1\.8 kN, where the load cell's class 0\.5 range starts/);
   assert.match(lines[1], /^.*fine\.json: warning: steps\[0\]\.band_MPa: 0\.05 MPa is 3\.927 N on this die, narrower than the load cell's 4\.5 N resolution/);
-  assert.match(lines[2], /fine\.json: valid \(/);
+  assert.match(lines[2], /^.*fine\.json: warning: steps\[0\]: expect ±[\d.]+ MPa at 5 MPa against a band of ±0\.05: /);
+  assert.match(lines[3], /fine\.json: valid \(/);
   const json = JSON.parse(pressSim(['validate', '--json', fine]).stdout);
   assert.is(json.valid, true);
-  assert.equal(json.warnings.map((w: { path: string }) => w.path), ['steps[0].at_MPa', 'steps[0].band_MPa']);
+  assert.equal(json.warnings.map((w: { path: string }) => w.path), ['steps[0].at_MPa', 'steps[0].band_MPa', 'steps[0]']);
 });
 
 test('a file that is not JSON gets its line and column, in text and in --json', () => {
