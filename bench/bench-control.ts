@@ -21,9 +21,7 @@ import type { RunFigures, StepFigures } from '../host-sim/control-metrics';
 import { createDryRunSession, runSession } from '../host-sim/scenario';
 import type { DryRunSession } from '../host-sim/scenario';
 import { PLANT_PRESETS } from '../host-sim/plants';
-import { simulatedPressCharacter } from '../host-sim/simulator';
-import type { SimulatorOptions } from '../host-sim/simulator';
-import { forecastProgram } from '../src/control/feasibility';
+import { forecastOnPlant } from '../host-sim/cli/forecast-text';
 import type { CompiledProgram } from '../src/programs/compile';
 import type { ControlLawName } from '../src/control/pressure-law';
 import { writeResults } from './results';
@@ -98,9 +96,7 @@ function warnedFor(result: JobResult): Set<number> | null {
 
 /** What the press would have said on upload: the forecast for the program as the bench runs it. */
 function forecastFor(job: Job, session: DryRunSession): JobResult['forecast'] {
-  const plant = PLANT_PRESETS[job.plant];
-  const character = simulatedPressCharacter({ press: plant.press, sensor: plant.sensor, maxRateMPaPerS: plant.maxRateMPaPerS } as SimulatorOptions);
-  const forecast = forecastProgram(session.firmware.program as CompiledProgram, character, session.firmware.config.loopRateHz);
+  const forecast = forecastOnPlant(session.firmware.program as CompiledProgram, PLANT_PRESETS[job.plant], session.firmware.config.loopRateHz);
   return { warnedSteps: forecast.warnings.map((w) => w.index), holdErrorMPa: forecast.steps.map((step) => step.holdErrorMPa) };
 }
 // --------------------------------------------------------------------------------------------

@@ -76,8 +76,8 @@ const GAIN_SEARCH_TIME_S = 1;
 /** Contact approach: the stiffest plant may rise at this multiple of the programmed rate (at least the minimum). */
 const CONTACT_RATE_FACTOR = 2;
 /** Dead band of a hold at its target: this fraction of the target (at least the minimum). */
-const HOLD_DEADBAND_FRACTION = 0.0015;
-const MIN_HOLD_DEADBAND_MPA = 0.02;
+export const HOLD_DEADBAND_FRACTION = 0.0015;
+export const MIN_HOLD_DEADBAND_MPA = 0.02;
 const MIN_CONTACT_RATE_MPA_PER_S = 1;
 /** A breakaway: one tick rises more than this share of the window's rise, and this many times what the pump could give in it. */
 const JUMP_SHARE = 0.5;

@@ -1,6 +1,7 @@
 import type { PressCharacter } from '../../hal/press-character';
 import type { CompiledProgram } from '../programs/compile';
 import { HoldMode, StepKind } from '../programs/compile';
+import { HOLD_DEADBAND_FRACTION, MIN_HOLD_DEADBAND_MPA } from './controller';
 
 /**
  * What a program can expect on a press, before it runs: for each step the overshoot, the
@@ -52,9 +53,6 @@ export interface Forecast {
   warnings: StepForecast[];
 }
 
-/** What the control law does that sets its error floor (src/control/controller.ts, static-hold.ts). */
-const HOLD_DEADBAND_FRACTION = 0.0015;
-const MIN_HOLD_DEADBAND_MPA = 0.02;
 /** The load cell's p99 noise: 2.58 σ of the reading the loop acts on. */
 const P99_SIGMAS = 2.58;
 /** The simulated and the typical real cell hold a drift slope about this long (a thermal time constant), h. */
@@ -85,6 +83,10 @@ const SHORT_HOLD_S = 60;
 /** A maintain step approached from below arrives with this many seconds of its approach rate to spare. */
 const MAINTAIN_ARRIVAL_S = 0.3;
 const MAX_ARRIVAL_FACTOR = 2.5;
+
+function overshootAllowanceMPa(targetMPa: number): number {
+  return OVERSHOOT_FRACTION * targetMPa > MIN_OVERSHOOT_MPA ? OVERSHOOT_FRACTION * targetMPa : MIN_OVERSHOOT_MPA;
+}
 
 function dieMPa(forceN: number, dieAreaMm2: number): number {
   return forceN / dieAreaMm2;
@@ -127,7 +129,7 @@ export function forecastProgram(program: CompiledProgram, character: PressCharac
       const strokeOvershoot = character.pumpKind === 'piston' ? strokeRiseMPa(character, area, rate) : 0;
       forecast.overshootMPa = frictionOvershoot > strokeOvershoot ? frictionOvershoot : strokeOvershoot;
       const overshootCause = frictionOvershoot > strokeOvershoot ? Cause.friction : Cause.strokes;
-      const allowance = OVERSHOOT_FRACTION * target > MIN_OVERSHOOT_MPA ? OVERSHOOT_FRACTION * target : MIN_OVERSHOOT_MPA;
+      const allowance = overshootAllowanceMPa(target);
       // The setpoint may lead the reading by the governor's lead; a reading older than lead/rate slows the ramp.
       const lead = GOVERNOR_LEAD_FRACTION * target > MIN_GOVERNOR_LEAD_MPA ? GOVERNOR_LEAD_FRACTION * target : MIN_GOVERNOR_LEAD_MPA;
       const lagMPa = rate * character.conversionAgeS;
@@ -157,7 +159,7 @@ export function forecastProgram(program: CompiledProgram, character: PressCharac
     if (kind === StepKind.release && target > 0) {
       // Released to a level, a stuck ram follows the oil down only once the seal lets go the other way.
       const jump = dieMPa(character.stickSlipJumpN, area);
-      const allowance = OVERSHOOT_FRACTION * target > MIN_OVERSHOOT_MPA ? OVERSHOOT_FRACTION * target : MIN_OVERSHOOT_MPA;
+      const allowance = overshootAllowanceMPa(target);
       if (jump > 2 * allowance) {
         forecast.cause = Cause.friction;
         forecast.warning = `may stop short of ${target} MPa and then jump past it: ${explain(Cause.friction, character, area, rate)}`;
