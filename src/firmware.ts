@@ -162,7 +162,7 @@ export class PressFirmware {
     control.connect(this.inputs);
     this.presenter = new PanelPresenter(clock, board.panel, seq, this.loadCell, this.safety, this.calibration.authority, this.integrity, this.notice);
     this.housekeeping = new Housekeeping(clock, this.journal, seq, control, this.recorder, this.library, this.integrity, this.calibration, this.guard);
-    this.port = new ProtocolPort(board, this.loadCell, seq, this.safety, this.guard, this.library, this.runControl, this.integrity, this.calibration);
+    this.port = new ProtocolPort(board, this.loadCell, seq, this.safety, this.guard, this.library, this.runControl, this.integrity, this.calibration, control.trajectory);
     this.commandTable = createDeviceCommandTable(this.port);
     this.serialLink = new SerialLink(board.serial, new ScpiSession(this.commandTable), PROTOCOL_CHUNK_BYTES, PROTOCOL_IDLE_CLEAR_MS);
   }

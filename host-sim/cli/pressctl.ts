@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { formatValidationError, validateProgram } from '../../src/programs/validate';
 import { simulatedDeviceCapabilities } from '../scenario';
-import { ClientError, DeviceErrors, QueryRefused, ScpiClient, blockBytes, encodeBlock, splitResponse } from './scpi-client';
+import { ClientError, DeviceErrors, QueryRefused, ScpiClient, blockBytes, openScpiClient, encodeBlock, splitResponse } from './scpi-client';
 import { isEntryPoint } from './options';
 import { formatProgramFileError, readProgramFile } from './program-file';
 import { exitWhenFlushed, guardStdio, writeStderr, writeStdout } from './stdio';
@@ -385,7 +385,7 @@ export async function main(argv: string[], io: PressctlIo): Promise<number> {
     if (!(timeoutS > 0)) throw new UsageError(`--timeout needs a positive number of seconds, got ${JSON.stringify(timeoutText)}`);
     const command = args.shift() as string;
     if (!COMMANDS.includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
-    client = await ScpiClient.open(port, timeoutS * 1000);
+    client = await openScpiClient(port, timeoutS * 1000);
     return await runCommand(client, command, args, io);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -31,6 +31,7 @@ export class ProtocolPort implements PressPort {
     private readonly runControl: RunControl,
     private readonly integrity: StoreIntegrity,
     private readonly calibration: PressCalibration,
+    private readonly trajectory: { readonly setpointMPa: number },
   ) {}
 
   nowMs(): number {
@@ -111,6 +112,15 @@ export class ProtocolPort implements PressPort {
   get outsideTolerance(): string {
     const seq = this.sequencer;
     return seq.stepsOutsideTolerance === 0 || seq.program === null || seq.stats === null ? '' : outsideToleranceSteps(seq.program, seq.stats);
+  }
+  get setpointMPa(): number {
+    return this.sequencer.active ? this.trajectory.setpointMPa : NaN;
+  }
+  get stepTargetMPa(): number {
+    return this.sequencer.active ? this.sequencer.targetMPa : NaN;
+  }
+  get stepBandMPa(): number {
+    return this.sequencer.active ? this.sequencer.bandMPa : NaN;
   }
   get prompt(): string {
     const seq = this.sequencer;

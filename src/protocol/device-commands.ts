@@ -181,6 +181,8 @@ export function createDeviceCommandTable(press: PressPort, options: DeviceComman
     return [press.stepNumber, press.stepCount, fixed(Number.isFinite(leftS) ? leftS : -1, 1), press.stepName];
   });
   table.query('PROGram:PROMpt?', [], () => press.prompt);
+  // What the live plot draws beside the pressure: 9.91E+37 for each outside a run.
+  table.query('PROGram:SETPoint?', [], () => [fixed(press.setpointMPa, 2), fixed(press.stepTargetMPa, 2), fixed(press.stepBandMPa, 2)]);
   // How the last run ended, in the run log's words: NONE while a run is on or none has ended since the selection.
   table.query('PROGram:RESult?', [], () => {
     const outcome = press.runOutcome;

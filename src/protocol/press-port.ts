@@ -62,6 +62,10 @@ export interface PressPort {
   readonly runOutcome: number;
   /** The steps of that run outside tolerance, with their figures ('' when none). */
   readonly outsideTolerance: string;
+  /** The step's setpoint (where the law steers the pressure now), target and band, MPa; NaN outside a run. */
+  readonly setpointMPa: number;
+  readonly stepTargetMPa: number;
+  readonly stepBandMPa: number;
   /** The prompt the run waits on ('' when it does not wait). */
   readonly prompt: string;
 

@@ -172,6 +172,27 @@ test('INIT, PROG:STAT?, PROG:STEP?, PROG:PROM?, PROG:CONT to completion; LOG:CAT
   assert.equal(errors(s), ['106,No such run;99']);
 });
 
+test('PROG:SETP? answers the setpoint, the step\'s target and band during a run, 9.91E+37 outside one', () => {
+  const { press, s } = instrument();
+  send(s, defineMessage('cell-3', PROMPTED));
+  send(s, 'PROG:SEL "cell-3"');
+  assert.is(send(s, 'PROG:SETP?'), '9.91E+37,9.91E+37,9.91E+37');
+  send(s, 'INIT');
+  // Past contact, ramping to 60 MPa at 20 MPa/s: the setpoint is on its way, near the pressure.
+  while (Number(send(s, 'MEAS:PRES?')) < 20 && press.timeS < 30) press.advanceTo(press.timeS + 0.1);
+  const [setpoint, target, band] = send(s, 'PROG:SETP?').split(',').map(Number);
+  const pressure = Number(send(s, 'MEAS:PRES?'));
+  assert.is(target, 60);
+  assert.ok(setpoint > 19 && setpoint < 60, `setpoint ${setpoint}`);
+  assert.ok(Math.abs(setpoint - pressure) < 3, `setpoint ${setpoint} against ${pressure}`);
+  assert.ok(band > 0 && band < 5, `band ${band}`);
+  assert.is(runUntilState(press, s, ['WAITING', 'COMPLETE', 'FAULT']), 'WAITING');
+  send(s, 'PROG:CONT');
+  assert.is(runUntilState(press, s, ['COMPLETE', 'ABORTED', 'FAULT']), 'COMPLETE');
+  assert.is(send(s, 'PROG:SETP?'), '9.91E+37,9.91E+37,9.91E+37');
+  assert.equal(errors(s), []);
+});
+
 test('ABOR ends a run ABORTED; SYST:FAUL? and SYST:FAUL:CLE', () => {
   const { press, s } = instrument();
   send(s, defineMessage('cell-3', PROMPTED));
