@@ -11,6 +11,7 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const stages = [
   { name: 'typecheck', command: bin('tsc'), args: ['-p', 'tsconfig.json'] },
   { name: 'typecheck core (no Node types)', command: bin('tsc'), args: ['-p', 'tsconfig.core.json'] },
+  { name: 'typecheck web console (DOM)', command: bin('tsc'), args: ['-p', 'web/tsconfig.json'] },
   { name: 'typecheck device (each module on its own, as mcconfig compiles it)', command: bin('tsx'), args: [path.join(root, 'tools', 'check', 'device-typecheck.ts')] },
   { name: 'uvu (Node)', command: bin('tsx'), args: [path.join(root, 'node_modules', 'uvu', 'bin.js'), 'tests', '\\.test\\.ts$'], counts: 'uvu' },
   { name: 'XS suite', command: bin('tsx'), args: [path.join(root, 'tests', 'xs', 'run-xs-suite.ts')], counts: 'plain' },

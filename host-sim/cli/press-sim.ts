@@ -36,7 +36,7 @@ const TRACE_ROW_BUDGET = 500_000;
 const SYNOPSIS = `Usage:
   press-sim run <program.json> [--plant P] [--fault KIND@TIME_S]... [--seed N] [--out DIR] [--json] [--trace-every N]
                 [--speed N] [--panel | --no-panel] [--flash FILE]
-  press-sim serve [--tcp [PORT]] [--pty] [--speed N] [--plant P] [--seed N] [--flash FILE] [--host ADDR] [--accept-at-press]
+  press-sim serve [--tcp [PORT]] [--pty] [--http [PORT]] [--speed N] [--plant P] [--seed N] [--flash FILE] [--host ADDR] [--accept-at-press]
   press-sim validate <program.json>... [--plant P] [--json]
   press-sim plants [NAME] [--json]
   press-sim --help`;
@@ -72,6 +72,8 @@ runs (INIT) and answers prompts (PROG:CONT), e.g. pressctl.
               default when --pty is not given
   --host ADDR   the address to listen on (default 127.0.0.1)
   --pty       the press's serial port on a pseudo-terminal (needs python3); its path is printed
+  --http [PORT]  the press console page at http://ADDR:PORT/ and SCPI over a WebSocket at
+              /scpi (default port 8025; 0 picks a free one)
   --speed N   simulated seconds per wall second (default 1: real time)
   --plant P, --seed N  as for run
   --flash FILE  the controller's flash partition kept in FILE: programs, calibration and

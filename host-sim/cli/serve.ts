@@ -12,12 +12,16 @@ import { VirtualInstrument } from '../virtual-instrument';
 import type { SimFlash } from '../hal/sim-flash';
 import type { Plant } from '../plants';
 import { eachOption } from './options';
+import { startHttpConsole } from './serve-http';
+import type { HttpConsole } from './serve-http';
 
 export interface ServeOptions {
   /** TCP port (0: any free one), or null for none. */
   tcpPort: number | null;
   tcpHost: string;
   pty: boolean;
+  /** HTTP port for the console page and the SCPI WebSocket (0: any free one), or null for none. */
+  httpPort?: number | null;
   /** Simulated seconds per wall second. */
   speed: number;
   plant: Plant;
@@ -37,6 +41,7 @@ export interface RunningServer {
   instrument: VirtualInstrument;
   tcpPort: number | null;
   ptyPath: string | null;
+  httpPort: number | null;
   close(): Promise<void>;
 }
 
@@ -116,6 +121,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     tcpPort = (listening.address() as net.AddressInfo).port;
     options.log(`listening on tcp://${options.tcpHost}:${tcpPort}`);
   }
+  let console: HttpConsole | null = null;
+  if (options.httpPort !== undefined && options.httpPort !== null) {
+    console = await startHttpConsole(instrument, options.httpPort, options.tcpHost);
+    options.log(`console on http://${options.tcpHost}:${console.port}/ (SCPI over WebSocket at /scpi)`);
+  }
   let bridge: { child: ChildProcess; path: string } | null = null;
   if (options.pty) {
     bridge = await startPtyBridge(instrument);
@@ -144,7 +154,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     instrument,
     tcpPort,
     ptyPath: bridge === null ? null : bridge.path,
+    httpPort: console === null ? null : console.port,
     close: async () => {
+      console?.close();
       stopped = true;
       if (timer !== null) clearTimeout(timer);
       instrument.stop();
@@ -159,6 +171,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
 
 export interface ServeArgs {
   tcpPort: number | null;
+  httpPort: number | null;
   tcpHost: string;
   pty: boolean;
   speed: number;
@@ -170,7 +183,7 @@ export interface ServeArgs {
 
 /** Parses `serve` options; throws an Error with the message for a usage error. */
 export function parseServeArgs(rest: string[], defaultPlant: string): ServeArgs {
-  const args: ServeArgs = { tcpPort: null, tcpHost: '127.0.0.1', pty: false, speed: 1, plant: defaultPlant, seed: 1, flash: '' };
+  const args: ServeArgs = { tcpPort: null, httpPort: null, tcpHost: '127.0.0.1', pty: false, speed: 1, plant: defaultPlant, seed: 1, flash: '' };
   let tcpGiven = false;
   for (const { arg, name, inline, value, optionalValue } of eachOption(rest, (message) => new Error(message))) {
     if (name === '--tcp') {
@@ -182,6 +195,10 @@ export function parseServeArgs(rest: string[], defaultPlant: string): ServeArgs 
         if (port > 65535) throw new Error(`--tcp: ${next} is not a port`);
         args.tcpPort = port;
       } else args.tcpPort = 5025;
+    } else if (name === '--http') {
+      const next = optionalValue(/^\d+$/);
+      if (next !== undefined && Number(next) > 65535) throw new Error(`--http: ${next} is not a port`);
+      args.httpPort = next !== undefined ? Number(next) : 8025;
     } else if (name === '--host') args.tcpHost = value();
     else if (name === '--pty' && inline === undefined) args.pty = true;
     else if (name === '--accept-at-press' && inline === undefined) args.acceptAtPress = true;
@@ -200,6 +217,6 @@ export function parseServeArgs(rest: string[], defaultPlant: string): ServeArgs 
       if (args.flash === '') throw new Error('--flash needs a file');
     } else throw new Error(`unknown option ${arg}`);
   }
-  if (!tcpGiven && !args.pty) args.tcpPort = 5025;
+  if (!tcpGiven && !args.pty && args.httpPort === null) args.tcpPort = 5025;
   return args;
 }

@@ -1,0 +1,128 @@
+// The press console in a real browser: Debian's Chromium, driven by playwright-core (no
+// browser download), against press-sim serve --http. It uploads a program with a prompt,
+// starts it, watches the live plot advance, answers the prompt, sees the run complete,
+// downloads the run's log and checks the CSV, and sees an invalid program refused with the
+// validator's path. It also takes the screenshots in docs/images/.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { serve } from '../../host-sim/cli/serve';
+import type { RunningServer } from '../../host-sim/cli/serve';
+import { DEFAULT_PLANT } from '../../host-sim/plants';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = path.join(root, 'docs', 'images');
+
+const PROGRAM = {
+  format: 'press-program/1',
+  name: 'console-check',
+  die: { diameter_mm: 10, max_pressure_MPa: 740 },
+  log_interval_s: 0.1,
+  steps: [
+    { type: 'ramp', to_MPa: 40, rate_MPa_s: 10, label: 'compact' },
+    { type: 'hold', duration_s: 3, band_MPa: 1, mode: 'dynamic', label: 'hold 40' },
+    { type: 'release', to_MPa: 0, rate_MPa_s: 20 },
+    { type: 'prompt', message: 'Add the cathode powder, then Continue' },
+    { type: 'ramp', to_MPa: 60, rate_MPa_s: 15, label: 'co-press' },
+    { type: 'hold', duration_s: 3, band_MPa: 1, mode: 'dynamic', label: 'hold 60' },
+    { type: 'release', to_MPa: 0, rate_MPa_s: 20 },
+  ],
+};
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+test.before(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium), or set CHROMIUM to its path`);
+  server = await serve({ tcpPort: null, tcpHost: '127.0.0.1', httpPort: 0, pty: false, speed: 4, plant: DEFAULT_PLANT, seed: 1, log: () => {} });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1200, height: 1100 }, acceptDownloads: true });
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(`http://127.0.0.1:${server.httpPort}/`);
+});
+
+test.after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('connects over the WebSocket and names the press', async () => {
+  await page.click('#connect-ws');
+  await page.waitForFunction(() => document.getElementById('identity')!.textContent!.includes(','), null, { timeout: 10000 });
+  const identity = await page.textContent('#identity');
+  assert.match(identity ?? '', /,/);
+  assert.is(await page.isDisabled('#connect-ws'), true);
+});
+
+test('refuses an invalid program with the validator\'s path, before anything is sent', async () => {
+  const bad = { ...PROGRAM, name: 'bad-one', steps: [{ type: 'ramp', to_MPa: 900, rate_MPa_s: 10 }, ...PROGRAM.steps.slice(1)] };
+  await page.fill('#program-text', JSON.stringify(bad, null, 2));
+  const messages = await page.locator('#validation li.error').allTextContents();
+  assert.ok(messages.some((m) => m.startsWith('steps[0].to_MPa:')), messages.join('\n'));
+  assert.is(await page.isDisabled('#upload'), true);
+  await page.fill('#program-text', '{"format": "press-program/1",}');
+  const syntax = await page.locator('#validation li.error').allTextContents();
+  assert.ok(syntax.length === 1 && syntax[0].startsWith('not JSON:') && syntax[0].includes('line 1'), syntax.join('\n'));
+  await page.screenshot({ path: path.join(SHOTS, 'console-invalid.png'), clip: { x: 0, y: 0, width: 1200, height: 560 } });
+});
+
+test('uploads a program with a prompt; the press lists it', async () => {
+  await page.fill('#program-text', JSON.stringify(PROGRAM, null, 2));
+  assert.equal(await page.locator('#validation li').allTextContents(), ['valid']);
+  await page.click('#upload');
+  await page.waitForSelector('#upload-result li.ok', { timeout: 10000 });
+  assert.match((await page.textContent('#upload-result')) ?? '', /stored "console-check"/);
+  await page.waitForSelector('#program-list input[value="console-check"]');
+});
+
+test('starts it and watches the live plot advance; answers the prompt; sees it complete', async () => {
+  await page.check('#program-list input[value="console-check"]');
+  await page.click('#start');
+  await page.waitForFunction(() => document.getElementById('run-state')!.textContent === 'RUNNING', null, { timeout: 10000 });
+  const points = () => page.evaluate(() => (window as unknown as { pressConsole: { livePlot: { points: number } } }).pressConsole.livePlot.points);
+  const first = await points();
+  await page.waitForTimeout(1500);
+  const later = await points();
+  assert.ok(later > first + 3, `live plot points ${first} → ${later}`);
+  await page.waitForSelector('#prompt-box:not([hidden])', { timeout: 30000 });
+  assert.is(await page.textContent('#prompt-text'), 'Add the cathode powder, then Continue');
+  await page.screenshot({ path: path.join(SHOTS, 'console-prompt.png') });
+  await page.click('#continue');
+  await page.waitForFunction(() => document.getElementById('run-state')!.textContent === 'COMPLETE', null, { timeout: 40000 });
+  await page.waitForFunction(() => document.getElementById('run-result')!.textContent!.includes('COMPLETED'), null, { timeout: 10000 });
+  assert.is(await page.isHidden('#fault-box'), true);
+});
+
+test('downloads the run\'s log as CSV, and plots logged runs', async () => {
+  await page.waitForSelector('#log-rows tr', { timeout: 10000 });
+  const firstRow = await page.locator('#log-rows tr').first().allTextContents();
+  assert.match(firstRow[0], /console-check/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#log-rows tr').first().locator('button').click()]);
+  const file = await download.path();
+  const csv = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const header = csv[0].split(',');
+  for (const name of ['t_s', 'step', 'state', 'pressure_MPa']) assert.ok(header.includes(name), `CSV header ${csv[0]}`);
+  const pressure = header.indexOf('pressure_MPa');
+  const step = header.indexOf('step');
+  const peak = Math.max(...csv.slice(1).map((line) => Number(line.split(',')[pressure])));
+  assert.ok(peak > 58 && peak < 63, `peak ${peak}`);
+  assert.ok(csv.slice(1).some((line) => line.split(',')[step] === '7'), 'the last step is in the log');
+  assert.ok(csv.length > 100, `rows ${csv.length}`);
+  assert.match(download.suggestedFilename(), /^run-\d+-console-check\.csv$/);
+  await page.locator('#log-rows input[type=checkbox]').first().check();
+  await page.click('#plot-logs');
+  await page.waitForSelector('#log-plot .uplot', { timeout: 10000 });
+  await page.screenshot({ path: path.join(SHOTS, 'console-run.png'), fullPage: true });
+});
+
+mkdirSync(SHOTS, { recursive: true });
+test.run();

@@ -1,0 +1,144 @@
+/**
+ * What the console asks of a press, in the press's own SCPI commands (docs/protocol.md),
+ * one message at a time: the page's poller and its buttons share one session.
+ */
+import { ScpiClient, blockBytes, encodeBlock, splitResponse } from '../../host-sim/cli/scpi-wire';
+import type { Transport } from '../../host-sim/cli/scpi-wire';
+
+/** SCPI's not-a-number (9.91E+37) and infinity answers as NaN. */
+export function scpiNumber(text: string): number {
+  const value = Number(text);
+  return Number.isFinite(value) && Math.abs(value) < 9.9e37 ? value : NaN;
+}
+
+export interface LiveReading {
+  pressureMPa: number;
+  setpointMPa: number;
+  targetMPa: number;
+  bandMPa: number;
+  state: string;
+  step: number;
+  steps: number;
+  stepLabel: string;
+  prompt: string;
+  faultCode: number;
+  faultText: string;
+}
+
+export interface LoggedRun {
+  run: number;
+  program: string;
+  outcome: string;
+  peakMPa: number;
+}
+
+export class PressSession {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly client: ScpiClient) {}
+
+  static async attach(transport: Transport, target: string): Promise<PressSession> {
+    return new PressSession(await ScpiClient.attach(transport, target, 5000));
+  }
+
+  get identity(): string {
+    return this.client.identity;
+  }
+
+  /** Runs one exchange after the ones before it. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  programs(): Promise<string[]> {
+    return this.exclusive(async () => {
+      const answer = await this.client.query('PROG:CAT?');
+      return splitResponse(answer).filter((name) => name !== '');
+    });
+  }
+
+  programText(name: string): Promise<string> {
+    return this.exclusive(async () => new TextDecoder().decode(blockBytes(await this.client.queryBytes(`PROG:DEF? "${name}"`))));
+  }
+
+  /** Stores a program (throws DeviceErrors with the press's validator messages); returns its warnings on this press. */
+  define(name: string, json: string): Promise<string[]> {
+    return this.exclusive(async () => {
+      const head = new TextEncoder().encode(`PROG:DEF "${name}",`);
+      const block = encodeBlock(new TextEncoder().encode(json));
+      const message = new Uint8Array(head.length + block.length);
+      message.set(head);
+      message.set(block, head.length);
+      await this.client.command(message);
+      return splitResponse(await this.client.query(`PROG:WARN? "${name}"`)).filter((w) => w !== '');
+    });
+  }
+
+  command(message: string): Promise<void> {
+    return this.exclusive(() => this.client.command(message));
+  }
+
+  selected(): Promise<string> {
+    return this.exclusive(async () => splitResponse(await this.client.query('PROG:SEL?'))[0]);
+  }
+
+  /** Selects and starts a program (INIT's refusal, e.g. the guard open, comes back as DeviceErrors). */
+  start(name: string): Promise<void> {
+    return this.exclusive(() => this.client.command(`PROG:SEL "${name}";:INIT`));
+  }
+
+  live(withPressure: boolean): Promise<LiveReading> {
+    return this.exclusive(async () => {
+      const answer = await this.client.query(`${withPressure ? 'MEAS:PRES?' : 'MEAS:FORC?'};:PROG:SETP?;STAT?;STEP?;PROM?;:SYST:FAUL?`);
+      const v = splitResponse(answer);
+      return {
+        pressureMPa: withPressure ? scpiNumber(v[0]) : NaN,
+        setpointMPa: scpiNumber(v[1]),
+        targetMPa: scpiNumber(v[2]),
+        bandMPa: scpiNumber(v[3]),
+        state: v[4],
+        step: Number(v[5]),
+        steps: Number(v[6]),
+        stepLabel: v[8],
+        prompt: v[9],
+        faultCode: Number(v[10]),
+        faultText: v[11],
+      };
+    });
+  }
+
+  result(): Promise<string[]> {
+    return this.exclusive(async () => splitResponse(await this.client.query('PROG:RES?')));
+  }
+
+  runs(limit = 20): Promise<LoggedRun[]> {
+    return this.exclusive(async () => {
+      const v = splitResponse(await this.client.query(`LOG:CAT? ${limit}`));
+      const runs: LoggedRun[] = [];
+      for (let k = 0; k + 3 < v.length; k += 4) runs.push({ run: Number(v[k]), program: v[k + 1], outcome: v[k + 2], peakMPa: scpiNumber(v[k + 3]) });
+      return runs;
+    });
+  }
+
+  /** A run's whole log as the press's CSV (one header line), read block by block. */
+  runCsv(run: number): Promise<string> {
+    return this.exclusive(async () => {
+      let header = '';
+      const rows: string[] = [];
+      for (;;) {
+        const text = new TextDecoder().decode(blockBytes(await this.client.queryBytes(`LOG:DATA? ${run},${rows.length}`)));
+        const lines = text.split('\n').filter((line) => line !== '');
+        if (rows.length === 0 && lines.length > 0 && lines[0].startsWith('t_s')) header = lines.shift() as string;
+        if (lines.length === 0) break;
+        rows.push(...lines);
+      }
+      return `${header}\n${rows.join('\n')}${rows.length > 0 ? '\n' : ''}`;
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

@@ -1,0 +1,41 @@
+/** A run log's CSV (LOG:DATA?), read by its header's column names. */
+export interface RunTable {
+  columns: string[];
+  rows: string[][];
+}
+
+/** Splits one CSV line; a quoted field may hold commas and doubled quotes. */
+export function csvFields(line: string): string[] {
+  const fields: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        current += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else current += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      fields.push(current);
+      current = '';
+    } else current += c;
+  }
+  fields.push(current);
+  return fields;
+}
+
+export function parseRunCsv(text: string): RunTable {
+  const lines = text.split('\n').filter((line) => line !== '');
+  if (lines.length === 0) return { columns: [], rows: [] };
+  return { columns: csvFields(lines[0]), rows: lines.slice(1).map(csvFields) };
+}
+
+/** A numeric column (NaN where a row has none); throws when the log has no such column. */
+export function column(table: RunTable, name: string): number[] {
+  const index = table.columns.indexOf(name);
+  if (index < 0) throw new Error(`the run log has no ${name} column (it has ${table.columns.join(', ')})`);
+  return table.rows.map((row) => (row[index] === undefined || row[index] === '' ? NaN : Number(row[index])));
+}
