@@ -124,5 +124,35 @@ test('downloads the run\'s log as CSV, and plots logged runs', async () => {
   await page.screenshot({ path: path.join(SHOTS, 'console-run.png'), fullPage: true });
 });
 
+test('the USB path: the page\'s Web Serial transport, on a stand-in port whose streams are a WebSocket to the simulator', async () => {
+  // No serial device here: the stand-in gives the page's own openSerialPort() a port with
+  // real ReadableStream/WritableStream objects, which is what Chromium's Web Serial hands it.
+  const usbPage = await browser.newPage();
+  // A string, not a function: the test's transpiler would add helpers the page does not have.
+  await usbPage.addInitScript(`
+    const port = {
+      readable: null,
+      writable: null,
+      async open(options) {
+        if (options.baudRate !== 115200) throw new Error('baud rate ' + options.baudRate);
+        const socket = new WebSocket('ws://' + location.host + '/scpi');
+        socket.binaryType = 'arraybuffer';
+        await new Promise((resolve) => socket.addEventListener('open', resolve));
+        port.readable = new ReadableStream({ start: (controller) => socket.addEventListener('message', (event) => controller.enqueue(new Uint8Array(event.data))) });
+        port.writable = new WritableStream({ write: (chunk) => socket.send(chunk) });
+      },
+      async close() {},
+    };
+    Object.defineProperty(navigator, 'serial', { value: { requestPort: async () => port } });
+  `);
+  await usbPage.goto(`http://127.0.0.1:${server.httpPort}/`);
+  assert.is(await usbPage.isDisabled('#connect-usb'), false);
+  await usbPage.click('#connect-usb');
+  await usbPage.waitForFunction(() => document.getElementById('identity')!.textContent!.includes(','), null, { timeout: 10000 }).catch(async (e) => { throw new Error(`${e} identity ${await usbPage.textContent('#identity')} error ${await usbPage.textContent('#connect-error')}`); });
+  await usbPage.waitForSelector('#program-list input[value="console-check"]', { timeout: 10000 });
+  await usbPage.waitForFunction(() => document.getElementById('run-state')!.textContent === 'COMPLETE', null, { timeout: 10000 }).catch(async (e) => { throw new Error(`${e} state ${await usbPage.textContent('#run-state')} error ${await usbPage.textContent('#run-error')}`); });
+  await usbPage.close();
+});
+
 mkdirSync(SHOTS, { recursive: true });
 test.run();

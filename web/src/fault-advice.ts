@@ -16,5 +16,11 @@ export function faultAdviceTable(markdown: string): Map<number, FaultAdvice> {
     if (!Number.isInteger(code) || code < 100 || cells.length < 3) continue;
     table.set(code, { name: cells[1], advice: cells[cells.length - 1].replace(/`/g, '') });
   }
+  // "As 201." and "As 101; check the frame": the page shows the advice referred to as well.
+  for (const entry of table.values()) {
+    const reference = /^As (\d{3})\b/.exec(entry.advice);
+    const referred = reference === null ? undefined : table.get(Number(reference[1]));
+    if (referred !== undefined) entry.advice = `${entry.advice} (${reference![1]}: ${referred.advice})`;
+  }
   return table;
 }
