@@ -3,9 +3,10 @@
 // starts it, watches the live plot advance, answers the prompt, sees the run complete,
 // downloads the run's log and checks the CSV, and sees an invalid program refused with the
 // validator's path. It also takes the screenshots in docs/images/.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chromium } from 'playwright-core';
@@ -13,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { serve } from '../../host-sim/cli/serve';
 import type { RunningServer } from '../../host-sim/cli/serve';
 import { DEFAULT_PLANT } from '../../host-sim/plants';
+import { buildConsolePage } from '../../tools/build/build-console';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -57,7 +59,7 @@ test.after(async () => {
 
 test('connects over the WebSocket and names the press', async () => {
   await page.click('#connect-ws');
-  await page.waitForFunction(() => document.getElementById('identity')!.textContent!.includes(','), null, { timeout: 10000 });
+  await page.waitForFunction(`document.getElementById('identity').textContent.includes(',')`, null, { timeout: 10000 });
   const identity = await page.textContent('#identity');
   assert.match(identity ?? '', /,/);
   assert.is(await page.isDisabled('#connect-ws'), true);
@@ -87,8 +89,8 @@ test('uploads a program with a prompt; the press lists it', async () => {
 test('starts it and watches the live plot advance; answers the prompt; sees it complete', async () => {
   await page.check('#program-list input[value="console-check"]');
   await page.click('#start');
-  await page.waitForFunction(() => document.getElementById('run-state')!.textContent === 'RUNNING', null, { timeout: 10000 });
-  const points = () => page.evaluate(() => (window as unknown as { pressConsole: { livePlot: { points: number } } }).pressConsole.livePlot.points);
+  await page.waitForFunction(`document.getElementById('run-state').textContent === 'RUNNING'`, null, { timeout: 10000 });
+  const points = () => page.evaluate<number>('window.pressConsole.livePlot.points');
   const first = await points();
   await page.waitForTimeout(1500);
   const later = await points();
@@ -97,8 +99,8 @@ test('starts it and watches the live plot advance; answers the prompt; sees it c
   assert.is(await page.textContent('#prompt-text'), 'Add the cathode powder, then Continue');
   await page.screenshot({ path: path.join(SHOTS, 'console-prompt.png') });
   await page.click('#continue');
-  await page.waitForFunction(() => document.getElementById('run-state')!.textContent === 'COMPLETE', null, { timeout: 40000 });
-  await page.waitForFunction(() => document.getElementById('run-result')!.textContent!.includes('COMPLETED'), null, { timeout: 10000 });
+  await page.waitForFunction(`document.getElementById('run-state').textContent === 'COMPLETE'`, null, { timeout: 40000 });
+  await page.waitForFunction(`document.getElementById('run-result').textContent.includes('COMPLETED')`, null, { timeout: 10000 });
   assert.is(await page.isHidden('#fault-box'), true);
 });
 
@@ -148,10 +150,22 @@ test('the USB path: the page\'s Web Serial transport, on a stand-in port whose s
   await usbPage.goto(`http://127.0.0.1:${server.httpPort}/`);
   assert.is(await usbPage.isDisabled('#connect-usb'), false);
   await usbPage.click('#connect-usb');
-  await usbPage.waitForFunction(() => document.getElementById('identity')!.textContent!.includes(','), null, { timeout: 10000 }).catch(async (e) => { throw new Error(`${e} identity ${await usbPage.textContent('#identity')} error ${await usbPage.textContent('#connect-error')}`); });
+  await usbPage.waitForFunction(`document.getElementById('identity').textContent.includes(',')`, null, { timeout: 10000 }).catch(async (e) => { throw new Error(`${e} identity ${await usbPage.textContent('#identity')} error ${await usbPage.textContent('#connect-error')}`); });
   await usbPage.waitForSelector('#program-list input[value="console-check"]', { timeout: 10000 });
-  await usbPage.waitForFunction(() => document.getElementById('run-state')!.textContent === 'COMPLETE', null, { timeout: 10000 }).catch(async (e) => { throw new Error(`${e} state ${await usbPage.textContent('#run-state')} error ${await usbPage.textContent('#run-error')}`); });
+  await usbPage.waitForFunction(`document.getElementById('run-state').textContent === 'COMPLETE'`, null, { timeout: 10000 }).catch(async (e) => { throw new Error(`${e} state ${await usbPage.textContent('#run-state')} error ${await usbPage.textContent('#run-error')}`); });
   await usbPage.close();
+});
+
+test('the built file opened from disk is a secure context with Web Serial: the USB button is live', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'console-'));
+  const file = path.join(dir, 'console.html');
+  writeFileSync(file, await buildConsolePage());
+  const filePage = await browser.newPage();
+  await filePage.goto(pathToFileURL(file).href);
+  assert.equal(await filePage.evaluate(`[isSecureContext, 'serial' in navigator]`), [true, true]);
+  assert.is(await filePage.isDisabled('#connect-usb'), false);
+  await filePage.close();
+  rmSync(dir, { recursive: true });
 });
 
 mkdirSync(SHOTS, { recursive: true });
