@@ -480,9 +480,8 @@ function runCommand(args: RunArgs, io: Io): number {
     written.push(file);
   };
   if (result.trace !== null) {
-    const stepTypes = report.steps.map((step) => step.type);
     write('trace.csv', traceToCsv(result.trace));
-    write('plot.svg', traceToSvg(result.trace, { title: `${report.program} (seed ${args.seed})`, stepTypes }));
+    write('plot.svg', traceToSvg(result.trace, { title: `${report.program} (seed ${args.seed})`, steps: report.steps, faults: report.faults }));
   }
   write('report.json', JSON.stringify(reportJson, null, 2) + '\n');
 
