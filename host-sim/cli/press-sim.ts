@@ -62,8 +62,11 @@ simulated operator pressing Start and answering prompts) and reports how each st
   --flash FILE
               the controller's flash partition kept in FILE (created when missing): the
               program is stored there and the run log is added to the logs already in it
+  A long run shows its progress on stderr when stderr is a terminal (and the panel is not
+  shown). Ctrl-C stops the run and writes trace.csv, plot.svg and report.json with what ran
+  so far.
   Exit status: 0 when the run completed, 1 when the program is unreadable or invalid or
-  the run did not complete (aborted, fault), 2 for usage errors.
+  the run did not complete (aborted, fault), 2 for usage errors, 130 when stopped by Ctrl-C.
 
 serve: the firmware on the simulated press as an instrument speaking the SCPI protocol
 (docs/protocol.md), until stopped (Ctrl-C). Nobody presses its buttons: a client starts

@@ -19,14 +19,17 @@ or tcp://host:port (press-sim serve --tcp; raw SCPI, usually port 5025). $PRESS_
 used when --port is not given.
 
 Commands:
-  upload <file.json>...     validate locally, then store each program on the press
-  list                      stored programs (* marks the selected one)
+  upload <file.json>...     validate locally, then store each program on the press (says
+                            when it replaces a program of the same name)
+  list                      stored programs with their die and step count (* marks the
+                            selected one)
   show <name>               a stored program as JSON
   delete <name>             delete a stored program
   select <name>             select a stored program
   run <name> [--watch]      select and start a program; --watch follows it live (pressure,
                             step, progress) and answers each prompt when you press Enter;
-                            Ctrl-C while watching aborts the run
+                            Ctrl-C while watching aborts the run; it ends with a summary:
+                            result, steps, peak and duration
   continue                  answer the prompt the press is waiting at (only a run this
                             connection started: from another pressctl call, press Continue
                             at the press, or use run --watch)
