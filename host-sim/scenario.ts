@@ -271,6 +271,11 @@ export class DryRunDriver {
     };
   }
 
+  /** Ends the run where it is (a dry run interrupted from outside): the firmware stops, result() reports what ran. */
+  stop(): void {
+    if (!this.finished) this.finish();
+  }
+
   private finish(): void {
     this.finished = true;
     this.session.firmware.stop();

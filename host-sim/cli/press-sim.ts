@@ -11,7 +11,7 @@ import { formatValidationError, validateProgram } from '../../src/programs/valid
 import type { ValidationError } from '../../src/programs/validate';
 import { compileProgram } from '../../src/programs/compile';
 import { encodeProgram } from '../../src/programs/codec';
-import { createDryRunSession, expectedDurationS, runSession, simulatedDeviceCapabilities } from '../scenario';
+import { DryRunDriver, createDryRunSession, expectedDurationS, simulatedDeviceCapabilities } from '../scenario';
 import type { DryRunOptions, DryRunSession } from '../scenario';
 import { FAULT_KINDS, SIM_PARTITION_BYTES } from '../simulator';
 import { openFlashFile } from './flash-file';
@@ -62,8 +62,11 @@ simulated operator pressing Start and answering prompts) and reports how each st
   --flash FILE
               the controller's flash partition kept in FILE (created when missing): the
               program is stored there and the run log is added to the logs already in it
+  A long run shows its progress on stderr when stderr is a terminal (and the panel is not
+  shown). Ctrl-C stops the run and writes trace.csv, plot.svg and report.json with what ran
+  so far.
   Exit status: 0 when the run completed, 1 when the program is unreadable or invalid or
-  the run did not complete (aborted, fault), 2 for usage errors.
+  the run did not complete (aborted, fault), 2 for usage errors, 130 when stopped by Ctrl-C.
 
 serve: the firmware on the simulated press as an instrument speaking the SCPI protocol
 (docs/protocol.md), until stopped (Ctrl-C). Nobody presses its buttons: a client starts
@@ -237,6 +240,38 @@ interface Io {
   isTTY?: boolean;
   /** The terminal's width; the panel is made narrower to fit. */
   columns?: number;
+  /**
+   * The command runs as its own process: a dry run advances in slices so that Ctrl-C (SIGINT)
+   * is heard (it writes the partial trace, exit 130), and shows its progress on stderr when
+   * stderr is a terminal.
+   */
+  interactive?: boolean;
+  stderrIsTTY?: boolean;
+  /** Writes to stderr without a newline (the progress line). */
+  stderrRaw?: (text: string) => void;
+}
+
+/** Exit status of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+/** Wall time a dry run takes in one go before the event loop gets a turn (and a Ctrl-C is heard), ms. */
+const RUN_SLICE_MS = 20;
+/** The progress line appears once a run has taken this long, and is redrawn at most this often, ms. */
+const PROGRESS_AFTER_MS = 500;
+const PROGRESS_INTERVAL_MS = 200;
+
+/** 75 s as "1:15", 4000 s as "1:06:40". */
+export function formatClock(seconds: number): string {
+  const total = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+/** The progress line: simulated time of the expected total, and the percentage (held under 100 until the run ends). */
+export function formatProgress(simS: number, totalS: number): string {
+  const percent = totalS > 0 ? Math.min(99, Math.floor((100 * simS) / totalS)) : 0;
+  return `simulated ${formatClock(simS)} of ~${formatClock(totalS)} (${percent} %)`;
 }
 
 /** Redraws at most this often, in wall time. */
@@ -391,7 +426,67 @@ function validateCommand(args: ValidateArgs, io: Io): number {
   return allValid ? EXIT_OK : EXIT_FAILED;
 }
 
-function runCommand(args: RunArgs, io: Io): number {
+/** A dry run set up and ready to advance, with what its output needs. */
+interface PreparedRun {
+  args: RunArgs;
+  plant: Plant;
+  session: DryRunSession;
+  driver: DryRunDriver;
+  flashFile: ReturnType<typeof openFlashFile> | null;
+  pacer: Pacer | null;
+  livePanel: LivePanel | null;
+  traceEvery: number;
+  expectedS: number;
+  wallStart: number;
+}
+
+function runCommand(args: RunArgs, io: Io): number | Promise<number> {
+  const prepared = prepareRun(args, io);
+  if (typeof prepared === 'number') return prepared;
+  if (io.interactive !== true) {
+    while (!prepared.driver.advance(Infinity));
+    return finishRun(prepared, io, false);
+  }
+  return runInSlices(prepared, io);
+}
+
+/**
+ * Advances the run a slice of wall time at a time, giving the event loop a turn in between:
+ * there a SIGINT is heard and the progress line redrawn.
+ */
+async function runInSlices(run: PreparedRun, io: Io): Promise<number> {
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+  const progress = io.stderrIsTTY === true && run.livePanel === null && io.stderrRaw !== undefined ? io.stderrRaw : null;
+  let progressShown = false;
+  let lastProgressMs = 0;
+  try {
+    for (;;) {
+      const sliceEnd = performance.now() + RUN_SLICE_MS;
+      let done = false;
+      while (!(done = run.driver.advance(2000)) && performance.now() < sliceEnd);
+      if (done) break;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (interrupted) break;
+      const nowMs = performance.now();
+      if (progress !== null && nowMs - run.wallStart >= PROGRESS_AFTER_MS && nowMs - lastProgressMs >= PROGRESS_INTERVAL_MS) {
+        progress(`\r${formatProgress(run.session.sim.timeS, run.expectedS)}\x1b[K`);
+        progressShown = true;
+        lastProgressMs = nowMs;
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    if (progressShown) progress?.('\r\x1b[K');
+  }
+  if (interrupted) run.driver.stop();
+  return finishRun(run, io, interrupted);
+}
+
+function prepareRun(args: RunArgs, io: Io): PreparedRun | number {
   const loaded = readProgramFile(args.file);
   if (!loaded.ok) {
     for (const line of formatProgramFileError(args.file, loaded)) io.stderr(line);
@@ -433,9 +528,16 @@ function runCommand(args: RunArgs, io: Io): number {
       livePanel?.onTick(s.sim);
     };
   }
-  const result = runSession(session, runOptions);
+  const driver = new DryRunDriver(session, runOptions);
+  return { args, plant: plant.plant, session, driver, flashFile, pacer, livePanel, traceEvery, expectedS: expectedDurationS(session), wallStart };
+}
+
+/** Writes what the run produced; `interrupted`: stopped by Ctrl-C, the files hold what ran so far. */
+function finishRun(run: PreparedRun, io: Io, interrupted: boolean): number {
+  const { args, session, flashFile, pacer, livePanel, traceEvery, wallStart } = run;
+  const result = run.driver.result();
   flashFile?.close();
-  pacer?.finish();
+  if (!interrupted) pacer?.finish();
   const wallS = (performance.now() - wallStart) / 1000;
   if (!result.valid || result.report === null) {
     for (const error of result.errors) io.stderr(`${args.file}: ${formatValidationError(error)}`);
@@ -449,7 +551,8 @@ function runCommand(args: RunArgs, io: Io): number {
     seed: args.seed,
     sim_time_s: result.simTimeS,
     wall_time_s: wallS,
-    plant: plant.plant.name,
+    plant: run.plant.name,
+    ...(interrupted ? { interrupted_at_s: result.simTimeS } : {}),
     faults_injected: session.sim.injectedFaults.map((f) => ({ kind: f.kind, t_s: f.atS })),
     trace_every_ticks: traceEvery,
     ticks: result.ticks,
@@ -466,7 +569,7 @@ function runCommand(args: RunArgs, io: Io): number {
       livePanel.draw(session.sim);
       io.stdout('');
     }
-    for (const line of formatForecast(session.firmware.program as CompiledProgram, forecastOnPlant(session.firmware.program as CompiledProgram, plant.plant, session.firmware.config.loopRateHz), plant.plant.name)) io.stdout(line);
+    for (const line of formatForecast(session.firmware.program as CompiledProgram, forecastOnPlant(session.firmware.program as CompiledProgram, run.plant, session.firmware.config.loopRateHz), run.plant.name)) io.stdout(line);
     io.stdout('');
     io.stdout(formatStepTable(report));
     io.stdout('');
@@ -482,13 +585,16 @@ function runCommand(args: RunArgs, io: Io): number {
     written.push(file);
   };
   if (result.trace !== null) {
-    const stepTypes = report.steps.map((step) => step.type);
     write('trace.csv', traceToCsv(result.trace));
-    write('plot.svg', traceToSvg(result.trace, { title: `${report.program} (seed ${args.seed})`, stepTypes }));
+    write('plot.svg', traceToSvg(result.trace, { title: `${report.program} (seed ${args.seed})`, steps: report.steps, faults: report.faults }));
   }
   write('report.json', JSON.stringify(reportJson, null, 2) + '\n');
 
   for (const file of written) info(`wrote ${file}`);
+  if (interrupted) {
+    io.stderr(`press-sim: interrupted (Ctrl-C) at ${formatDuration(result.simTimeS)} s of about ${formatDuration(run.expectedS)} s simulated: ${written.join(', ')} hold the run so far`);
+    return EXIT_INTERRUPTED;
+  }
   const speed = wallS > 0 ? `${Math.round(result.simTimeS / wallS)}x real time` : 'faster than the clock can tell';
   info(`simulated ${formatDuration(result.simTimeS)} s in ${formatDuration(wallS)} s: ${speed}`);
   if (report.result === 'completed-outside-tolerance') info(`the run ${report.result_text}`);
@@ -530,7 +636,15 @@ async function serveCommand(rest: string[], io: Io): Promise<number> {
 /** Runs the command line (without the node and script arguments); returns the exit code (a promise of it for serve). */
 export function main(
   argv: string[],
-  io: Io = { stdout: (t) => writeStdout(`${t}\n`), stderr: (t) => writeStderr(`${t}\n`), isTTY: process.stdout.isTTY === true, columns: process.stdout.columns },
+  io: Io = {
+    stdout: (t) => writeStdout(`${t}\n`),
+    stderr: (t) => writeStderr(`${t}\n`),
+    stderrRaw: writeStderr,
+    isTTY: process.stdout.isTTY === true,
+    columns: process.stdout.columns,
+    stderrIsTTY: process.stderr.isTTY === true,
+    interactive: true,
+  },
 ): number | Promise<number> {
   if (argv[0] === 'serve' && !argv.includes('--help') && !argv.includes('-h')) return serveCommand(argv.slice(1), io);
   let command: Command;

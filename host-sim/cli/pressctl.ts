@@ -19,14 +19,17 @@ or tcp://host:port (press-sim serve --tcp; raw SCPI, usually port 5025). $PRESS_
 used when --port is not given.
 
 Commands:
-  upload <file.json>...     validate locally, then store each program on the press
-  list                      stored programs (* marks the selected one)
+  upload <file.json>...     validate locally, then store each program on the press (says
+                            when it replaces a program of the same name)
+  list                      stored programs with their die and step count (* marks the
+                            selected one)
   show <name>               a stored program as JSON
   delete <name>             delete a stored program
   select <name>             select a stored program
   run <name> [--watch]      select and start a program; --watch follows it live (pressure,
                             step, progress) and answers each prompt when you press Enter;
-                            Ctrl-C while watching aborts the run
+                            Ctrl-C while watching aborts the run; it ends with a summary:
+                            result, steps, peak and duration
   continue                  answer the prompt the press is waiting at (only a run this
                             connection started: from another pressctl call, press Continue
                             at the press, or use run --watch)
@@ -108,6 +111,7 @@ async function upload(client: ScpiClient, files: string[], io: PressctlIo): Prom
       continue;
     }
     const name = result.program.name;
+    const replacing = splitResponse(await client.query('PROG:CAT?')).includes(name);
     const head = new TextEncoder().encode(`PROG:DEF ${quoted(name)},`);
     const body = encodeBlock(new TextEncoder().encode(text));
     const message = new Uint8Array(head.length + body.length);
@@ -115,7 +119,7 @@ async function upload(client: ScpiClient, files: string[], io: PressctlIo): Prom
     message.set(body, head.length);
     try {
       await client.command(message);
-      io.stdout(`${file}: stored as "${name}"`);
+      io.stdout(`${file}: stored as "${name}"${replacing ? ', replacing the program of that name on the press' : ''}`);
       // The press's own warnings, against its own load cell and limits.
       for (const warning of splitResponse(await client.query(`PROG:WARN? ${quoted(name)}`))) if (warning !== '') io.stderr(`${file}: warning: ${warning}`);
     } catch (error) {
@@ -125,6 +129,42 @@ async function upload(client: ScpiClient, files: string[], io: PressctlIo): Prom
     }
   }
   return failed ? 1 : 0;
+}
+
+/** The die of a stored program as the list shows it: its bore, or its area. */
+export function describeDie(program: unknown): string {
+  const die = (program as { die?: { diameter_mm?: unknown; area_mm2?: unknown } } | null)?.die;
+  if (typeof die?.diameter_mm === 'number') return `${die.diameter_mm} mm`;
+  if (typeof die?.area_mm2 === 'number') return `${die.area_mm2} mm²`;
+  return '?';
+}
+
+/**
+ * The stored programs with their die and step count, read back from the press (PROG:DEF?).
+ * The store keeps no date for a program, so none is shown.
+ */
+async function list(client: ScpiClient, io: PressctlIo): Promise<number> {
+  const names = splitResponse(await client.query('PROG:CAT?')).filter((n) => n !== '');
+  const selected = splitResponse(await client.query('PROG:SEL?'))[0];
+  if (names.length === 0) {
+    io.stdout('(no programs stored)');
+    return 0;
+  }
+  const rows: [string, string, string][] = [];
+  for (const name of names) {
+    try {
+      const program = JSON.parse(new TextDecoder().decode(blockBytes(await client.queryBytes(`PROG:DEF? ${quoted(name)}`)))) as { steps?: unknown };
+      rows.push([name, describeDie(program), Array.isArray(program.steps) ? String(program.steps.length) : '?']);
+    } catch (error) {
+      if (!(error instanceof QueryRefused) && !(error instanceof SyntaxError)) throw error;
+      rows.push([name, '?', error instanceof QueryRefused ? `unreadable: ${error.errors.join('; ')}` : 'unreadable']);
+    }
+  }
+  const nameWidth = Math.max(4, ...names.map((n) => n.length));
+  const dieWidth = Math.max(3, ...rows.map((r) => r[1].length));
+  io.stdout(`  ${'NAME'.padEnd(nameWidth)}  ${'DIE'.padEnd(dieWidth)}  STEPS`);
+  for (const [name, die, steps] of rows) io.stdout(`${name === selected ? '*' : ' '} ${name.padEnd(nameWidth)}  ${die.padEnd(dieWidth)}  ${steps}`);
+  return 0;
 }
 
 async function status(client: ScpiClient, io: PressctlIo): Promise<number> {
@@ -150,9 +190,71 @@ async function status(client: ScpiClient, io: PressctlIo): Promise<number> {
 }
 
 const FINAL_STATES = ['COMPLETE', 'ABORTED', 'FAULT'];
+/** Width of the step label in the watch line; longer labels are cut. */
+const WATCH_LABEL_CHARS = 16;
 
-async function watch(client: ScpiClient, io: PressctlIo): Promise<number> {
+function fit(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+}
+
+/**
+ * One line of run --watch. Every field has a fixed width (the step numbers that of the
+ * program's step count), so the columns stay put as the run goes.
+ */
+export function watchLine(state: string, step: string, count: string, label: string, pressure: string, fraction: number): string {
+  const digits = Math.max(1, count.length);
+  const mpa = Number(pressure);
+  const pressureText = pressure === '' || !Number.isFinite(mpa) || Math.abs(mpa) >= 1e6 ? '-' : mpa.toFixed(2);
+  return `${fit(state, 8)} step ${step.padStart(digits)}/${count.padEnd(digits)} ${fit(label, WATCH_LABEL_CHARS)} ${pressureText.padStart(8)} MPa ${progressBar(fraction)}`;
+}
+
+/** Seconds as "42.0 s", "12 min 5 s", "1 h 02 min". */
+export function formatRunDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const total = Math.round(seconds);
+  if (total < 3600) return `${Math.floor(total / 60)} min ${total % 60} s`;
+  return `${Math.floor(total / 3600)} h ${String(Math.floor((total % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+interface WatchedRun {
+  program: string;
+  stepsSeen: number;
+  count: number;
+  peakSeenMPa: number;
+  wallStartMs: number;
+}
+
+/**
+ * The summary line of a watched run: result, steps, peak and duration. The peak and the
+ * duration come from the press's run log (its peak, its last sample's time); when the log
+ * does not answer, the peak is the highest pressure seen while watching and the duration
+ * the wall time watched.
+ */
+async function runSummary(client: ScpiClient, result: string, run: WatchedRun): Promise<string> {
+  let peak = `${run.peakSeenMPa.toFixed(2)} MPa (seen)`;
+  let duration = `${formatRunDuration((Date.now() - run.wallStartMs) / 1000)} (wall time)`;
+  try {
+    const [id, name, , peakText] = splitResponse(await client.query('LOG:CAT? 1'));
+    if (name === run.program && id !== undefined && id !== '') {
+      if (peakText !== undefined && peakText !== '9.91E+37') peak = `${Number(peakText).toFixed(2)} MPa`;
+      const rows = Number(await client.query(`LOG:ROWS? ${id}`));
+      if (rows > 0) {
+        const page = new TextDecoder().decode(blockBytes(await client.queryBytes(`LOG:DATA? ${id},${rows - 1}`)));
+        const last = page.trimEnd().split('\n').filter((line) => line !== '' && !line.startsWith('t_s,')).at(-1);
+        const lastS = last === undefined ? NaN : Number(last.split(',')[0]);
+        if (Number.isFinite(lastS)) duration = formatRunDuration(lastS);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof DeviceErrors)) throw error;
+  }
+  const steps = result === 'COMPLETE' ? `${run.count}/${run.count}` : `${run.stepsSeen}/${run.count}`;
+  return `run ended: ${result}, steps ${steps}, peak ${peak}, ${duration}`;
+}
+
+async function watch(client: ScpiClient, program: string, io: PressctlIo): Promise<number> {
   const show = io.status ?? ((text: string) => io.stdout(text));
+  const run: WatchedRun = { program, stepsSeen: 0, count: 0, peakSeenMPa: 0, wallStartMs: Date.now() };
   let promptShown = false;
   let enterPressed = false;
   const lines = io.lines?.[Symbol.asyncIterator]();
@@ -170,17 +272,23 @@ async function watch(client: ScpiClient, io: PressctlIo): Promise<number> {
         aborted = false;
       }
       const [state, step, count, , label, pressure] = splitResponse(await client.query('PROG:STAT?;STEP?;:MEAS:PRES?'));
+      run.count = Math.max(run.count, Number(count) || 0);
+      run.stepsSeen = Math.max(run.stepsSeen, Number(step) || 0);
+      if (Number(pressure) > run.peakSeenMPa && Number(pressure) < 1e6) run.peakSeenMPa = Number(pressure);
       const fraction = Number(count) > 0 ? Math.max(0, Number(step) - 1) / Number(count) : 0;
-      show(`${state.padEnd(8)} step ${step}/${count} ${label.padEnd(12)} ${pressure.padStart(8)} MPa ${progressBar(FINAL_STATES.includes(state) && state === 'COMPLETE' ? 1 : fraction)}`);
+      show(watchLine(state, step, count, label, pressure, state === 'COMPLETE' ? 1 : fraction));
       if (FINAL_STATES.includes(state)) {
+        // The summary goes on a line of its own, after the live line.
+        if (io.status !== undefined) io.stdout('');
         if (state === 'FAULT') io.stdout(`fault: ${splitResponse(await client.query('SYST:FAUL?'))[1]}`);
         // COMPLETE says every step ran; the result says whether the holds kept their bands.
         const [result, outside] = state === 'COMPLETE' ? splitResponse(await client.query('PROG:RES?')) : ['', ''];
-        if (result === 'OUTSIDE_TOL') {
-          io.stdout(`run ended: COMPLETE, outside tolerance: ${outside}`);
+        const outsideTolerance = result === 'OUTSIDE_TOL';
+        io.stdout(await runSummary(client, outsideTolerance ? 'COMPLETE outside tolerance' : state, run));
+        if (outsideTolerance) {
+          io.stdout(`outside tolerance: ${outside}`);
           return 1;
         }
-        io.stdout(`run ended: ${state}`);
         return state === 'COMPLETE' ? 0 : 1;
       }
       if (state === 'WAITING') {
@@ -309,13 +417,8 @@ async function runCommand(client: ScpiClient, command: string, args: string[], i
   switch (command) {
     case 'upload':
       return upload(client, args, io);
-    case 'list': {
-      const names = splitResponse(await client.query('PROG:CAT?')).filter((n) => n !== '');
-      const selected = splitResponse(await client.query('PROG:SEL?'))[0];
-      if (names.length === 0) io.stdout('(no programs stored)');
-      for (const name of names) io.stdout(`${name === selected ? '*' : ' '} ${name}`);
-      return 0;
-    }
+    case 'list':
+      return list(client, io);
     case 'show': {
       const name = one(args, 'a program name');
       const bytes = await client.queryBytes(`PROG:DEF? ${quoted(name)}`);
@@ -330,10 +433,11 @@ async function runCommand(client: ScpiClient, command: string, args: string[], i
       return 0;
     case 'run': {
       const watchIt = takeFlag(args, '--watch');
-      await client.command(`PROG:SEL ${quoted(one(args, 'a program name'))}`);
+      const name = one(args, 'a program name');
+      await client.command(`PROG:SEL ${quoted(name)}`);
       await client.command('INIT');
       io.stdout('started');
-      return watchIt ? watch(client, io) : 0;
+      return watchIt ? watch(client, name, io) : 0;
     }
     case 'continue':
       await client.command('PROG:CONT');

@@ -82,6 +82,9 @@ class Connection {
 function startPtyBridge(instrument: VirtualInstrument): Promise<{ child: ChildProcess; path: string }> {
   const script = fileURLToPath(new URL('../../tools/python/pty-bridge.py', import.meta.url));
   const child = spawn('python3', [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // A bridge that has gone (killed, or ended at Ctrl-C before press-sim) makes writes to it fail
+  // with EPIPE: the serial port just has no terminal any more.
+  child.stdin!.on('error', () => {});
   return new Promise((resolve, reject) => {
     let header = '';
     let path: string | null = null;

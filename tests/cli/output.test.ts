@@ -91,7 +91,7 @@ test('svg: standalone document with a polyline per series, axes, legend and step
     { t: 4, p: 20, step: 2 },
     { t: 5, p: 0, step: 2, state: RunState.complete },
   ]);
-  const svg = traceToSvg(trace, { title: 'Cell <A> & "B"', stepTypes: ['ramp', 'hold <fast>', 'release'] });
+  const svg = traceToSvg(trace, { title: 'Cell <A> & "B"', steps: [{ type: 'ramp' }, { type: 'hold <fast>' }, { type: 'release' }] });
   assert.ok(svg.startsWith('<svg '), svg.slice(0, 40));
   assert.ok(svg.includes('xmlns="http://www.w3.org/2000/svg"'));
   assert.ok(svg.trimEnd().endsWith('</svg>'));
@@ -117,7 +117,7 @@ test('svg: standalone document with a polyline per series, axes, legend and step
 test('svg: decimation bounds the points per series and keeps a single-sample peak', () => {
   const n = 60_000;
   const spikeAt = 31_337;
-  const svg = traceToSvg(longTrace(n, spikeAt), { title: 'long', stepTypes: ['ramp', 'hold', 'release'] });
+  const svg = traceToSvg(longTrace(n, spikeAt), { title: 'long', steps: [{ type: 'ramp' }, { type: 'hold' }, { type: 'release' }] });
   const measured = polylinePoints(svg, 'measured_MPa');
   assert.ok(measured.length <= 4000, String(measured.length));
   assert.ok(measured.length >= 1000, String(measured.length));
@@ -139,8 +139,99 @@ test('decimateMinMax: keeps every sample when short, each bucket\'s extremes in 
   for (let k = 1; k < kept.length; k++) assert.ok(kept[k] > kept[k - 1], 'indices ascending');
 });
 
+/** Every step-label and fault-label box in the plot: x, width (as placed), row baseline y, text. */
+function labelBoxes(svg: string): { x: number; y: number; width: number; text: string }[] {
+  return [...svg.matchAll(/<text class="(?:step|fault)-label" x="([\d.]+)" y="([\d.]+)" data-width="([\d.]+)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), width: Number(m[3]), text: m[4] }));
+}
+
+test('svg: the hold-error panel draws measured − target for hold and maintain steps only, inside each step\'s band', () => {
+  const rows: Row[] = [{ t: 0, p: 0, step: -1, state: RunState.idle }];
+  for (let k = 1; k <= 10; k++) rows.push({ t: k, p: 5 * k, target: 50, step: 0 });
+  // The hold: measured alternates 49.8 / 50.3 around its 50 MPa target.
+  for (let k = 11; k <= 30; k++) rows.push({ t: k, p: 50, measured: k % 2 === 0 ? 49.8 : 50.3, target: 50, step: 1 });
+  for (let k = 31; k <= 35; k++) rows.push({ t: k, p: 10, target: 0, step: 2 });
+  const svg = traceToSvg(traceOf(rows), { title: 't', steps: [{ type: 'ramp', band_MPa: 1 }, { type: 'hold', band_MPa: 0.5 }, { type: 'release', band_MPa: 1 }] });
+  const curves = [...svg.matchAll(/<polyline data-series="hold_error" data-step="(\d+)"/g)].map((m) => Number(m[1]));
+  assert.equal(curves, [1], 'one error curve, for the hold');
+  const points = polylinePoints(svg, 'hold_error');
+  assert.is(points.length, 20);
+  const band = /<rect class="tolerance-band" data-step="1" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/.exec(svg);
+  assert.ok(band, 'band of the hold');
+  const [bx, by, bw, bh] = band!.slice(1).map(Number);
+  const zeroY = by + bh / 2;
+  // The errors scale with the band: +0.3 is 0.6 of the half band above zero, −0.2 is 0.4 below.
+  const above = points.filter(([, y]) => y < zeroY).map(([, y]) => (zeroY - y) / (bh / 2));
+  const below = points.filter(([, y]) => y > zeroY).map(([, y]) => (y - zeroY) / (bh / 2));
+  assert.is(above.length, 10);
+  assert.is(below.length, 10);
+  for (const r of above) assert.ok(Math.abs(r - 0.6) < 0.02, `+0.3 MPa drawn at ${r} of the band`);
+  for (const r of below) assert.ok(Math.abs(r - 0.4) < 0.02, `−0.2 MPa drawn at ${r} of the band`);
+  for (const [x] of points) assert.ok(x >= bx - 0.1 && x <= bx + bw + 0.1, `${x} outside the band's span`);
+  assert.ok(svg.includes('hold error (MPa)'));
+  const none = traceToSvg(traceOf(rows.slice(0, 11)), { title: 't', steps: [{ type: 'ramp' }] });
+  assert.ok(none.includes('no hold or maintain step ran'));
+  assert.not.ok(none.includes('data-series="hold_error"'));
+});
+
+test('svg: the time axis is in s, min or h by the run\'s length', () => {
+  const run = (endS: number) => traceToSvg(traceOf([{ t: 0, p: 0, step: 0 }, { t: endS / 2, p: 10, step: 0 }, { t: endS, p: 0, step: 0 }]), { title: 't', steps: [{ type: 'ramp' }] });
+  const ticks = (svg: string) => [...svg.matchAll(/<text x="[\d.]+" y="(?:5[89]\d|6\d\d)" text-anchor="middle">([^<]*)<\/text>/g)].map((m) => m[1]);
+  assert.match(run(300), 'time (s)');
+  assert.match(run(2 * 3600), 'time (min)');
+  assert.is(ticks(run(2 * 3600)).at(-1), '120');
+  assert.match(run(10 * 3600), 'time (h)');
+  assert.is(ticks(run(10 * 3600)).at(-1), '10');
+});
+
+test('svg: step labels are the program\'s labels (the type without one) and never overlap, however crowded the boundaries', () => {
+  // 40 steps: the first 30 a second apart in a 1000 s run (a few pixels each), then 10 spread out.
+  const steps = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? { type: 'hold', label: `stack layer ${i} at 25 MPa` } : { type: i % 3 === 1 ? 'ramp' : 'release' }));
+  const rows: Row[] = [];
+  for (let i = 0; i < 40; i++) {
+    const t0 = i < 30 ? i : 30 + (i - 29) * 95;
+    rows.push({ t: t0, p: 10, step: i }, { t: t0 + 0.5, p: 10, step: i });
+  }
+  rows.push({ t: 1000, p: 0, step: 39, state: RunState.complete });
+  const svg = traceToSvg(traceOf(rows), { title: 't', steps });
+  const boxes = labelBoxes(svg);
+  assert.ok(boxes.length >= 10 && boxes.length < 41, `${boxes.length} labels of 41 boundaries`);
+  for (let a = 0; a < boxes.length; a++) {
+    const A = boxes[a];
+    // Drawn width at 10 px Helvetica stays within the width kept for it.
+    assert.ok(A.width >= A.text.length * 5.5, `${A.text}: ${A.width} px kept`);
+    assert.ok(A.x >= 0 && A.x + A.width <= 1000, `${A.text} off the picture`);
+    for (let b = a + 1; b < boxes.length; b++) {
+      const B = boxes[b];
+      const sameRow = Math.abs(A.y - B.y) < 10;
+      const apart = A.x + A.width <= B.x || B.x + B.width <= A.x;
+      assert.ok(!sameRow || apart, `"${A.text}" [${A.x}, ${A.x + A.width}] overlaps "${B.text}" [${B.x}, ${B.x + B.width}] at y ${A.y}`);
+    }
+  }
+  const texts = boxes.map((b) => b.text);
+  assert.ok(texts.includes('1 stack layer 0 at 25 MPa'), texts.join(' | '));
+  assert.ok(texts.includes('36 release'), texts.join(' | '));
+  assert.ok(texts.includes('COMPLETE'));
+  assert.is(new Set(texts).size, texts.length, 'no label twice');
+  // Every boundary keeps its line, labelled or not.
+  assert.is((svg.match(/<line class="step-boundary"/g) ?? []).length, 2 * 41);
+});
+
+test('svg: a fault is marked where it happened, with its code and name', () => {
+  const rows: Row[] = [{ t: 0, p: 0, step: -1, state: RunState.idle }];
+  for (let k = 1; k <= 100; k++) rows.push({ t: k, p: k, target: 100, step: 0, state: k < 60 ? RunState.running : RunState.fault });
+  const svg = traceToSvg(traceOf(rows), { title: 't', steps: [{ type: 'ramp' }], faults: [{ code: 103, name: 'OVER_STEP_LIMIT', t_s: 59 }] });
+  const label = labelBoxes(svg).find((b) => b.text === 'fault 103 OVER_STEP_LIMIT');
+  assert.ok(label, 'fault named');
+  const marker = /<line class="fault-marker" x1="([\d.]+)"/.exec(svg);
+  assert.ok(marker);
+  // The run starts at t = 1 s (the first sample out of IDLE): the fault is at 60 s, like the FAULT boundary.
+  const faultBoundary = [...svg.matchAll(/<line class="step-boundary" x1="([\d.]+)"/g)].map((m) => Number(m[1]));
+  assert.ok(faultBoundary.some((x) => Math.abs(x - Number(marker![1])) < 0.2), `${marker![1]} vs ${faultBoundary.join(' ')}`);
+  assert.ok(svg.includes('>FAULT</text>'));
+});
+
 test('svg: an empty trace still renders', () => {
-  const svg = traceToSvg(new Trace(), { title: 't', stepTypes: [] });
+  const svg = traceToSvg(new Trace(), { title: 't', steps: [] });
   assert.ok(svg.startsWith('<svg ') && svg.includes('no data'));
 });
 

@@ -91,11 +91,13 @@ function pressctl(args: string[], onOutput?: (stdout: string, stdin: NodeJS.Writ
 async function session(port: string, runNumber: number): Promise<void> {
   const upload = await pressctl(['--port', port, 'upload', programFile]);
   assert.is(upload.code, 0, upload.stderr);
-  assert.match(upload.stdout, 'stored as "short-cell"');
+  // The second session finds the program stored by the first: the upload says it replaces it.
+  assert.match(upload.stdout, runNumber === 1 ? /stored as "short-cell"\n$/ : /stored as "short-cell", replacing the program of that name on the press\n$/);
 
   const list = await pressctl(['--port', port, 'list']);
   assert.is(list.code, 0, list.stderr);
-  assert.match(list.stdout, /^[ *] short-cell$/m);
+  assert.match(list.stdout, /^  NAME\s+DIE\s+STEPS$/m);
+  assert.match(list.stdout, /^[ *] short-cell\s+10 mm\s+7$/m);
 
   const status = await pressctl(['--port', port, 'status']);
   assert.is(status.code, 0, status.stderr);
@@ -112,7 +114,11 @@ async function session(port: string, runNumber: number): Promise<void> {
   assert.is(answered, 1);
   assert.match(run.stdout, 'prompt: Add the cathode, then Continue');
   assert.match(run.stdout, /step 5\/7 ramp/);
-  assert.match(run.stdout, 'run ended: COMPLETE');
+  assert.match(run.stdout, /\nrun ended: COMPLETE, steps 7\/7, peak 6\d\.\d\d MPa, (\d+\.\d s|\d+ min \d+ s)\n$/);
+  // The live lines keep their columns: every one is as long as the first.
+  const live = run.stdout.split('\n').filter((line) => /^(RUNNING|WAITING|COMPLETE|PAUSED) /.test(line));
+  assert.ok(live.length > 3, run.stdout);
+  for (const line of live) assert.is(line.length, live[0].length, line);
 
   const logs = await pressctl(['--port', port, 'logs']);
   assert.match(logs.stdout, new RegExp(`^\\s+${runNumber}  short-cell\\s+COMPLETED\\s+peak 6\\d\\.\\d\\d MPa$`, 'm'));
@@ -174,11 +180,46 @@ test('a run outside tolerance: run --watch says so with the step and exits 1; st
   assert.is(upload.code, 0, upload.stderr);
   const run = await pressctl(['--port', tcp, 'run', 'tight', '--watch']);
   assert.is(run.code, 1, run.stdout + run.stderr);
-  assert.match(run.stdout, /run ended: COMPLETE, outside tolerance: step 1 'stack 5 MPa': in band \d+ % \(needs 90 %\), p99 [\d.]+ MPa against band 0\.01 MPa/);
+  assert.match(run.stdout, /^run ended: COMPLETE outside tolerance, steps 2\/2, peak 5\.\d\d MPa, (\d+\.\d s|\d+ min \d+ s)\noutside tolerance: step 1 'stack 5 MPa': in band \d+ % \(needs 90 %\), p99 [\d.]+ MPa against band 0\.01 MPa/m);
   const status = await pressctl(['--port', tcp, 'status']);
   assert.match(status.stdout, /^state     COMPLETE\nresult    completed outside tolerance: step 1 'stack 5 MPa': /m);
   const logs = await pressctl(['--port', tcp, 'logs']);
   assert.match(logs.stdout, /^\s+\d+  tight\s+OUTSIDE_TOL\s+peak \d\.\d\d MPa$/m);
+});
+
+// Runs a command with its stdout on a pseudo-terminal; prints what the terminal got and the status, as JSON.
+const STDOUT_ON_PTY = `
+import json, os, subprocess, sys
+master, slave = os.openpty()
+child = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE)
+os.close(slave)
+got = b""
+while True:
+    try:
+        data = os.read(master, 4096)
+    except OSError:
+        break
+    if not data:
+        break
+    got += data
+print(json.dumps({"code": child.wait(), "stdout": got.decode("utf-8", "replace"), "stderr": child.stderr.read().decode()}))
+`;
+
+test('run --watch on a terminal: one line redrawn in place, and the summary on a line of its own', async () => {
+  const quick = path.join(dir, 'quick.json');
+  writeFileSync(quick, JSON.stringify({ format: 'press-program/1', name: 'quick', die: { diameter_mm: 10, max_pressure_MPa: 740 }, steps: [{ type: 'ramp', to_MPa: 30, rate_MPa_s: 20 }, { type: 'hold', duration_s: 2, band_MPa: 2, mode: 'dynamic' }, { type: 'release', to_MPa: 0, rate_MPa_s: 20 }] }));
+  assert.is((await pressctl(['--port', tcp, 'upload', quick])).code, 0);
+  const { spawnSync } = await import('node:child_process');
+  const ran = spawnSync('python3', ['-c', STDOUT_ON_PTY, process.execPath, path.join(repoRoot, 'bin/pressctl.mjs'), '--port', tcp, 'run', 'quick', '--watch'], { encoding: 'utf8', timeout: 60_000 });
+  assert.is(ran.status, 0, ran.stderr);
+  const result = JSON.parse(ran.stdout) as { code: number; stdout: string; stderr: string };
+  assert.is(result.code, 0, result.stdout + result.stderr);
+  // The terminal turns \n into \r\n.
+  const text = result.stdout.replace(/\r\n/g, '\n');
+  const frames = text.split('\r').filter((f) => /^(RUNNING|COMPLETE) /.test(f)).map((f) => f.replace(/\x1b\[K[\s\S]*$/, ''));
+  assert.ok(frames.length > 3, JSON.stringify(text));
+  for (const frame of frames) assert.is(frame.length, frames[0].length, frame);
+  assert.match(text, /\x1b\[K\nrun ended: COMPLETE, steps 3\/3, peak 3\d\.\d\d MPa, [\d.]+ s\n$/);
 });
 
 test('calibrate commission: the request waits for the press (the simulated operator holds Continue); calibrate set then unlocks with that code', async () => {
