@@ -45,6 +45,14 @@ class Parser {
     this.fail(`unexpected ${describeChar(this.text, this.i)}, expected ${expected}`);
   }
 
+  /** After a comma: a closing bracket right after it is the common slip of a trailing comma, named as such. */
+  refuseTrailingComma(commaAt: number, close: number): void {
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.i) !== close) return;
+    const at = lineColumn(this.text, this.i);
+    this.fail(`trailing comma before ${String.fromCharCode(close)} at line ${at.line}, column ${at.column}`, commaAt);
+  }
+
   skipWhitespace(): void {
     const text = this.text;
     while (this.i < text.length) {
@@ -109,6 +117,7 @@ class Parser {
       const unit = this.text.charCodeAt(this.i);
       if (unit === 0x2c /* , */) {
         this.i++;
+        this.refuseTrailingComma(this.i - 1, 0x7d);
         continue;
       }
       if (unit === 0x7d /* } */) {
@@ -135,6 +144,7 @@ class Parser {
       const unit = this.text.charCodeAt(this.i);
       if (unit === 0x2c) {
         this.i++;
+        this.refuseTrailingComma(this.i - 1, 0x5d);
         continue;
       }
       if (unit === 0x5d) {

@@ -107,6 +107,25 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
+/**
+ * The allowed value a wrong one most likely meant: the same but for case, or one or two
+ * edits away (one for names of four letters or fewer). Undefined when none is that close.
+ */
+function nearestName(value: string, allowed: readonly string[]): string | undefined {
+  const lower = value.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    if (candidate.toLowerCase() === lower) return candidate;
+    const distance = editDistance(candidate.toLowerCase(), lower);
+    if (distance <= (candidate.length > 4 ? 2 : 1) && distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
 function controlCharIndex(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
@@ -176,6 +195,18 @@ class ProgramChecker {
     this.errors.push({ path, message });
   }
 
+  /** A required field that is absent: `steps[2].mode: mode is required`. */
+  private required(path: string, key: string): void {
+    this.add(join(path, key), `${key} is required`);
+  }
+
+  /** A value outside a short list: a near miss is named, otherwise the list is. */
+  private notOneOf(path: string, value: unknown, what: string, allowed: readonly string[]): void {
+    const near = typeof value === 'string' ? nearestName(value, allowed) : undefined;
+    const hint = near === undefined ? ` (one of ${allowed.join(', ')})` : `; did you mean "${near}"?`;
+    this.add(path, `${describe(value)} is not ${what}${hint}`);
+  }
+
   private warn(path: string, message: string): void {
     this.warnings.push({ path, message });
   }
@@ -191,11 +222,15 @@ class ProgramChecker {
     if (input.$schema !== undefined && typeof input.$schema !== 'string') {
       this.add('$schema', `must be a string (an editor hint, not stored), got ${describe(input.$schema)}`);
     }
-    if (input.format !== PROGRAM_FORMAT) {
+    if (input.format === undefined) {
+      this.required('', 'format');
+    } else if (input.format !== PROGRAM_FORMAT) {
       this.add('format', `must be "${PROGRAM_FORMAT}", got ${describe(input.format)}`);
     }
     program.format = PROGRAM_FORMAT;
-    if (typeof input.name !== 'string' || !isProgramName(input.name, FORMAT_LIMITS.nameMaxChars)) {
+    if (input.name === undefined) {
+      this.required('', 'name');
+    } else if (typeof input.name !== 'string' || !isProgramName(input.name, FORMAT_LIMITS.nameMaxChars)) {
       this.add('name', `${describe(input.name)} is not allowed (1-32 characters: letters, digits, - _ .)`);
     }
     program.name = input.name;
@@ -220,7 +255,9 @@ class ProgramChecker {
       if (intervalS !== undefined) program.log_interval_s = intervalS;
     }
 
-    if (!Array.isArray(input.steps)) {
+    if (input.steps === undefined) {
+      this.required('', 'steps');
+    } else if (!Array.isArray(input.steps)) {
       this.add('steps', `must be an array of steps, got ${describe(input.steps)}`);
     } else if (input.steps.length === 0) {
       this.add('steps', 'must contain at least one step');
@@ -282,7 +319,7 @@ class ProgramChecker {
     const value = object[key];
     const fieldPath = join(path, key);
     if (value === undefined) {
-      this.add(fieldPath, 'is required');
+      this.required(path, key);
       return undefined;
     }
     if (typeof value !== 'number') {
@@ -322,7 +359,7 @@ class ProgramChecker {
     const value = object[key];
     const fieldPath = join(path, key);
     if (value === undefined) {
-      if (required) this.add(fieldPath, 'is required');
+      if (required) this.required(path, key);
       return undefined;
     }
     if (typeof value !== 'string' || value.length === 0) {
@@ -344,6 +381,10 @@ class ProgramChecker {
   }
 
   private checkDie(die: unknown): Record<string, unknown> | undefined {
+    if (die === undefined) {
+      this.required('', 'die');
+      return undefined;
+    }
     if (!isPlainObject(die)) {
       this.add('die', `must be an object with diameter_mm (or area_mm2) and max_pressure_MPa, got ${describe(die)}`);
       return undefined;
@@ -355,7 +396,7 @@ class ProgramChecker {
     if (hasDiameter && hasArea) {
       this.add('die', 'gives both diameter_mm and area_mm2: give exactly one');
     } else if (!hasDiameter && !hasArea) {
-      this.add('die', 'needs diameter_mm (round die) or area_mm2 (any other shape)');
+      this.add('die.diameter_mm', 'diameter_mm (round die) or area_mm2 (any other shape) is required');
     } else if (hasDiameter) {
       const [min, max] = FORMAT_LIMITS.dieDiameterMm;
       const diameterMm = this.inRange(die, 'diameter_mm', 'die', min, max, 'mm', false);
@@ -432,7 +473,7 @@ class ProgramChecker {
       return { key: mpaKey };
     }
     if (!hasMPa && !hasKN) {
-      if (required) this.add(path, `needs ${mpaKey} or ${knKey}`);
+      if (required) this.add(join(path, mpaKey), `${mpaKey} or ${knKey} is required`);
       return { key: mpaKey };
     }
     const key = hasMPa ? mpaKey : knKey;
@@ -534,12 +575,14 @@ class ProgramChecker {
     if (counting) this.stepRecords++;
     if (!isPlainObject(input)) {
       this.add(path, `a step must be an object, got ${describe(input)}`);
-      return { step: input, levelMPa, runSteps: 1, timeS: NaN };
+      return { step: input, levelMPa: NaN, runSteps: 1, timeS: NaN };
     }
     const type = input.type;
     if (typeof type !== 'string' || STEP_TYPES.indexOf(type as StepType) < 0) {
-      this.add(join(path, 'type'), `${describe(type)} is not a step type (one of ${STEP_TYPES.join(', ')})`);
-      return { step: input, levelMPa, runSteps: 1, timeS: NaN };
+      // Without a type the step's fields cannot be judged, nor the level it leaves.
+      if (type === undefined) this.required(path, 'type');
+      else this.notOneOf(join(path, 'type'), type, 'a step type', STEP_TYPES);
+      return { step: input, levelMPa: NaN, runSteps: 1, timeS: NaN };
     }
     const fields = STEP_FIELDS[type as StepType];
     this.unknownFields(input, ['type', ...fields.map((field) => field.key)], path);
@@ -553,16 +596,19 @@ class ProgramChecker {
       case 'ramp':
       case 'release': {
         const { q, key } = this.quantity(input, path, 'to', false, true);
+        // A level that is missing or wrong leaves the next steps' starting level unknown (NaN):
+        // they are not judged against it.
+        level = NaN;
         if (q !== undefined && !Number.isNaN(q.mpa)) {
           if (q.value < 0) {
             this.add(join(path, key), `${q.value} is out of range (allowed: 0 and above)`);
           } else {
             this.checkTarget(path, key, q);
-            if (step.type === 'ramp' && !(q.mpa > level)) {
-              this.add(join(path, key), `${this.shown(q, false)} is not above the ${round3(level)} MPa the step starts from (a ramp goes up; use a release step to go down)`);
+            if (step.type === 'ramp' && q.mpa <= levelMPa) {
+              this.add(join(path, key), `${this.shown(q, false)} is not above the ${round3(levelMPa)} MPa the step starts from (a ramp goes up; use a release step to go down)`);
             }
-            if (step.type === 'release' && !(q.mpa < level)) {
-              this.add(join(path, key), `${this.shown(q, false)} is not below the ${round3(level)} MPa the step starts from (a release goes down)`);
+            if (step.type === 'release' && q.mpa >= levelMPa) {
+              this.add(join(path, key), `${this.shown(q, false)} is not below the ${round3(levelMPa)} MPa the step starts from (a release goes down)`);
             }
             level = q.mpa;
           }
@@ -573,11 +619,12 @@ class ProgramChecker {
         break;
       }
       case 'hold':
-        if (!(level > 0)) this.add(path, 'a hold needs a pressure to hold: put a ramp before it');
+        if (level <= 0) this.add(path, 'a hold needs a pressure to hold: put a ramp before it');
         timeS = this.checkDuration(input, path);
         this.checkBand(input, path, true, level, 'held');
-        if (typeof input.mode !== 'string' || HOLD_MODES.indexOf(input.mode as 'dynamic') < 0) {
-          this.add(join(path, 'mode'), `${describe(input.mode)} is not a hold mode (one of ${HOLD_MODES.join(', ')})`);
+        if (input.mode === undefined) this.required(path, 'mode');
+        else if (typeof input.mode !== 'string' || HOLD_MODES.indexOf(input.mode as 'dynamic') < 0) {
+          this.notOneOf(join(path, 'mode'), input.mode, 'a hold mode', HOLD_MODES);
         }
         break;
       case 'prompt':
@@ -589,6 +636,7 @@ class ProgramChecker {
         break;
       case 'maintain': {
         const { q, key } = this.quantity(input, path, 'at', false, true);
+        level = NaN;
         if (q !== undefined && !Number.isNaN(q.mpa)) {
           if (!(q.value > 0)) {
             this.add(join(path, key), `${q.value} is out of range (allowed: above 0; use a wait step to sit at zero)`);
@@ -624,8 +672,9 @@ class ProgramChecker {
     }
     const body = input.steps;
     if (!Array.isArray(body) || body.length === 0) {
-      this.add(join(path, 'steps'), Array.isArray(body) ? 'must contain at least one step' : `must be an array of steps, got ${describe(body)}`);
-      return { step: this.canonicalStep(input, fields), levelMPa, runSteps: 1, timeS: NaN };
+      if (body === undefined) this.required(path, 'steps');
+      else this.add(join(path, 'steps'), Array.isArray(body) ? 'must contain at least one step' : `must be an array of steps, got ${describe(body)}`);
+      return { step: this.canonicalStep(input, fields), levelMPa: NaN, runSteps: 1, timeS: NaN };
     }
     const first = this.checkList(body, join(path, 'steps'), levelMPa, depth + 1, counting);
     let endLevel = first.levelMPa;
@@ -633,7 +682,7 @@ class ProgramChecker {
     let laterPassS = first.timeS;
     // A body that ends at another level than it starts from meets different levels on its
     // second pass (a ramp to where the pass already is, say): check that pass too.
-    if ((count === undefined || count > 1) && endLevel !== levelMPa) {
+    if ((count === undefined || count > 1) && !Number.isNaN(endLevel) && endLevel !== levelMPa) {
       const seen = new Set(this.errors.map((e) => `${e.path}\n${e.message}`));
       const before = this.errors;
       const warningsBefore = this.warnings;

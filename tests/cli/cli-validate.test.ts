@@ -67,6 +67,13 @@ test('warnings: "file: warning: path: message" lines before the verdict, and in 
   assert.equal(json.warnings.map((w: { path: string }) => w.path), ['steps[0].at_MPa', 'steps[0].band_MPa', 'steps[0]']);
 });
 
+test('a trailing comma is named as such, with a caret under the comma', () => {
+  const trailing = write('trailing.json', '{\n  "format": "press-program/1",\n  "name": "trailing",\n}\n');
+  const result = pressSim(['validate', trailing]);
+  assert.is(result.status, 1);
+  assert.equal(result.stdout.split('\n').slice(0, 3), [`${trailing}:3:21: not valid JSON: trailing comma before } at line 4, column 1`, '    "name": "trailing",', `  ${' '.repeat(20)}^`]);
+});
+
 test('a file that is not JSON gets its line and column, in text and in --json', () => {
   const result = pressSim(['validate', broken]);
   assert.is(result.status, 1);

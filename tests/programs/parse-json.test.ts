@@ -75,4 +75,42 @@ test('nesting is bounded; __proto__ stays an ordinary key; a byte-order mark is 
   assert.equal((parseJson('\ufeff{"a": 1}') as { value: unknown }).value, { a: 1 });
 });
 
+test('a trailing comma is named as such, at the comma, with where the bracket it precedes is', () => {
+  assert.is(error('{\n  "a": 1,\n}'), 'line 2, column 9: trailing comma before } at line 3, column 1');
+  assert.is(error('[1, 2,]'), 'line 1, column 6: trailing comma before ] at line 1, column 7');
+  assert.is(error('{"steps": [\n  {"type": "wait", "duration_s": 5},\n  ]\n}'), 'line 2, column 36: trailing comma before ] at line 3, column 3');
+  // A comma with nothing before it is not a trailing one.
+  assert.is(error('[,]'), 'line 1, column 2: unexpected ",", expected a value (object, array, string, number, true, false or null)');
+});
+
+/** JSON text of a value with a trailing comma added to its `target`-th non-empty array or object (pre-order). */
+function withTrailingComma(value: unknown, target: number): { text: string; close: string } | undefined {
+  let seen = 0;
+  let close: string | undefined;
+  const write = (v: unknown): string => {
+    if (v === null || typeof v !== 'object') return JSON.stringify(v);
+    const isArray = Array.isArray(v);
+    const entries = isArray ? (v as unknown[]).map(write) : Object.entries(v as Record<string, unknown>).map(([k, x]) => `${JSON.stringify(k)}: ${write(x)}`);
+    let comma = '';
+    if (entries.length > 0 && seen++ === target) {
+      comma = ', ';
+      close = isArray ? ']' : '}';
+    }
+    return `${isArray ? '[' : '{'}${entries.join(', ')}${comma}${isArray ? ']' : '}'}`;
+  };
+  const text = write(value);
+  return close === undefined ? undefined : { text, close };
+}
+
+test('any non-empty array or object with a trailing comma gets the trailing-comma message (property)', () => {
+  const damaged = fc.tuple(fc.jsonValue({ maxDepth: 4 }), fc.nat({ max: 20 })).map(([value, target]) => withTrailingComma(value, target)).filter((x) => x !== undefined);
+  fc.assert(
+    fc.property(damaged, (damage) => {
+      const result = parseJson(damage!.text);
+      return !result.ok && result.message.startsWith(`trailing comma before ${damage!.close} at line 1, column `) && damage!.text[result.column - 1] === ',';
+    }),
+    { numRuns: 2_000, seed: 5 },
+  );
+});
+
 test.run();

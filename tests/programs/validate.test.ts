@@ -92,15 +92,15 @@ test('NaN and Infinity are refused wherever a number goes', () => {
 });
 
 test('each MPa/kN pair takes exactly one member', () => {
-  assert.equal(messages(program([{ type: 'ramp', rate_MPa_s: 10 }])), ['steps[0]: needs to_MPa or to_kN']);
+  assert.equal(messages(program([{ type: 'ramp', rate_MPa_s: 10 }])), ['steps[0].to_MPa: to_MPa or to_kN is required']);
   assert.equal(messages(program([{ type: 'ramp', to_MPa: 100, to_kN: 7, rate_MPa_s: 10 }])), ['steps[0]: gives both to_MPa and to_kN: give exactly one']);
   assert.equal(messages(program([{ type: 'ramp', to_MPa: 100, rate_MPa_s: 10, rate_kN_s: 1 }])), ['steps[0]: gives both rate_MPa_s and rate_kN_s: give exactly one']);
-  assert.equal(messages(program([{ type: 'ramp', to_MPa: 100 }])), ['steps[0]: needs rate_MPa_s or rate_kN_s']);
-  assert.equal(messages(program([ramp(100), { type: 'hold', duration_s: 5, mode: 'static' }])), ['steps[1]: needs band_MPa or band_kN']);
+  assert.equal(messages(program([{ type: 'ramp', to_MPa: 100 }])), ['steps[0].rate_MPa_s: rate_MPa_s or rate_kN_s is required']);
+  assert.equal(messages(program([ramp(100), { type: 'hold', duration_s: 5, mode: 'static' }])), ['steps[1].band_MPa: band_MPa or band_kN is required']);
   assert.equal(messages(program([ramp(100), { ...hold(), band_kN: 0.1 }])), ['steps[1]: gives both band_MPa and band_kN: give exactly one']);
-  assert.equal(messages(program([{ type: 'maintain', duration_s: 10, band_MPa: 1 }])), ['steps[0]: needs at_MPa or at_kN']);
+  assert.equal(messages(program([{ type: 'maintain', duration_s: 10, band_MPa: 1 }])), ['steps[0].at_MPa: at_MPa or at_kN is required']);
   assert.equal(messages(program(undefined, { diameter_mm: 10, area_mm2: 78, max_pressure_MPa: 740 } as never)), ['die: gives both diameter_mm and area_mm2: give exactly one']);
-  assert.equal(messages(program(undefined, { max_pressure_MPa: 740 } as never)), ['die: needs diameter_mm (round die) or area_mm2 (any other shape)']);
+  assert.equal(messages(program(undefined, { max_pressure_MPa: 740 } as never)), ['die.diameter_mm: diameter_mm (round die) or area_mm2 (any other shape) is required']);
 });
 
 test('forces are converted over the die area and checked like pressures', () => {
@@ -180,7 +180,7 @@ test('prompts and labels must fit the panel: length in characters, one printable
     'steps[0].message: contains a control character (U+000A) at character 9; the panel shows one line of text',
   ]);
   assert.equal(messages(program([{ type: 'prompt', message: '' }])), ['steps[0].message: must be a non-empty string, got ""']);
-  assert.equal(messages(program([{ type: 'prompt' }])), ['steps[0].message: is required']);
+  assert.equal(messages(program([{ type: 'prompt' }])), ['steps[0].message: message is required']);
   assert.equal(messages(program([{ ...ramp(100), label: 'x'.repeat(25) }])), ['steps[0].label: 25 characters exceed the 24 the panel can show']);
   assert.equal(messages(program([{ type: 'prompt', message: 'bad \ud800 text' }])), [
     'steps[0].message: contains an unpaired surrogate (U+D800) at character 5: not valid Unicode text',
@@ -194,7 +194,7 @@ test('repeats: a whole count of 1-1000, a body, nesting at most 2 deep', () => {
   assert.equal(messages(program([{ type: 'repeat', count: 2.5, steps: body }])), ['steps[0].count: must be a whole number, got 2.5']);
   assert.equal(messages(program([{ type: 'repeat', count: 0, steps: body }])), ['steps[0].count: 0 is out of range (allowed: 1 to 1000 times)']);
   assert.equal(messages(program([{ type: 'repeat', count: 2, steps: [] }])), ['steps[0].steps: must contain at least one step']);
-  assert.equal(messages(program([{ type: 'repeat', count: 2 }])), ['steps[0].steps: must be an array of steps, got undefined']);
+  assert.equal(messages(program([{ type: 'repeat', count: 2 }])), ['steps[0].steps: steps is required']);
   const twoDeep = { type: 'repeat', count: 2, steps: [{ type: 'repeat', count: 2, steps: body }] };
   assert.equal(messages(program([twoDeep])), []);
   const threeDeep = { type: 'repeat', count: 2, steps: [{ type: 'repeat', count: 2, steps: [{ type: 'repeat', count: 2, steps: body }] }] };
@@ -245,7 +245,7 @@ test('every violation is reported at once', () => {
     'die.colour: unknown field (allowed: diameter_mm, area_mm2, max_pressure_MPa)',
     'steps[0].to_MPa: must be a finite number, got Infinity',
     'steps[0].rate_MPa_s: 0 is out of range (allowed: above 0 up to 50 MPa/s)',
-    'steps[1]: a hold needs a pressure to hold: put a ramp before it',
+    // No "a hold needs a pressure": the ramp's target is wrong, so the level the hold starts from is unknown.
     'steps[1].duration_s: -1 is out of range (allowed: above 0 up to 2592000 s)',
     'steps[1].mode: "wobbly" is not a hold mode (one of dynamic, static)',
     'steps[2].type: "squeeze" is not a step type (one of ramp, hold, release, prompt, wait, maintain, repeat)',
