@@ -73,7 +73,7 @@ test('refuses an invalid program with the validator\'s path, before anything is 
   assert.is(await page.isDisabled('#upload'), true);
   await page.fill('#program-text', '{"format": "press-program/1",}');
   const syntax = await page.locator('#validation li.error').allTextContents();
-  assert.ok(syntax.length === 1 && syntax[0].startsWith('not JSON:') && syntax[0].includes('line 1'), syntax.join('\n'));
+  assert.ok(syntax.length === 1 && syntax[0].startsWith('not JSON:') && syntax[0].includes('trailing comma before }'), syntax.join('\n'));
   await page.screenshot({ path: path.join(SHOTS, 'console-invalid.png'), clip: { x: 0, y: 0, width: 1200, height: 560 } });
 });
 
