@@ -22,6 +22,7 @@ import { runLogCsv, runLogRowCount } from './run-log-csv';
 import type { DeviceIdentity } from './standard-commands';
 import { registerStandardCommands } from './standard-commands';
 import { deepFreeze } from '../frozen';
+import { FIRMWARE_VERSION } from '../firmware-version';
 import {
   LOCKOUT_WRONG_CODES,
   MAX_CODE,
@@ -41,7 +42,7 @@ export const LOG_ROWS_PER_ANSWER = 400;
 /** Runs LOG:CATalog? lists at most. */
 export const MAX_LOG_CATALOG = 100;
 
-export const DEFAULT_IDENTITY: DeviceIdentity = Object.freeze({ manufacturer: 'Lab Press Works', model: 'LP-20', serialNumber: 'SN0000', firmwareVersion: '0.1.0' });
+export const DEFAULT_IDENTITY: DeviceIdentity = Object.freeze({ manufacturer: 'Lab Press Works', model: 'LP-20', serialNumber: 'SN0000', firmwareVersion: FIRMWARE_VERSION });
 
 const OUTCOME_NAMES: Record<number, string> = deepFreeze({
   [RunOutcome.open]: 'OPEN',
