@@ -60,9 +60,9 @@ function wearOfBusyLab(): AreaWear[] {
       const journal = store.journal;
       if (journal.needsErase) journal.eraseAhead();
       const runId = journal.beginRun('program-1', 1, 0);
-      for (let n = 0; n < 12_000; n += 256) {
+      for (let n = 0; n < 12_000; n += 128) {
         if (journal.needsErase) journal.eraseAhead();
-        journal.appendSamples(Object.assign(new SampleBatch(samples), { runId: runId, startMs: n * 100, intervalMs: 100, step: 0, state: 1, from: 0, count: Math.min(256, 12_000 - n) } satisfies Partial<SampleBatch>));
+        journal.appendSamples(Object.assign(new SampleBatch(samples, samples), { targetMPa: 100, kNPerMPa: 0.0785, runId: runId, startMs: n * 100, intervalMs: 100, step: 0, state: 1, from: 0, count: Math.min(128, 12_000 - n) } satisfies Partial<SampleBatch>));
       }
       for (let step = 0; step < 10; step++) {
         if (journal.needsErase) journal.eraseAhead();

@@ -180,11 +180,11 @@ function buildFixture(options: TortureOptions, random: SeededRandom): Fixture {
     if (store.journal.needsErase) store.journal.eraseAhead();
     const runId = store.journal.beginRun(`program-${r % Math.max(1, options.programBytes.length)}`, 0x1234 + r, 1000 * r);
     maxRunId = runId;
-    for (let done = 0; done < options.samplesPerRun; done += 256) {
-      const count = Math.min(256, options.samplesPerRun - done);
+    for (let done = 0; done < options.samplesPerRun; done += 128) {
+      const count = Math.min(128, options.samplesPerRun - done);
       for (let k = 0; k < count; k++) values[k] = 100 * random.next();
       if (store.journal.needsErase) store.journal.eraseAhead();
-      store.journal.appendSamples(Object.assign(new SampleBatch(values), { runId: runId, startMs: 1000 * r + done * 100, intervalMs: 100, step: done % 3, state: 1, from: 0, count: count } satisfies Partial<SampleBatch>));
+      store.journal.appendSamples(Object.assign(new SampleBatch(values, values), { targetMPa: 100, kNPerMPa: 0.0785, runId: runId, startMs: 1000 * r + done * 100, intervalMs: 100, step: done % 3, state: 1, from: 0, count: count } satisfies Partial<SampleBatch>));
     }
     store.journal.appendStep(Object.assign(new StepSummary(), { runId: runId, step: 0, kind: 1, targetMPa: 100, reachedMPa: 99.9, peakMPa: 100.2, holdErrorP99MPa: NaN, startS: 0, durationS: 20 } satisfies Partial<StepSummary>));
     store.journal.endRun(runId, RunOutcome.completed, 0, 1000 * r + 500, 100.2);
@@ -239,7 +239,7 @@ function operations(options: TortureOptions, random: SeededRandom, maxRunId: num
         const journal = store.journal;
         if (journal.needsErase) journal.eraseAhead();
         const runId = journal.beginRun('program-0', 0xabcd, 5_000_000);
-        journal.appendSamples(Object.assign(new SampleBatch(samples), { runId: runId, startMs: 5_000_100, intervalMs: 100, step: 0, state: 1, from: 0, count: 256 } satisfies Partial<SampleBatch>));
+        journal.appendSamples(Object.assign(new SampleBatch(samples, samples), { targetMPa: 100, kNPerMPa: 0.0785, runId: runId, startMs: 5_000_100, intervalMs: 100, step: 0, state: 1, from: 0, count: 128 } satisfies Partial<SampleBatch>));
         journal.appendStep(Object.assign(new StepSummary(), { runId: runId, step: 0, kind: 1, targetMPa: 100, reachedMPa: 99.95, peakMPa: 100.1, holdErrorP99MPa: 0.02, startS: 0, durationS: 25.6 } satisfies Partial<StepSummary>));
         journal.endRun(runId, RunOutcome.aborted, 0, 5_030_000, 100.1);
       },
@@ -251,7 +251,7 @@ function operations(options: TortureOptions, random: SeededRandom, maxRunId: num
         const journal = store.journal;
         let runId = maxRunId + 100;
         while (!journal.needsErase) {
-          if (!journal.appendSamples(Object.assign(new SampleBatch(samples), { runId: runId, startMs: 0, intervalMs: 100, step: 0, state: 1, from: 0, count: 256 } satisfies Partial<SampleBatch>))) runId++;
+          if (!journal.appendSamples(Object.assign(new SampleBatch(samples, samples), { targetMPa: 100, kNPerMPa: 0.0785, runId: runId, startMs: 0, intervalMs: 100, step: 0, state: 1, from: 0, count: 128 } satisfies Partial<SampleBatch>))) runId++;
         }
       },
       run: (store) => store.journal.eraseAhead(),

@@ -9,6 +9,7 @@ import { formatValidationError, validateProgram } from '../../src/programs/valid
 import { simulatedDeviceCapabilities } from '../scenario';
 import { ClientError, DeviceErrors, QueryRefused, ScpiClient, blockBytes, openScpiClient, encodeBlock, splitResponse } from './scpi-client';
 import { isEntryPoint } from './options';
+import { csvFields, formatRunStepTable } from '../output/run-log-table';
 import { formatProgramFileError, readProgramFile } from './program-file';
 import { exitWhenFlushed, guardStdio, writeStderr, writeStdout } from './stdio';
 
@@ -40,7 +41,10 @@ Commands:
                             remote reset (by default no fault: hold Stop 2 s at the press)
   logs                      the runs in the log, newest first
   log <n> [--csv] [--out FILE]
-                            run n's samples: a summary, or the CSV (to stdout or FILE)
+                            run n's header and a summary of its samples, or the CSV
+                            (t_s,step,label,state,pressure_MPa,force_kN,setpoint_MPa,target_MPa;
+                            to stdout or FILE)
+  log <n> --steps           run n's step summaries as a table (LOG:STEP?)
   calibrate [show]          the calibration in force and the raw reading
   calibrate commission CODE
                             request a six-digit unlock code; someone holds Continue 3 s at the press
@@ -320,9 +324,14 @@ async function watch(client: ScpiClient, program: string, io: PressctlIo): Promi
 
 async function logCommand(client: ScpiClient, args: string[], io: PressctlIo): Promise<number> {
   const csvWanted = takeFlag(args, '--csv');
+  const stepsWanted = takeFlag(args, '--steps');
   const out = takeOption(args, '--out');
   const id = one(args, 'a run number (pressctl logs lists them)');
   if (!/^\d+$/.test(id)) throw new UsageError(`run number expected, got ${JSON.stringify(id)}`);
+  if (stepsWanted) {
+    io.stdout(formatRunStepTable(new TextDecoder().decode(blockBytes(await client.queryBytes(`LOG:STEP? ${id}`)))));
+    return 0;
+  }
   let csv = '';
   for (let first = 0; ; ) {
     const bytes = await client.queryBytes(`LOG:DATA? ${id},${first}`);
@@ -339,9 +348,18 @@ async function logCommand(client: ScpiClient, args: string[], io: PressctlIo): P
     } else io.stdout(csv.trimEnd());
     return 0;
   }
-  const rows = csv.trimEnd().split('\n').slice(1).map((line) => line.split(','));
-  const peak = rows.reduce((max, row) => Math.max(max, Number(row[3])), 0);
-  io.stdout(`run ${id}: ${rows.length} samples over ${rows.length > 0 ? rows[rows.length - 1][0] : 0} s, peak ${peak.toFixed(2)} MPa (--csv for the data)`);
+  const lines = csv.trimEnd().split('\n');
+  const pressureAt = csvFields(lines[0]).indexOf('pressure_MPa');
+  const rows = lines.slice(1).map(csvFields);
+  const peak = rows.reduce((max, row) => Math.max(max, Number(row[pressureAt])), 0);
+  try {
+    const [, program, hash, diameterMm, , dateS, tare, span, firmware] = splitResponse(await client.query(`LOG:HEAD? ${id}`));
+    io.stdout(`run ${id}: ${program} (${hash}), die ${diameterMm} mm, calibration ${dateS === '0' ? 'default' : `of ${new Date(Number(dateS) * 1000).toISOString().slice(0, 10)}`} (tare ${tare}, ${span} kN per count), firmware ${firmware}`);
+  } catch (error) {
+    if (!(error instanceof QueryRefused)) throw error;
+    io.stdout(`run ${id}: no header (${error.message})`);
+  }
+  io.stdout(`run ${id}: ${rows.length} samples over ${rows.length > 0 ? rows[rows.length - 1][0] : 0} s, peak ${peak.toFixed(2)} MPa (--csv for the data, --steps for the step summaries)`);
   return 0;
 }
 

@@ -217,7 +217,7 @@ export class ControlTick implements RunStartHooks {
     outputs.drive(pumpPowered, pumpLevel, releaseLevel);
 
     const active = seq.active;
-    if (active && program !== null) this.samples.tick(nowMs, pressure, seq.stepIndex, seq.state, program.logIntervalS[seq.stepIndex] * 1000);
+    if (active && program !== null) this.samples.tick(nowMs, pressure, trajectory.setpointMPa, seq.targetMPa, seq.stepIndex, seq.state, program.logIntervalS[seq.stepIndex] * 1000);
     if (this.wasActive && !active) this.recorder.end(nowMs);
     this.wasActive = active;
 

@@ -38,6 +38,8 @@ export class PressCalibration {
   readonly authority = new CalibrationAuthority();
   /** The calibration in force came from the store's history (false: the configured default). */
   fromStore = false;
+  /** Date of the calibration in force (s since 1970), for the run log's headers; NaN for the configuration's. */
+  dateSInForce = NaN;
 
   constructor(
     private readonly clock: Clock,
@@ -78,6 +80,7 @@ export class PressCalibration {
     if (calibration !== null) {
       this.loadCell.calibration = calibration.calibration;
       this.fromStore = true;
+      this.dateSInForce = calibration.dateS;
     }
   }
 
@@ -105,6 +108,7 @@ export class PressCalibration {
     }
     this.loadCell.calibration = record.calibration;
     this.fromStore = true;
+    this.dateSInForce = record.dateS;
     if (confirmedAtPress) this.commissioned = record.calibration;
     const seq = this.sequencer;
     seq.events.record(nowMs, confirmedAtPress ? EventCause.calConfirmedAtPress : EventCause.calDefined, seq.state, seq.state, -1, 0, guard.store.calibrationHistory().length);

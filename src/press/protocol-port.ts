@@ -153,6 +153,11 @@ export class ProtocolPort implements PressPort {
   runLog(runId: number): RunLog | null {
     return this.guard.store.journal.runLog(runId);
   }
+  runStepLabels(log: RunLog): string[] {
+    const program = this.sequencer.program;
+    if (!log.startFound || program === null || program.name !== log.run.programName || this.library.programHash !== log.run.programHash) return [];
+    return program.labels.map((_, index) => stepName(program, index));
+  }
 
   get calibrationAuthority() {
     return this.calibration.authority;

@@ -1,23 +1,26 @@
 import type { Clock } from '../../hal/clock';
+import { FIRMWARE_VERSION } from '../firmware-version';
+import type { LoadCellPipeline } from '../loadcell/pipeline';
 import type { Sequencer } from '../runner/sequencer';
 import { RunState } from '../runner/run-state';
 import { buildRunReport } from '../runner/report';
 import type { SafetySupervisor } from '../safety/supervisor';
 import type { RunJournal } from '../store/run-journal';
-import { RunOutcome, StepSummary } from '../store/run-journal';
+import { RunHeaderFields, RunOutcome, StepSummary } from '../store/run-journal';
+import type { PressCalibration } from './press-calibration';
 import { SampleBuffer } from '../store/sample-buffer';
 
 /** The run log's open segment is written at least this often: what a power cut can cost, ms. */
 const LOG_FLUSH_AGE_MS = 60_000;
 /** A run's samples may take this share of the run log; beyond half of it the interval doubles (src/store/sample-buffer.ts). */
 const RUN_LOG_SHARE = 0.5;
-/** Flash bytes a sample takes on average in a full SAMPLES record. */
-const LOG_BYTES_PER_SAMPLE = 2.2;
+/** Flash bytes a sample (pressure and setpoint) takes on average in a full SAMPLES record. */
+const LOG_BYTES_PER_SAMPLE = 4.5;
 
 /**
- * A run's record in the run journal (docs/storage.md): its start and end, its pressure
- * samples (gathered by the tick into RAM, written by housekeeping) and, after the run, one
- * summary per step.
+ * A run's record in the run journal (docs/storage.md): its start with its header (die,
+ * calibration in force, firmware), its end, its samples (gathered by the tick into RAM,
+ * written by housekeeping) and, after the run, one summary per step.
  */
 export class RunRecorder {
   /** The run log's samples between the tick and the flash. */
@@ -28,6 +31,8 @@ export class RunRecorder {
   private summaryRunId = 0;
   /** One step's summary on its way to the journal, refilled for each step. */
   private readonly summary = new StepSummary();
+  /** The header of the run starting, refilled for each run. */
+  private readonly header = new RunHeaderFields();
   private readonly runSampleBudget: number;
 
   constructor(
@@ -35,6 +40,8 @@ export class RunRecorder {
     private readonly journal: RunJournal,
     private readonly sequencer: Sequencer,
     private readonly safety: SafetySupervisor,
+    private readonly loadCell: LoadCellPipeline,
+    private readonly calibration: PressCalibration,
     logBytes: number,
   ) {
     this.runSampleBudget = Math.floor((logBytes * RUN_LOG_SHARE) / LOG_BYTES_PER_SAMPLE);
@@ -52,10 +59,17 @@ export class RunRecorder {
     if (this.samples.segmentsHeld > 0) this.samples.discard();
   }
 
-  /** The run has started: its record opens in the journal. */
+  /** The run has started: its record opens in the journal, with the die and the calibration it runs on. */
   begin(programName: string, programHash: number, nowMs: number): void {
-    this.runId = this.journal.beginRun(programName, programHash, nowMs);
-    if (this.runId > 0) this.samples.begin(this.runId, nowMs, this.runSampleBudget);
+    const cell = this.loadCell;
+    const header = this.header;
+    header.dieAreaMm2 = cell.dieAreaMm2;
+    header.calibrationDateS = this.calibration.fromStore ? this.calibration.dateSInForce : NaN;
+    header.tareCounts = cell.calibration.tareCounts;
+    header.kNPerCount = cell.calibration.kNPerCount;
+    header.firmwareVersion = FIRMWARE_VERSION;
+    this.runId = this.journal.beginRun(programName, programHash, nowMs, header);
+    if (this.runId > 0) this.samples.begin(this.runId, nowMs, this.runSampleBudget, cell.dieAreaMm2);
   }
 
   /** The run has ended (in the tick): its outcome goes in the journal; its summaries wait for housekeeping. */

@@ -15,6 +15,8 @@ export const DeviceError = Object.freeze({
   calibrationRejected: 105,
   /** LOG:DATA?: no run of that number in the log. */
   noSuchRun: 106,
+  /** LOG:DATA?, LOG:HEAD?, LOG:STEP?: a record of the run passed its CRC but makes no sense (the detail names it). */
+  runDamaged: 108,
   /** CAL:UNL: wrong unlock code. */
   wrongCode: 107,
   /** Queued at power-on and in every session opened after it: the store's mount found damage or loss (the detail says what). */
@@ -45,6 +47,7 @@ export const DEVICE_ERROR_MESSAGES: Readonly<Record<number, string>> = Object.fr
   105: 'Calibration rejected',
   106: 'No such run',
   107: 'Wrong unlock code',
+  108: 'Run record damaged',
   120: 'Store damaged',
   121: 'Calibration lost',
   115: 'Run owned by another connection',

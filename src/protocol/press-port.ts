@@ -80,6 +80,8 @@ export interface PressPort {
   reportStore(status: StatusModel): void;
   runs(limit: number): JournalRun[];
   runLog(runId: number): RunLog | null;
+  /** The step labels (label, else type) of the program a run ran, by step index, when the loaded program is that very version (its program_hash); else empty: never another version's. */
+  runStepLabels(log: RunLog): string[];
 
   // Calibration.
   readonly calibrationAuthority: CalibrationAuthority;

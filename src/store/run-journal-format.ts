@@ -8,14 +8,25 @@ import { ALIGN_BYTES, CRC_BYTES, RecordFrame, alignUp } from './record-frame';
  *   FLAGS      0 u16 · store flags u16 (the flags changed between boots)             24 B
  *   RUN_START  programHash u32 · startMs f64 · name length u8 · ASCII name · 0 pad    36..68 B
  *   RUN_END    outcome u8 · 0 u8 · faultCode u16 · endMs f64 · peakMPa f32            36 B
+ *   RUN_HEADER dieAreaMm2 f32 · 0 u32 · calibration dateS f64 (NaN: the configuration's)
+ *              tareCounts f64 · kNPerCount f64 · firmware version 16 B ASCII, 0 pad    68 B
  *   SAMPLES    startMs f64 · intervalMs f32 · baseMPa f32 · mpaPerCode f32 · peakMPa f32
- *              step u8 · state u8 · count u16 · count × u16 code · 0 pad               48..556 B
+ *              step u8 · state u8 · count u16 · targetMPa f32 · kNPerMPa f32
+ *              setpointBaseMPa f32 · setpointMPaPerCode f32
+ *              count × u16 pressure code · count × u16 setpoint code · 0 pad          68..576 B
+ *   SAMPLES_V1 (type 4, the first form: pressure only) as SAMPLES up to count, then
+ *              count × u16 pressure code · 0 pad                                       48..556 B
  *   STEP       step u16 · kind u8 · tolerance u8 · targetMPa f32 · reachedMPa f32 · peakMPa f32
  *              holdErrorP99MPa f32 · startS f32 · durationS f32 · inBandPermille u16 · 0 u16  52 B
  *   CRC-32 u32 of every byte before it
  *
  * A STEP record of 48 B is the first form, written before steps had a tolerance verdict: its
  * tolerance byte is 0 (not judged), and it ends after durationS. Both forms are read.
+ *
+ * A SAMPLES_V1 record is the first form of SAMPLES, written before samples carried their
+ * setpoint, target and force: read with those unknown (NaN). A sample's force is its pressure
+ * times the record's kNPerMPa (the die's area / 1000: pressure is force over the die's area,
+ * src/units.ts, and the die does not change during a run).
  *
  * A sample's pressure is baseMPa + code · mpaPerCode. Every record carries the boot count and a
  * run id (a BOOT: the last run begun); mount takes the largest of each, so neither counter goes
@@ -88,12 +99,38 @@ export interface SampleSegment {
   state: number;
   peakMPa: number;
   pressuresMPa: Float64Array;
+  /** The setpoint the control law was given, averaged like the pressure; null in a record of the first form. */
+  setpointsMPa: Float64Array | null;
+  /** The step's target; NaN in a record of the first form. */
+  targetMPa: number;
+  /** Force per pressure on the run's die (its area / 1000); NaN in a record of the first form. */
+  kNPerMPa: number;
+}
+
+/** What a run's RUN_HEADER record says of the press the run was made on. */
+export interface RunHeader {
+  dieAreaMm2: number;
+  /** The calibration in force: its date (s since 1970; NaN for the configuration's), tare and span. */
+  calibrationDateS: number;
+  tareCounts: number;
+  kNPerCount: number;
+  firmwareVersion: string;
+}
+
+/** A run header to write (RunJournal.beginRun): created once by the writer and filled for each run. */
+export class RunHeaderFields implements RunHeader {
+  dieAreaMm2 = NaN;
+  calibrationDateS = NaN;
+  tareCounts = NaN;
+  kNPerCount = NaN;
+  firmwareVersion = '';
 }
 
 /**
- * Samples to append (RunJournal.appendSamples): `count` pressures (MPa) of one step and state,
- * taken every `intervalMs` from `startMs`, read from values[from…] (a ring of values.length).
- * Created once by the writer over its ring and filled for each batch.
+ * Samples to append (RunJournal.appendSamples): `count` pressures and setpoints (MPa) of one
+ * step, state and target, taken every `intervalMs` from `startMs`, read from values[from…] and
+ * setpoints[from…] (rings of values.length). Created once by the writer over its rings and
+ * filled for each batch.
  */
 export class SampleBatch {
   runId = 0;
@@ -102,10 +139,14 @@ export class SampleBatch {
   step = 0;
   /** RunState. */
   state = 0;
+  targetMPa = NaN;
+  kNPerMPa = NaN;
   from = 0;
   count = 0;
 
-  constructor(readonly values: Float32Array) {}
+  constructor(readonly values: Float32Array, readonly setpoints: Float32Array) {
+    if (setpoints.length !== values.length) throw new RangeError(`sample batch: ${setpoints.length} setpoints for ${values.length} pressures`);
+  }
 }
 
 export interface RunLog {
@@ -115,14 +156,21 @@ export interface RunLog {
   startFound: boolean;
   steps: StepRecord[];
   segments: SampleSegment[];
+  /** The run's RUN_HEADER; null when there is none (a run of earlier firmware, or aged out). */
+  header: RunHeader | null;
+  /** Records of this run whose CRC held but whose content does not make sense, each said in words: they are left out, not guessed at. */
+  damaged: string[];
 }
 
 export const TYPE_BOOT = 1;
 export const TYPE_RUN_START = 2;
 export const TYPE_RUN_END = 3;
-export const TYPE_SAMPLES = 4;
+/** SAMPLES of the first form (pressure only): read, no longer written. */
+export const TYPE_SAMPLES_V1 = 4;
 export const TYPE_STEP = 5;
 export const TYPE_FLAGS = 6;
+export const TYPE_SAMPLES = 7;
+export const TYPE_RUN_HEADER = 8;
 export const HEADER_BYTES = 16;
 export const BOOT_BYTES = 24;
 export const END_BYTES = 36;
@@ -131,24 +179,34 @@ export const STEP_BYTES = 52;
 export const STEP_V1_BYTES = 48;
 /** The share in band of a step that keeps none, in a STEP record. */
 const NO_PERMILLE = 0xffff;
-/** Offsets in a record: the sample count, the first sample code, a start's name length. */
+export const RUN_HEADER_BYTES = 68;
+/** Offsets in a record: the sample count, the first sample code (each form), a start's name length, a header's firmware version. */
 export const SAMPLE_COUNT_AT = 42;
-export const SAMPLES_AT = 44;
+export const SAMPLES_V1_AT = 44;
+export const SAMPLES_AT = 60;
 export const NAME_LENGTH_AT = 28;
-/** Samples in one SAMPLES record at most. */
-export const MAX_RECORD_SAMPLES = 256;
+export const VERSION_AT = 48;
+export const MAX_VERSION_BYTES = 16;
+/** Samples in one SAMPLES record at most (the RAM segments hold as many: src/store/sample-buffer.ts). */
+export const MAX_RECORD_SAMPLES = 128;
+/** Samples in one SAMPLES_V1 record at most. */
+const MAX_V1_RECORD_SAMPLES = 256;
 export const MAX_SAMPLES_BYTES = samplesBytes(MAX_RECORD_SAMPLES);
 export const MAX_NAME_BYTES = 32;
 const MAX_START_BYTES = startBytes(MAX_NAME_BYTES);
-/** Erased room one more run (start + end), a full SAMPLES record and the next boot need. */
-export const RESERVE_BYTES = MAX_START_BYTES + MAX_SAMPLES_BYTES + END_BYTES + BOOT_BYTES;
+/** Erased room one more run (start, header and end), a full SAMPLES record and the next boot need. */
+export const RESERVE_BYTES = MAX_START_BYTES + RUN_HEADER_BYTES + MAX_SAMPLES_BYTES + END_BYTES + BOOT_BYTES;
 
 export function startBytes(nameLength: number): number {
   return alignUp(NAME_LENGTH_AT + 1 + nameLength) + CRC_BYTES;
 }
 
 export function samplesBytes(count: number): number {
-  return alignUp(SAMPLES_AT + 2 * count) + CRC_BYTES;
+  return alignUp(SAMPLES_AT + 4 * count) + CRC_BYTES;
+}
+
+function samplesV1Bytes(count: number): number {
+  return alignUp(SAMPLES_V1_AT + 2 * count) + CRC_BYTES;
 }
 
 class JournalFrame extends RecordFrame {
@@ -163,9 +221,11 @@ class JournalFrame extends RecordFrame {
     if (type === TYPE_BOOT || type === TYPE_FLAGS) expected = BOOT_BYTES;
     else if (type === TYPE_RUN_END) expected = END_BYTES;
     else if (type === TYPE_STEP) expected = block[at + 3] * ALIGN_BYTES === STEP_V1_BYTES ? STEP_V1_BYTES : STEP_BYTES;
-    else if (type === TYPE_SAMPLES) {
-      const count = at + SAMPLES_AT <= block.length ? view.getUint16(at + SAMPLE_COUNT_AT, true) : 0;
-      if (count >= 1 && count <= MAX_RECORD_SAMPLES) expected = samplesBytes(count);
+    else if (type === TYPE_RUN_HEADER) expected = RUN_HEADER_BYTES;
+    else if (type === TYPE_SAMPLES || type === TYPE_SAMPLES_V1) {
+      const count = at + SAMPLES_V1_AT <= block.length ? view.getUint16(at + SAMPLE_COUNT_AT, true) : 0;
+      if (type === TYPE_SAMPLES && count >= 1 && count <= MAX_RECORD_SAMPLES) expected = samplesBytes(count);
+      else if (type === TYPE_SAMPLES_V1 && count >= 1 && count <= MAX_V1_RECORD_SAMPLES) expected = samplesV1Bytes(count);
     } else if (type === TYPE_RUN_START) {
       const nameLength = block[at + NAME_LENGTH_AT];
       if (nameLength >= 1 && nameLength <= MAX_NAME_BYTES) expected = startBytes(nameLength);
@@ -231,39 +291,6 @@ export function encodeEnd(view: DataView, outcome: number, faultCode: number, en
   view.setUint16(HEADER_BYTES + 2, faultCode, true);
   view.setFloat64(HEADER_BYTES + 4, endMs, true);
   view.setFloat32(HEADER_BYTES + 12, peakMPa, true);
-}
-
-/** A SAMPLES payload into the record buffer, the pressures as 16-bit codes over their own range; returns the record's length. */
-export function encodeSamples(bytes: Uint8Array, view: DataView, batch: SampleBatch): number {
-  const count = batch.count;
-  if (!(Number.isInteger(count) && count >= 1 && count <= MAX_RECORD_SAMPLES)) throw new RangeError(`run journal: ${count} samples is not 1..${MAX_RECORD_SAMPLES}`);
-  const values = batch.values;
-  const from = batch.from;
-  const ring = values.length;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < count; i++) {
-    const v = values[(from + i) % ring];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const base = Math.fround(min);
-  const mpaPerCode = Math.fround((max - base) / 65535);
-  view.setFloat64(HEADER_BYTES, batch.startMs, true);
-  view.setFloat32(HEADER_BYTES + 8, batch.intervalMs, true);
-  view.setFloat32(HEADER_BYTES + 12, base, true);
-  view.setFloat32(HEADER_BYTES + 16, mpaPerCode, true);
-  view.setFloat32(HEADER_BYTES + 20, max, true);
-  view.setUint8(40, batch.step);
-  view.setUint8(41, batch.state);
-  view.setUint16(SAMPLE_COUNT_AT, count, true);
-  for (let i = 0; i < count; i++) {
-    const code = mpaPerCode > 0 ? Math.round((values[(from + i) % ring] - base) / mpaPerCode) : 0;
-    view.setUint16(SAMPLES_AT + 2 * i, code < 0 ? 0 : code > 65535 ? 65535 : code, true);
-  }
-  const length = samplesBytes(count);
-  bytes.fill(0, SAMPLES_AT + 2 * count, length - CRC_BYTES);
-  return length;
 }
 
 export function encodeStep(view: DataView, summary: StepSummary): void {

@@ -1,15 +1,16 @@
 import type { FlashPartition } from '../../hal/flash';
 import { BlockScan } from './block-scan';
 import { ALIGN_BYTES } from './record-frame';
-import type { JournalRun, RunLog, SampleBatch, StepSummary } from './run-journal-format';
-import { BOOT_BYTES, END_BYTES, HEADER_BYTES, JOURNAL_FRAME, MAX_SAMPLES_BYTES, RESERVE_BYTES, RunOutcome, STEP_BYTES, TYPE_BOOT, TYPE_FLAGS, TYPE_RUN_END, TYPE_RUN_START, TYPE_SAMPLES, TYPE_STEP, encodeBoot, encodeEnd, encodeSamples, encodeStart, encodeStep, runFromStart } from './run-journal-format';
+import type { JournalRun, RunHeader, RunLog, SampleBatch, StepSummary } from './run-journal-format';
+import { BOOT_BYTES, END_BYTES, HEADER_BYTES, JOURNAL_FRAME, MAX_SAMPLES_BYTES, RESERVE_BYTES, RUN_HEADER_BYTES, RunOutcome, STEP_BYTES, TYPE_BOOT, TYPE_FLAGS, TYPE_RUN_END, TYPE_RUN_HEADER, TYPE_RUN_START, TYPE_SAMPLES, TYPE_STEP, encodeBoot, encodeEnd, encodeStart, encodeStep, runFromStart } from './run-journal-format';
 import { readRunLogs } from './run-log-reader';
+import { checkHeader, encodeHeader, encodeSamples } from './run-log-records';
 
-export type { JournalRun, RunLog, SampleSegment, StepRecord } from './run-journal-format';
-export { MAX_RECORD_SAMPLES, RunOutcome, SampleBatch, StepSummary } from './run-journal-format';
+export type { JournalRun, RunHeader, RunLog, SampleSegment, StepRecord } from './run-journal-format';
+export { MAX_RECORD_SAMPLES, RunHeaderFields, RunOutcome, SampleBatch, StepSummary } from './run-journal-format';
 
 /**
- * Run journal and run log: an append-only log of BOOT, FLAGS, RUN_START, SAMPLES, STEP and RUN_END
+ * Run journal and run log: an append-only log of BOOT, FLAGS, RUN_START, RUN_HEADER, SAMPLES, STEP and RUN_END
  * records (src/store/run-journal-format.ts) over a ring of erase blocks, so the boot after a power
  * loss finds the run left open, and every run keeps its pressure history and step summary until
  * its block is reused (docs/storage.md, "Run log").
@@ -207,12 +208,20 @@ export class RunJournal {
     return true;
   }
 
-  /** Appends a run-start record; returns the new runId, or -1 when there is no erased space. Never erases. */
-  beginRun(programName: string, programHash: number, startMs: number): number {
+  /**
+   * Appends a run-start record and, when given, the run's header (die, calibration, firmware);
+   * returns the new runId, or -1 when there is no erased space. Never erases.
+   */
+  beginRun(programName: string, programHash: number, startMs: number, header: RunHeader | null = null): number {
     this.checkMounted();
+    if (header !== null) checkHeader(header);
     const length = encodeStart(this.scratch, this.scratchView, programName, programHash, startMs);
     const runId = this.lastRunId + 1;
     if (!this.append(TYPE_RUN_START, length, this.boots, runId)) return -1;
+    if (header !== null) {
+      encodeHeader(this.scratch, this.scratchView, header);
+      this.append(TYPE_RUN_HEADER, RUN_HEADER_BYTES, this.boots, runId);
+    }
     this.lastRunId = runId;
     this.openRunId = runId;
     this.openBootCount = this.boots;

@@ -1,12 +1,14 @@
 import type { FlashPartition } from '../../hal/flash';
 import type { BlockScan } from './block-scan';
 import type { RunLog, SampleSegment, StepRecord } from './run-journal-format';
-import { HEADER_BYTES, RunOutcome, SAMPLES_AT, SAMPLE_COUNT_AT, TYPE_BOOT, TYPE_FLAGS, TYPE_RUN_END, TYPE_RUN_START, TYPE_SAMPLES, TYPE_STEP, readStep, runFromStart } from './run-journal-format';
+import { HEADER_BYTES, RunOutcome, TYPE_BOOT, TYPE_FLAGS, TYPE_RUN_END, TYPE_RUN_HEADER, TYPE_RUN_START, TYPE_SAMPLES, TYPE_SAMPLES_V1, TYPE_STEP, readStep, runFromStart } from './run-journal-format';
+import { readHeader, readSamples } from './run-log-records';
 
 /**
  * One pass over the run journal's blocks (host and protocol use; allocates): the logs of run
- * `onlyRunId`, or of every run when it is 0, each with its steps and sample segments in the order
- * written; samples only when asked for.
+ * `onlyRunId`, or of every run when it is 0, each with its header, steps and sample segments in
+ * the order written; samples only when asked for. A record whose CRC holds but whose content
+ * makes no sense is left out and said in the log's `damaged`.
  */
 export function readRunLogs(flash: FlashPartition, firstBlock: number, blockCount: number, scan: BlockScan, onlyRunId: number, withSamples: boolean): Map<number, RunLog> {
   const blockLength = flash.blockLength;
@@ -17,7 +19,7 @@ export function readRunLogs(flash: FlashPartition, firstBlock: number, blockCoun
   const logOf = (runId: number): RunLog => {
     let log = logs.get(runId);
     if (log === undefined) {
-      log = { run: { runId, bootCount: 0, programName: '', programHash: 0, startMs: NaN, outcome: RunOutcome.open, faultCode: 0, endMs: 0, peakMPa: NaN }, startFound: false, steps: [], segments: [] };
+      log = { run: { runId, bootCount: 0, programName: '', programHash: 0, startMs: NaN, outcome: RunOutcome.open, faultCode: 0, endMs: 0, peakMPa: NaN }, startFound: false, steps: [], segments: [], header: null, damaged: [] };
       logs.set(runId, log);
     }
     return log;
@@ -34,6 +36,7 @@ export function readRunLogs(flash: FlashPartition, firstBlock: number, blockCoun
       const seq = view.getUint32(at + 4, true);
       const p = at + HEADER_BYTES;
       const log = logOf(runId);
+      const where = `block ${i} at ${at}`;
       if (type === TYPE_RUN_START) {
         const start = runFromStart(block, view, at);
         const run = log.run;
@@ -42,6 +45,10 @@ export function readRunLogs(flash: FlashPartition, firstBlock: number, blockCoun
         run.programHash = start.programHash;
         run.startMs = start.startMs;
         log.startFound = true;
+      } else if (type === TYPE_RUN_HEADER) {
+        const header = readHeader(block, view, at);
+        if (typeof header === 'string') log.damaged.push(`RUN_HEADER record (${where}): ${header}`);
+        else log.header = header;
       } else if (type === TYPE_RUN_END && seq > (endSeq.get(runId) ?? 0)) {
         endSeq.set(runId, seq);
         const run = log.run;
@@ -53,13 +60,13 @@ export function readRunLogs(flash: FlashPartition, firstBlock: number, blockCoun
         const step = readStep(block, view, at);
         log.steps.push(step);
         stepSeq.set(step, seq);
-      } else if (type === TYPE_SAMPLES && withSamples) {
-        const count = view.getUint16(at + SAMPLE_COUNT_AT, true);
-        const base = view.getFloat32(p + 12, true);
-        const mpaPerCode = view.getFloat32(p + 16, true);
-        const pressuresMPa = new Float64Array(count);
-        for (let k = 0; k < count; k++) pressuresMPa[k] = base + view.getUint16(at + SAMPLES_AT + 2 * k, true) * mpaPerCode;
-        const segment: SampleSegment = { startMs: view.getFloat64(p, true), intervalMs: view.getFloat32(p + 8, true), peakMPa: view.getFloat32(p + 20, true), step: block[at + 40], state: block[at + 41], pressuresMPa };
+      } else if ((type === TYPE_SAMPLES || type === TYPE_SAMPLES_V1) && withSamples) {
+        const segment = readSamples(block, view, at);
+        const problem = segmentProblem(segment, type === TYPE_SAMPLES_V1);
+        if (problem !== null) {
+          log.damaged.push(`SAMPLES record (${where}): ${problem}`);
+          continue;
+        }
         log.segments.push(segment);
         segmentSeq.set(segment, seq);
       }
@@ -70,4 +77,21 @@ export function readRunLogs(flash: FlashPartition, firstBlock: number, blockCoun
     log.segments.sort((a, b) => (segmentSeq.get(a) as number) - (segmentSeq.get(b) as number));
   }
   return logs;
+}
+
+/** What makes no sense in a segment's figures (its CRC held), or null. */
+function segmentProblem(segment: SampleSegment, firstForm: boolean): string | null {
+  if (!Number.isFinite(segment.startMs)) return `start ${segment.startMs} ms`;
+  if (!(segment.intervalMs > 0 && segment.intervalMs < Infinity)) return `interval ${segment.intervalMs} ms`;
+  if (!allFinite(segment.pressuresMPa)) return 'a pressure is not finite';
+  if (firstForm) return null;
+  if (!(segment.kNPerMPa > 0 && segment.kNPerMPa < Infinity)) return `${segment.kNPerMPa} kN per MPa`;
+  if (!Number.isFinite(segment.targetMPa)) return `target ${segment.targetMPa} MPa`;
+  if (!allFinite(segment.setpointsMPa as Float64Array)) return 'a setpoint is not finite';
+  return null;
+}
+
+function allFinite(values: Float64Array): boolean {
+  for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k])) return false;
+  return true;
 }

@@ -5,10 +5,11 @@ import { MAX_RECORD_SAMPLES, SampleBatch } from './run-journal-format';
 const SEGMENTS = 8;
 
 /**
- * The run log's samples on their way to flash. The control tick averages the pressure over each
- * log interval and stores one sample per interval into preallocated segments (one step and
- * state each, at most 256 samples); the housekeeping timer writes closed segments to the run
- * journal. The tick allocates nothing and never touches the flash.
+ * The run log's samples on their way to flash. The control tick averages the pressure and the
+ * setpoint over each log interval and stores one sample per interval into preallocated segments
+ * (one step, state and target each, at most MAX_RECORD_SAMPLES samples); the housekeeping timer
+ * writes closed segments to the run journal. The tick allocates nothing and never touches the
+ * flash.
  *
  * Bounded per run: once a run has taken half its sample budget the interval doubles, and again
  * at each half of what is left, so however long a run lasts it never takes more than the budget.
@@ -16,13 +17,16 @@ const SEGMENTS = 8;
 export class SampleBuffer {
   static readonly SEGMENTS = SEGMENTS;
   readonly values = new Float32Array(SEGMENTS * MAX_RECORD_SAMPLES);
+  readonly setpoints = new Float32Array(SEGMENTS * MAX_RECORD_SAMPLES);
   /** The segment being written, reused for each one. */
-  private readonly batch = new SampleBatch(this.values);
+  private readonly batch = new SampleBatch(this.values, this.setpoints);
   private readonly runId = new Uint32Array(SEGMENTS);
   private readonly startMs = new Float64Array(SEGMENTS);
   private readonly intervalMs = new Float32Array(SEGMENTS);
   private readonly step = new Uint8Array(SEGMENTS);
   private readonly state = new Uint8Array(SEGMENTS);
+  private readonly targetMPa = new Float32Array(SEGMENTS);
+  private readonly segmentKNPerMPa = new Float32Array(SEGMENTS);
   private readonly count = new Uint16Array(SEGMENTS);
   /** Oldest segment not yet written, how many are held, and the one being filled (-1: none). */
   private first = 0;
@@ -30,6 +34,9 @@ export class SampleBuffer {
   private open = -1;
   private activeRunId = 0;
   private sumMPa = 0;
+  private sumSetpointMPa = 0;
+  /** Force per pressure on the run's die (its area / 1000), for every record of the run. */
+  private kNPerMPa = NaN;
   private ticks = 0;
   private nextSampleMs = 0;
   private intervalFactor = 1;
@@ -49,11 +56,13 @@ export class SampleBuffer {
     return this.held;
   }
 
-  /** Starts logging a run: the first sample is taken on the next tick. */
-  begin(runId: number, nowMs: number, budgetSamples: number): void {
+  /** Starts logging a run on a die of `dieAreaMm2`: the first sample is taken on the next tick. */
+  begin(runId: number, nowMs: number, budgetSamples: number, dieAreaMm2: number): void {
     this.closeOpen();
     this.activeRunId = runId;
+    this.kNPerMPa = dieAreaMm2 / 1000;
     this.sumMPa = 0;
+    this.sumSetpointMPa = 0;
     this.ticks = 0;
     this.nextSampleMs = nowMs;
     this.intervalFactor = 1;
@@ -68,19 +77,22 @@ export class SampleBuffer {
     this.activeRunId = 0;
   }
 
-  /** Control tick: averages the pressure; stores a sample when one is due. */
-  tick(nowMs: number, pressureMPa: number, step: number, state: number, intervalMs: number): void {
+  /** Control tick: averages the pressure and the setpoint; stores a sample when one is due. */
+  tick(nowMs: number, pressureMPa: number, setpointMPa: number, targetMPa: number, step: number, state: number, intervalMs: number): void {
     if (this.activeRunId === 0) return;
     this.sumMPa += pressureMPa;
+    this.sumSetpointMPa += setpointMPa;
     this.ticks++;
     if (nowMs < this.nextSampleMs) return;
     const sampleMPa = this.sumMPa / this.ticks;
+    const sampleSetpointMPa = this.sumSetpointMPa / this.ticks;
     this.sumMPa = 0;
+    this.sumSetpointMPa = 0;
     this.ticks = 0;
     const everyMs = intervalMs * this.intervalFactor;
     this.nextSampleMs = this.nextSampleMs + everyMs > nowMs ? this.nextSampleMs + everyMs : nowMs + everyMs;
     let open = this.open;
-    if (open >= 0 && (this.step[open] !== step || this.state[open] !== state || this.intervalMs[open] !== Math.fround(everyMs) || this.count[open] === MAX_RECORD_SAMPLES)) {
+    if (open >= 0 && (this.step[open] !== step || this.state[open] !== state || this.targetMPa[open] !== Math.fround(targetMPa) || this.intervalMs[open] !== Math.fround(everyMs) || this.count[open] === MAX_RECORD_SAMPLES)) {
       this.closeOpen();
       open = -1;
     }
@@ -97,9 +109,13 @@ export class SampleBuffer {
       this.intervalMs[open] = everyMs;
       this.step[open] = step;
       this.state[open] = state;
+      this.targetMPa[open] = targetMPa;
+      this.segmentKNPerMPa[open] = this.kNPerMPa;
       this.count[open] = 0;
     }
-    this.values[open * MAX_RECORD_SAMPLES + this.count[open]] = sampleMPa;
+    const at = open * MAX_RECORD_SAMPLES + this.count[open];
+    this.values[at] = sampleMPa;
+    this.setpoints[at] = sampleSetpointMPa;
     this.count[open]++;
     this.takenThisRun++;
     if (this.takenThisRun >= this.nextDoublingAt) {
@@ -127,6 +143,8 @@ export class SampleBuffer {
         batch.intervalMs = this.intervalMs[segment];
         batch.step = this.step[segment];
         batch.state = this.state[segment];
+        batch.targetMPa = this.targetMPa[segment];
+        batch.kNPerMPa = this.segmentKNPerMPa[segment];
         batch.from = segment * MAX_RECORD_SAMPLES;
         batch.count = this.count[segment];
         if (!journal.appendSamples(batch)) return false;

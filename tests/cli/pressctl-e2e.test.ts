@@ -127,12 +127,24 @@ async function session(port: string, runNumber: number): Promise<void> {
   const log = await pressctl(['--port', port, 'log', String(runNumber), '--csv', '--out', csvFile]);
   assert.is(log.code, 0, log.stderr);
   const lines = readFileSync(csvFile, 'utf8').trimEnd().split('\n');
-  assert.is(lines[0], 't_s,step,state,pressure_MPa');
+  assert.is(lines[0], 't_s,step,label,state,pressure_MPa,force_kN,setpoint_MPa,target_MPa');
   assert.ok(lines.length > 50, `${lines.length} lines`);
   const steps = new Set(lines.slice(1).map((line) => line.split(',')[1]));
   assert.ok(steps.has('1') && steps.has('7'), [...steps].join(' '));
-  const peak = Math.max(...lines.slice(1).map((line) => Number(line.split(',')[3])));
+  const peak = Math.max(...lines.slice(1).map((line) => Number(line.split(',')[4])));
   assert.ok(peak > 57 && peak < 63, `peak ${peak}`);
+
+  const summary = await pressctl(['--port', port, 'log', String(runNumber)]);
+  assert.is(summary.code, 0, summary.stderr);
+  assert.match(summary.stdout, new RegExp(`^run ${runNumber}: short-cell \\([0-9a-f]{8}\\), die [\\d.]+ mm, calibration (default|of \\d{4}-\\d\\d-\\d\\d) \\(tare \\S+, \\S+ kN per count\\), firmware 0\\.1\\.0$`, 'm'));
+  assert.match(summary.stdout, new RegExp(`^run ${runNumber}: \\d+ samples over [\\d.]+ s, peak 6\\d\\.\\d\\d MPa`, 'm'));
+  const table = await pressctl(['--port', port, 'log', String(runNumber), '--steps']);
+  assert.is(table.code, 0, table.stderr);
+  const tableLines = table.stdout.trimEnd().split('\n');
+  assert.match(tableLines[0], /^step\s+label\s+type\s+target MPa\s+reached MPa\s+peak MPa\s+hold error p99 MPa\s+in band %\s+tolerance\s+start s\s+duration s$/);
+  assert.is(tableLines.length, 2 + 7, table.stdout);
+  assert.match(tableLines[2], /^\s*1\s+ramp\s+ramp\s+60\.000\s/);
+  assert.match(tableLines[3], /^\s*2\s+hold\s+hold\s+60\.000\s.*\s(in|outside)\s/);
 }
 
 test('over TCP: upload, list, run with the prompt answered, logs, log --csv', async () => {

@@ -160,12 +160,19 @@ test('INIT, PROG:STAT?, PROG:STEP?, PROG:PROM?, PROG:CONT to completion; LOG:CAT
   const csv = answer.slice(2 + digits);
   assert.is(csv.length, Number(answer.slice(2, 2 + digits)));
   const lines = csv.trimEnd().split('\n');
-  assert.is(lines[0], 't_s,step,state,pressure_MPa');
-  assert.is(lines.length - 1, Math.min(rows, 400));
-  assert.match(lines[1], /^\d+\.\d{3},1,RUNNING,-?\d+\.\d{3}$/);
-  const peak = Math.max(...lines.slice(1).map((l) => Number(l.split(',')[3])));
+  assert.is(lines[0], 't_s,step,label,state,pressure_MPa,force_kN,setpoint_MPa,target_MPa');
+  // A page is 400 rows at most, fewer where they would not fit 16 KiB.
+  assert.ok(lines.length - 1 > 250 && lines.length - 1 <= Math.min(rows, 400) && csv.length <= 16384, `${lines.length - 1} rows, ${csv.length} B`);
+  assert.match(lines[1], /^\d+\.\d{3},1,"ramp",RUNNING,-?\d+\.\d{3},-?\d+\.\d{3},-?\d+\.\d{3},60\.000$/);
+  const fields = lines.slice(1).map((l) => l.split(','));
+  const peak = Math.max(...fields.map((f) => Number(f[4])));
   assert.ok(peak > 55 && peak < 65, `peak ${peak}`);
-  assert.ok(lines.some((l) => l.split(',')[1] === '7'), 'the last step is in the log');
+  // Force is pressure over the die's area (10 mm: 78.54 mm²); the setpoint leads the pressure up the ramp.
+  for (const f of fields) assert.ok(Math.abs(Number(f[5]) - Number(f[4]) * 0.0785398) < 0.002, `force ${f[5]} at ${f[4]} MPa`);
+  assert.ok(fields.some((f) => f[1] === '1' && Number(f[6]) > Number(f[4])), 'a setpoint ahead of the pressure on the ramp');
+  assert.ok(fields.some((f) => f[1] === '2' && f[2] === '"hold"' && f[7] === '60.000'), 'the hold at 60 MPa');
+  const allLines = [csv, ...[400, 800, 1200].map((first) => send(s, `LOG:DATA? 1,${first}`))].join('\n').split('\n');
+  assert.ok(allLines.some((l) => l.split(',')[1] === '7'), 'the last step is in the log');
   const tail = send(s, `LOG:DATA? 1,${rows - 2}`);
   assert.is(tail.slice(tail.indexOf('\n') > 0 ? 0 : 0).split('\n').filter((l) => l !== '').length, 2);
   send(s, 'LOG:DATA? 99');
@@ -276,6 +283,28 @@ test('the firmware services its serial port from its own timer: bytes in, answer
   assert.is(serial.inboundBytes, 0);
   assert.is(decoder.decode(serial.hostReceive()), '1\n');
   assert.is(press.firmware.timing.overruns, 0);
+});
+
+
+test('LOG:HEAD? gives the run\'s program, hash, die, calibration and firmware; LOG:STEP? its step summaries as CSV', () => {
+  const { press, s } = instrument();
+  send(s, defineMessage('cell-3', PROMPTED));
+  send(s, 'PROG:SEL "cell-3";:INIT');
+  assert.is(runUntilState(press, s, ['WAITING']), 'WAITING');
+  send(s, 'PROG:CONT');
+  assert.is(runUntilState(press, s, ['COMPLETE', 'ABORTED', 'FAULT']), 'COMPLETE');
+  press.advanceTo(press.timeS + 1);
+  const header = send(s, 'LOG:HEAD? 1');
+  assert.match(header, /^1,"cell-3","[0-9a-f]{8}",10\.000,78\.540,0,[-+\d.E]+,[-+\d.E]+,"0\.1\.0"$/);
+  assert.is(header.split(',')[6], send(s, 'CAL:DATA?').split(',')[2], 'the tare in force');
+  const answer = send(s, 'LOG:STEP? 1');
+  const lines = answer.slice(2 + Number(answer[1])).trimEnd().split('\n');
+  assert.is(lines[0], 'step,label,kind,target_MPa,reached_MPa,peak_MPa,hold_error_p99_MPa,start_s,duration_s,in_band_percent,tolerance');
+  assert.is(lines.length, 8);
+  assert.match(lines[1], /^1,"ramp",ramp,60\.000,\d+\.\d{3},\d+\.\d{3},,\d+\.\d\d,\d+\.\d\d,,$/);
+  assert.match(lines[2], /^2,"hold",hold,60\.000,[\d.]+,[\d.]+,[\d.]+,[\d.]+,[\d.]+,[\d.]*,(in|outside)$/);
+  send(s, 'LOG:HEAD? 99;:LOG:STEP? 99');
+  assert.equal(errors(s), ['106,No such run;99', '106,No such run;99']);
 });
 
 test.run();

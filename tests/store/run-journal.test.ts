@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { FlashPartition } from '../../hal/flash';
 import { PowerCut, SimFlash } from '../../host-sim/hal/sim-flash';
 import type { JournalRun } from '../../src/store/run-journal';
-import { RunJournal, RunOutcome, SampleBatch, StepSummary } from '../../src/store/run-journal';
+import { RunHeaderFields, RunJournal, RunOutcome, SampleBatch, StepSummary } from '../../src/store/run-journal';
 import { crc32 } from '../../src/bytes/crc32';
 
 const BLOCK = 4096;
@@ -554,13 +554,13 @@ test('SimFlash: a cut write tears only the byte in flight; the power stays off u
 
 test('property: samples come back within their record\'s range / 131070, in order, with their step, state and times', () => {
   fc.assert(
-    fc.property(fc.array(fc.float({ min: -50, max: 2000, noNaN: true }), { minLength: 1, maxLength: 256 }), fc.nat(255), fc.nat(6), (values, step, state) => {
+    fc.property(fc.array(fc.float({ min: -50, max: 2000, noNaN: true }), { minLength: 1, maxLength: 128 }), fc.nat(255), fc.nat(6), (values, step, state) => {
       const journal = mounted(blankFlash());
       const runId = journal.beginRun('p', 1, 0);
       const ring = new Float32Array(512);
       const from = 300;
       values.forEach((v, i) => (ring[(from + i) % ring.length] = v));
-      assert.ok(journal.appendSamples(Object.assign(new SampleBatch(ring), { runId: runId, startMs: 1000, intervalMs: 100, step: step, state: state, from: from, count: values.length } satisfies Partial<SampleBatch>)));
+      assert.ok(journal.appendSamples(Object.assign(new SampleBatch(ring, ring), { targetMPa: 100, kNPerMPa: 0.0785, runId: runId, startMs: 1000, intervalMs: 100, step: step, state: state, from: from, count: values.length } satisfies Partial<SampleBatch>)));
       const segment = (journal.runLog(runId) as NonNullable<ReturnType<RunJournal['runLog']>>).segments[0];
       assert.is(segment.step, step);
       assert.is(segment.state, state);
@@ -624,6 +624,107 @@ test('a STEP record of the first form (48 B, no verdict) is still read: not judg
   journal.recordBoot(1);
   assert.ok(journal.appendStep(summary({ runId: 7, step: 3, tolerance: 1, inBandPermille: 999 })));
   assert.equal(mounted(flash).runLog(7)!.steps.map((s) => [s.step, s.tolerance, s.inBandPermille]), [[2, 0, NaN], [3, 1, 999]]);
+});
+
+
+// ---- samples with setpoint, target and force; the first form of SAMPLES; run headers; damage ----
+
+/** A record as the firmware frames it: header (seq 1, boot 1, `runId`), payload written by `fill`, CRC. */
+function handRecord(type: number, length: number, runId: number, fill: (record: Uint8Array, view: DataView) => void): Uint8Array {
+  const record = new Uint8Array(length);
+  const view = new DataView(record.buffer);
+  record.set([0x52, 0x4a, type, length / 4]);
+  view.setUint32(4, 1, true);
+  view.setUint32(8, 1, true);
+  view.setUint32(12, runId, true);
+  fill(record, view);
+  view.setUint32(length - 4, crc32(record, 0, length - 4), true);
+  return record;
+}
+
+test('a SAMPLES record keeps each sample\'s setpoint, and the segment\'s target and force per pressure', () => {
+  const flash = blankFlash();
+  let journal = mounted(flash);
+  const runId = journal.beginRun('p', 1, 0);
+  const pressures = new Float32Array([0, 50.5, 101, 150.25]);
+  const setpoints = new Float32Array([2, 52, 102, 152]);
+  assert.ok(journal.appendSamples(Object.assign(new SampleBatch(pressures, setpoints), { runId, startMs: 10, intervalMs: 100, step: 1, state: 1, targetMPa: 300, kNPerMPa: 0.0785, from: 0, count: 4 } satisfies Partial<SampleBatch>)));
+  journal = mounted(flash);
+  const log = journal.runLog(runId)!;
+  assert.equal(log.damaged, []);
+  const segment = log.segments[0];
+  assert.is(segment.targetMPa, 300);
+  assert.is(segment.kNPerMPa, Math.fround(0.0785));
+  [...setpoints].forEach((v, i) => assert.ok(Math.abs((segment.setpointsMPa as Float64Array)[i] - v) <= 150 / 131070 + 1e-6, `setpoint ${i}: ${v} came back as ${segment.setpointsMPa![i]}`));
+  [...pressures].forEach((v, i) => assert.ok(Math.abs(segment.pressuresMPa[i] - v) <= 150.25 / 131070 + 1e-6, `pressure ${i}`));
+});
+
+test('a SAMPLES record of the first form (pressure only, up to 256) is still read: no setpoint, target or force', () => {
+  const flash = blankFlash();
+  // As earlier firmware wrote it: type 4, 3 samples of 10, 20, 30 MPa, step 2, state RUNNING.
+  const record = handRecord(4, 56, 7, (bytes, view) => {
+    view.setFloat64(16, 5000, true);
+    view.setFloat32(24, 100, true);
+    view.setFloat32(28, 10, true);
+    view.setFloat32(32, 20 / 65535, true);
+    view.setFloat32(36, 30, true);
+    bytes[40] = 2;
+    bytes[41] = 1;
+    view.setUint16(42, 3, true);
+    [0, 32768, 65535].forEach((code, k) => view.setUint16(44 + 2 * k, code, true));
+  });
+  flash.write(FIRST * BLOCK, record);
+  const journal = mounted(flash);
+  assert.is(journal.blocksDamaged, 0);
+  const log = journal.runLog(7)!;
+  assert.equal(log.damaged, []);
+  const segment = log.segments[0];
+  assert.equal([segment.step, segment.state, segment.startMs, segment.intervalMs, segment.setpointsMPa, segment.targetMPa, segment.kNPerMPa], [2, 1, 5000, 100, null, NaN, NaN]);
+  assert.equal([...segment.pressuresMPa].map((v) => Math.round(v * 1000) / 1000), [10, 20, 30]);
+  // A first-form record of 256 samples is within its own limit (a new-form one stops at 128).
+  const long = handRecord(4, 44 + 512 + 4, 8, (bytes, view) => {
+    view.setFloat32(24, 100, true);
+    view.setUint16(42, 256, true);
+  });
+  flash.write(FIRST * BLOCK + 56, long);
+  assert.is(mounted(flash).runLog(8)!.segments[0].pressuresMPa.length, 256);
+});
+
+test('a SAMPLES record whose CRC holds but whose figures make no sense is reported in the log, not read', () => {
+  const flash = blankFlash();
+  const journal = mounted(flash);
+  const runId = journal.beginRun('p', 1, 0);
+  const values = new Float32Array([1, 2]);
+  const batch = Object.assign(new SampleBatch(values, values), { runId, startMs: 10, intervalMs: 100, step: 0, state: 1, targetMPa: 5, kNPerMPa: 0.0785, from: 0, count: 2 } satisfies Partial<SampleBatch>);
+  assert.ok(journal.appendSamples(batch));
+  assert.ok(journal.appendSamples(Object.assign(batch, { intervalMs: NaN })));
+  assert.ok(journal.appendSamples(Object.assign(batch, { intervalMs: 100, kNPerMPa: -1 })));
+  const log = mounted(flash).runLog(runId)!;
+  assert.is(log.segments.length, 1);
+  assert.equal(log.damaged.map((text) => text.replace(/ \(block \d+ at \d+\)/, '')), ['SAMPLES record: interval NaN ms', 'SAMPLES record: -1 kN per MPa']);
+});
+
+test('a run header round-trips; earlier runs have none; a header with a damaged firmware version is reported', () => {
+  const flash = blankFlash();
+  let journal = mounted(flash);
+  const old = journal.beginRun('before-headers', 2, 0);
+  const header = Object.assign(new RunHeaderFields(), { dieAreaMm2: 78.54, calibrationDateS: 1_790_000_000, tareCounts: -1234.5, kNPerCount: 1.25e-5, firmwareVersion: '0.1.0' });
+  const runId = journal.beginRun('with-header', 3, 100, header);
+  assert.throws(() => journal.beginRun('x', 4, 200, Object.assign(new RunHeaderFields(), { ...header, firmwareVersion: 'version 1' })), /firmware version "version 1" is not printable ASCII/);
+  journal = mounted(flash);
+  assert.is(journal.runLog(old)!.header, null);
+  assert.equal(journal.runLog(runId)!.header, { dieAreaMm2: Math.fround(78.54), calibrationDateS: 1_790_000_000, tareCounts: -1234.5, kNPerCount: 1.25e-5, firmwareVersion: '0.1.0' });
+  assert.is(journal.runs(5).length, 2, 'the refused header wrote no run');
+  // Valid CRC, a control character in the version: reported, not read.
+  const bad = handRecord(8, 68, 9, (bytes, view) => {
+    view.setFloat32(16, 78.54, true);
+    view.setFloat64(40, 1e-5, true);
+    bytes.set([0x30, 0x2e, 0x07, 0x31], 48);
+  });
+  flash.write(FIRST * BLOCK + 2048, bad);
+  const log = mounted(flash).runLog(9)!;
+  assert.is(log.header, null);
+  assert.equal(log.damaged, [`RUN_HEADER record (block 0 at 2048): firmware version byte 2 is 0x07`]);
 });
 
 test.run();

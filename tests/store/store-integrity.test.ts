@@ -301,7 +301,7 @@ test('a power cut in the middle of a run-log record is not damage, a second one 
     const journal = store.journal;
     flash.cutPowerAfterBytes(cut, cut);
     try {
-      journal.appendSamples(Object.assign(new SampleBatch(samples), { runId: 1, startMs: 0, intervalMs: 100, step: 0, state: 1, from: 0, count: 256 } satisfies Partial<SampleBatch>));
+      journal.appendSamples(Object.assign(new SampleBatch(samples, samples), { targetMPa: 100, kNPerMPa: 0.0785, runId: 1, startMs: 0, intervalMs: 100, step: 0, state: 1, from: 0, count: 128 } satisfies Partial<SampleBatch>));
     } catch {
       // the cut
     }
