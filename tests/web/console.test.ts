@@ -2,7 +2,7 @@
 // browser download), against press-sim serve --http. It uploads a program with a prompt,
 // starts it, watches the live plot advance, answers the prompt, sees the run complete,
 // downloads the run's log and checks the CSV, and sees an invalid program refused with the
-// validator's path. It also takes the screenshots in docs/images/.
+// validator's path. It also takes the screenshots in docs/images/, the dry-run plot's among them.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { serve } from '../../host-sim/cli/serve';
 import type { RunningServer } from '../../host-sim/cli/serve';
 import { DEFAULT_PLANT } from '../../host-sim/plants';
 import { buildConsolePage } from '../../tools/build/build-console';
+import { main as pressSimMain } from '../../host-sim/cli/press-sim';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -165,6 +166,21 @@ test('the built file opened from disk is a secure context with Web Serial: the U
   assert.equal(await filePage.evaluate(`[isSecureContext, 'serial' in navigator]`), [true, true]);
   assert.is(await filePage.isDisabled('#connect-usb'), false);
   await filePage.close();
+  rmSync(dir, { recursive: true });
+});
+
+test('the dry run\'s plot, as a browser draws it: pressure with step labels, the hold-error panel under it', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dry-run-'));
+  const status = await pressSimMain(['run', path.join(root, 'examples', 'li6ps5cl-three-layer.json'), '--out', dir, '--no-panel'], { stdout: () => {}, stderr: () => {} });
+  assert.is(status, 0);
+  const plotPage = await browser.newPage({ viewport: { width: 1000, height: 620 } });
+  // Inline in a page: a bare SVG document never reports its fonts loaded to the screenshot.
+  await plotPage.setContent(`<!doctype html><body style="margin:0;background:#fff">${readFileSync(path.join(dir, 'plot.svg'), 'utf8')}</body>`);
+  const texts = await plotPage.locator('text').allTextContents();
+  assert.ok(texts.includes('hold error (MPa)'), texts.join(' | '));
+  assert.ok(texts.some((t) => /^\d+ /.test(t)), 'step labels');
+  await plotPage.screenshot({ path: path.join(SHOTS, 'dry-run-plot.png'), fullPage: true });
+  await plotPage.close();
   rmSync(dir, { recursive: true });
 });
 
