@@ -1,30 +1,10 @@
 /** A run log's CSV (LOG:DATA?), read by its header's column names. */
+import { csvFields } from '../../host-sim/output/run-log-table';
+
+export { csvFields };
 export interface RunTable {
   columns: string[];
   rows: string[][];
-}
-
-/** Splits one CSV line; a quoted field may hold commas and doubled quotes. */
-export function csvFields(line: string): string[] {
-  const fields: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        current += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else current += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      fields.push(current);
-      current = '';
-    } else current += c;
-  }
-  fields.push(current);
-  return fields;
 }
 
 export function parseRunCsv(text: string): RunTable {
