@@ -322,6 +322,19 @@ async function watch(client: ScpiClient, program: string, io: PressctlIo): Promi
   }
 }
 
+/** A CSV the press serves a page at a time (`<query>,<first row>`, the header with row 0), whole: pages are asked for until one holds no row. */
+async function pagedCsv(client: ScpiClient, query: string): Promise<string> {
+  let csv = '';
+  for (let first = 0; ; ) {
+    const page = new TextDecoder().decode(blockBytes(await client.queryBytes(`${query},${first}`)));
+    const lines = page.split('\n').filter((line) => line !== '');
+    const rows = first === 0 ? lines.length - 1 : lines.length;
+    csv += page;
+    if (rows <= 0) return csv;
+    first += rows;
+  }
+}
+
 async function logCommand(client: ScpiClient, args: string[], io: PressctlIo): Promise<number> {
   const csvWanted = takeFlag(args, '--csv');
   const stepsWanted = takeFlag(args, '--steps');
@@ -329,18 +342,10 @@ async function logCommand(client: ScpiClient, args: string[], io: PressctlIo): P
   const id = one(args, 'a run number (pressctl logs lists them)');
   if (!/^\d+$/.test(id)) throw new UsageError(`run number expected, got ${JSON.stringify(id)}`);
   if (stepsWanted) {
-    io.stdout(formatRunStepTable(new TextDecoder().decode(blockBytes(await client.queryBytes(`LOG:STEP? ${id}`)))));
+    io.stdout(formatRunStepTable(await pagedCsv(client, `LOG:STEP? ${id}`)));
     return 0;
   }
-  let csv = '';
-  for (let first = 0; ; ) {
-    const bytes = await client.queryBytes(`LOG:DATA? ${id},${first}`);
-    const page = new TextDecoder().decode(blockBytes(bytes));
-    const rows = page.split('\n').filter((line) => line !== '' && !line.startsWith('t_s,')).length;
-    csv += page;
-    if (rows === 0) break;
-    first += rows;
-  }
+  const csv = await pagedCsv(client, `LOG:DATA? ${id}`);
   if (csvWanted || out !== undefined) {
     if (out !== undefined) {
       writeFileSync(out, csv);

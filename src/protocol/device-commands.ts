@@ -245,9 +245,9 @@ export function createDeviceCommandTable(press: PressPort, options: DeviceComman
     const dateS = Number.isFinite(header.calibrationDateS) ? header.calibrationDateS : 0;
     return [runId, run.programName, hash, fixed(dieDiameterMm(header.dieAreaMm2), 3), fixed(header.dieAreaMm2, 3), dateS, header.tareCounts, header.kNPerCount, header.firmwareVersion];
   });
-  table.query('LOG:STEPs?', [integer({ min: 1 })], ([runId]) => {
+  table.query('LOG:STEPs?', [integer({ min: 1 }), optional(integer({ min: 0 }), 0)], ([runId, firstRow]) => {
     const log = readableLog(runId);
-    return utf8Bytes(runStepsCsv(log, press.runStepLabels(log)));
+    return utf8Bytes(runStepsCsv(log, press.runStepLabels(log), firstRow, LOG_BYTES_PER_ANSWER));
   });
 
   // Calibration (docs/load-cell.md, "Calibration authority"): reading is free; changing it needs

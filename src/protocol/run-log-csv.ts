@@ -84,7 +84,19 @@ function stepRow(step: StepRecord, labels: readonly string[]): string {
   return `${step.step + 1},${quotedCsv(labels[step.step] ?? '')},${KIND_NAMES[step.kind]},${figures},${fixedOrEmpty(step.holdErrorP99MPa, 3)},${fixedOrEmpty(step.startS, 2)},${fixedOrEmpty(step.durationS, 2)},${inBand},${tolerance}\n`;
 }
 
-/** The run's step summaries, header line first; tolerance `in`, `outside` or empty (not judged). */
-export function runStepsCsv(log: RunLog, labels: readonly string[]): string {
-  return RUN_STEPS_CSV_HEADER + log.steps.map((step) => stepRow(step, labels)).join('');
+/**
+ * The run's step summaries from row firstRow on (0-based), as many as fit maxBytes (at least one);
+ * the header line comes with row 0. Empty past the last row. Tolerance `in`, `outside` or empty
+ * (not judged).
+ */
+export function runStepsCsv(log: RunLog, labels: readonly string[], firstRow: number, maxBytes: number): string {
+  const lines: string[] = firstRow === 0 ? [RUN_STEPS_CSV_HEADER] : [];
+  let bytes = firstRow === 0 ? RUN_STEPS_CSV_HEADER.length : 0;
+  for (let row = firstRow; row < log.steps.length; row++) {
+    const line = stepRow(log.steps[row], labels);
+    bytes += utf8Length(line);
+    if (bytes > maxBytes && row > firstRow) break;
+    lines.push(line);
+  }
+  return lines.join('');
 }

@@ -307,4 +307,33 @@ test('LOG:HEAD? gives the run\'s program, hash, die, calibration and firmware; L
   assert.equal(errors(s), ['106,No such run;99', '106,No such run;99']);
 });
 
+test('LOG:STEP? pages a long run\'s summaries: 256 steps with long labels in answers of at most 16 KiB, every row once', () => {
+  const { press, s } = instrument();
+  // 24 characters that take 36 bytes once quoted: 12 doubled quotes and 12 two-byte letters.
+  const label = '"'.repeat(12) + 'Ü'.repeat(12);
+  const many = { ...program([{ type: 'repeat', count: 128, steps: [{ type: 'wait', duration_s: 0.1, label }, { type: 'wait', duration_s: 0.1, label }] }]), name: 'many-steps' };
+  send(s, defineMessage('many-steps', many));
+  send(s, 'PROG:SEL "many-steps";:INIT');
+  assert.is(runUntilState(press, s, ['COMPLETE', 'ABORTED', 'FAULT']), 'COMPLETE');
+  press.advanceTo(press.timeS + 1);
+  const rows: string[] = [];
+  let pages = 0;
+  for (let first = 0; pages < 10; pages++) {
+    const answer = send(s, `LOG:STEP? 1,${first}`);
+    const digits = Number(answer[1]);
+    const body = encoder.encode(answer).subarray(2 + digits);
+    assert.is(body.length, Number(answer.slice(2, 2 + digits)), 'block length');
+    assert.ok(body.length <= 16384, `page of ${body.length} bytes`);
+    const lines = decoder.decode(body).split('\n').filter((line) => line !== '');
+    const pageRows = first === 0 ? lines.slice(1) : lines;
+    if (pageRows.length === 0) break;
+    rows.push(...pageRows);
+    first += pageRows.length;
+  }
+  assert.ok(pages >= 2, `${pages} pages`);
+  assert.is(rows.length, 256);
+  rows.forEach((row, i) => assert.ok(row.startsWith(`${i + 1},"${'""'.repeat(12)}${'Ü'.repeat(12)}",wait,`), row));
+  assert.equal(errors(s), []);
+});
+
 test.run();
