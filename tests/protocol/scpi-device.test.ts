@@ -6,6 +6,8 @@ import { VirtualInstrument } from '../../host-sim/virtual-instrument';
 import type { ScpiSession } from '../../src/protocol/session';
 import { program, readExample } from '../support/helpers';
 import { send, errors, defineMessage } from '../support/scpi-helpers';
+import { crc32 } from '../../src/bytes/crc32';
+import { ResetReason } from '../../hal/system';
 
 const PROMPTED = {
   ...program([
@@ -334,6 +336,44 @@ test('LOG:STEP? pages a long run\'s summaries: 256 steps with long labels in ans
   assert.is(rows.length, 256);
   rows.forEach((row, i) => assert.ok(row.startsWith(`${i + 1},"${'""'.repeat(12)}${'Ü'.repeat(12)}",wait,`), row));
   assert.equal(errors(s), []);
+});
+
+test('a run record damaged on flash under its CRC (a SAMPLES record with state 9): LOG:DATA? and LOG:STEP? answer 108 naming it, nothing guessed', () => {
+  const { press, s } = instrument();
+  send(s, defineMessage('cell-3', PROMPTED));
+  send(s, 'PROG:SEL "cell-3";:INIT');
+  assert.is(runUntilState(press, s, ['WAITING']), 'WAITING');
+  send(s, 'PROG:CONT');
+  assert.is(runUntilState(press, s, ['COMPLETE', 'ABORTED', 'FAULT']), 'COMPLETE');
+  press.advanceTo(press.timeS + 1);
+  assert.match(send(s, 'LOG:DATA? 1'), /^#\d/);
+  assert.equal(errors(s), []);
+  // The first SAMPLES record of run 1 ("RJ", type 7, runId at 12): its state byte (41) set to 9, its CRC made good again.
+  const flash = press.sim.flash.bytes;
+  const view = new DataView(flash.buffer, flash.byteOffset, flash.byteLength);
+  let patched = -1;
+  for (let at = 0; at + 48 <= flash.length && patched < 0; at += 4) {
+    if (flash[at] !== 0x52 || flash[at + 1] !== 0x4a || flash[at + 2] !== 7 || view.getUint32(at + 12, true) !== 1) continue;
+    const length = flash[at + 3] * 4;
+    if (crc32(flash, at, at + length - 4) !== view.getUint32(at + length - 4, true)) continue;
+    flash[at + 41] = 9;
+    view.setUint32(at + length - 4, crc32(flash, at, at + length - 4), true);
+    patched = at;
+  }
+  assert.ok(patched >= 0, 'a SAMPLES record of run 1 on flash');
+  send(s, 'LOG:DATA? 1');
+  send(s, 'LOG:STEP? 1');
+  const damaged = errors(s);
+  assert.is(damaged.length, 2, damaged.join(' | '));
+  for (const error of damaged) assert.match(error, /^108,Run record damaged;run 1: SAMPLES record: state 9 is no run state$/);
+  // Still listed, and after a reboot the same: the damage is reported every time, never cleared or guessed at.
+  assert.match(send(s, 'LOG:CAT? 1'), /^1,"cell-3",COMPLETED,/);
+  press.sim.reset(ResetReason.powerOn);
+  press.advanceTo(press.timeS + 0.5);
+  const after = press.createSession();
+  assert.match(send(after, 'LOG:CAT? 1'), /^1,"cell-3",COMPLETED,/);
+  send(after, 'LOG:DATA? 1');
+  assert.equal(errors(after), ['108,Run record damaged;run 1: SAMPLES record: state 9 is no run state']);
 });
 
 test.run();
