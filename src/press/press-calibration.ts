@@ -40,6 +40,9 @@ export class PressCalibration {
   fromStore = false;
   /** Date of the calibration in force (s since 1970), for the run log's headers; NaN for the configuration's. */
   dateSInForce = NaN;
+  /** Its reference and worst indication error (% of reading), for the run log's headers; '' and NaN for the configuration's. */
+  referenceInForce = '';
+  worstErrorPercentInForce = NaN;
 
   constructor(
     private readonly clock: Clock,
@@ -80,7 +83,7 @@ export class PressCalibration {
     if (calibration !== null) {
       this.loadCell.calibration = calibration.calibration;
       this.fromStore = true;
-      this.dateSInForce = calibration.dateS;
+      this.inForce(calibration);
     }
   }
 
@@ -108,11 +111,17 @@ export class PressCalibration {
     }
     this.loadCell.calibration = record.calibration;
     this.fromStore = true;
-    this.dateSInForce = record.dateS;
+    this.inForce(record);
     if (confirmedAtPress) this.commissioned = record.calibration;
     const seq = this.sequencer;
     seq.events.record(nowMs, confirmedAtPress ? EventCause.calConfirmedAtPress : EventCause.calDefined, seq.state, seq.state, -1, 0, guard.store.calibrationHistory().length);
     return null;
+  }
+
+  private inForce(record: CalibrationRecord): void {
+    this.dateSInForce = record.dateS;
+    this.referenceInForce = record.reference;
+    this.worstErrorPercentInForce = record.worstErrorPercent;
   }
 
   /** Why a calibration cannot go in force now, or null (the band only when not confirmed at the press). */

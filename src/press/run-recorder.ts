@@ -64,7 +64,11 @@ export class RunRecorder {
     const cell = this.loadCell;
     const header = this.header;
     header.dieAreaMm2 = cell.dieAreaMm2;
-    header.calibrationDateS = this.calibration.fromStore ? this.calibration.dateSInForce : NaN;
+    const fromStore = this.calibration.fromStore;
+    header.calibrationDateS = fromStore ? this.calibration.dateSInForce : NaN;
+    header.calibrationReference = fromStore ? this.calibration.referenceInForce : '';
+    header.calibrationWorstErrorPercent = fromStore ? this.calibration.worstErrorPercentInForce : NaN;
+    header.startedAtS = NaN;
     header.tareCounts = cell.calibration.tareCounts;
     header.kNPerCount = cell.calibration.kNPerCount;
     header.firmwareVersion = FIRMWARE_VERSION;

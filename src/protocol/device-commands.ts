@@ -243,7 +243,8 @@ export function createDeviceCommandTable(press: PressPort, options: DeviceComman
     const run = log.run;
     const hash = (run.programHash >>> 0).toString(16).padStart(8, '0');
     const dateS = Number.isFinite(header.calibrationDateS) ? header.calibrationDateS : 0;
-    return [runId, run.programName, hash, fixed(dieDiameterMm(header.dieAreaMm2), 3), fixed(header.dieAreaMm2, 3), dateS, header.tareCounts, header.kNPerCount, header.firmwareVersion];
+    const startedAtS = Number.isFinite(header.startedAtS) ? header.startedAtS : 0;
+    return [runId, run.programName, hash, fixed(dieDiameterMm(header.dieAreaMm2), 3), fixed(header.dieAreaMm2, 3), dateS, header.tareCounts, header.kNPerCount, header.firmwareVersion, header.calibrationReference, fixed(header.calibrationWorstErrorPercent, 3), startedAtS];
   });
   table.query('LOG:STEPs?', [integer({ min: 1 }), optional(integer({ min: 0 }), 0)], ([runId, firstRow]) => {
     const log = readableLog(runId);

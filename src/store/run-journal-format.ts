@@ -8,8 +8,11 @@ import { ALIGN_BYTES, CRC_BYTES, RecordFrame, alignUp } from './record-frame';
  *   FLAGS      0 u16 · store flags u16 (the flags changed between boots)             24 B
  *   RUN_START  programHash u32 · startMs f64 · name length u8 · ASCII name · 0 pad    36..68 B
  *   RUN_END    outcome u8 · 0 u8 · faultCode u16 · endMs f64 · peakMPa f32            36 B
- *   RUN_HEADER dieAreaMm2 f32 · 0 u32 · calibration dateS f64 (NaN: the configuration's)
- *              tareCounts f64 · kNPerCount f64 · firmware version 16 B ASCII, 0 pad    68 B
+ *   RUN_HEADER dieAreaMm2 f32 · reference length u16 · 0 u16 · calibration dateS f64
+ *              (NaN: the configuration's) · tareCounts f64 · kNPerCount f64 · firmware version
+ *              16 B ASCII, 0 pad · worst error % f32 (NaN: none) · 0 u32 · startedAtS f64 (UTC s
+ *              since 1970; NaN: the clock was not set) · calibration reference UTF-8 · 0 pad  84..340 B
+ *   RUN_HEADER_V1 (type 8, the first form) as RUN_HEADER up to the firmware version   68 B
  *   SAMPLES    startMs f64 · intervalMs f32 · baseMPa f32 · mpaPerCode f32 · peakMPa f32
  *              step u8 · state u8 · count u16 · targetMPa f32 · kNPerMPa f32
  *              setpointBaseMPa f32 · setpointMPaPerCode f32
@@ -22,6 +25,10 @@ import { ALIGN_BYTES, CRC_BYTES, RecordFrame, alignUp } from './record-frame';
  *
  * A STEP record of 48 B is the first form, written before steps had a tolerance verdict: its
  * tolerance byte is 0 (not judged), and it ends after durationS. Both forms are read.
+ *
+ * A RUN_HEADER_V1 record is the first form of RUN_HEADER, written before headers named the
+ * calibration's reference and worst error and the run's start date: read with those unknown
+ * ('' and NaN).
  *
  * A SAMPLES_V1 record is the first form of SAMPLES, written before samples carried their
  * setpoint, target and force: read with those unknown (NaN). A sample's force is its pressure
@@ -114,7 +121,12 @@ export interface RunHeader {
   calibrationDateS: number;
   tareCounts: number;
   kNPerCount: number;
+  /** …what it was made against ('' for the configuration's, and in a header of the first form) and its worst indication error, % of reading (NaN: none given). */
+  calibrationReference: string;
+  calibrationWorstErrorPercent: number;
   firmwareVersion: string;
+  /** When the run started, UTC s since 1970; NaN when the press's clock was not set (and in a header of the first form). */
+  startedAtS: number;
 }
 
 /** A run header to write (RunJournal.beginRun): created once by the writer and filled for each run. */
@@ -123,7 +135,10 @@ export class RunHeaderFields implements RunHeader {
   calibrationDateS = NaN;
   tareCounts = NaN;
   kNPerCount = NaN;
+  calibrationReference = '';
+  calibrationWorstErrorPercent = NaN;
   firmwareVersion = '';
+  startedAtS = NaN;
 }
 
 /**
@@ -170,7 +185,9 @@ export const TYPE_SAMPLES_V1 = 4;
 export const TYPE_STEP = 5;
 export const TYPE_FLAGS = 6;
 export const TYPE_SAMPLES = 7;
-export const TYPE_RUN_HEADER = 8;
+/** RUN_HEADER of the first form: read, no longer written. */
+export const TYPE_RUN_HEADER_V1 = 8;
+export const TYPE_RUN_HEADER = 9;
 export const HEADER_BYTES = 16;
 export const BOOT_BYTES = 24;
 export const END_BYTES = 36;
@@ -179,13 +196,20 @@ export const STEP_BYTES = 52;
 export const STEP_V1_BYTES = 48;
 /** The share in band of a step that keeps none, in a STEP record. */
 const NO_PERMILLE = 0xffff;
-export const RUN_HEADER_BYTES = 68;
+export const RUN_HEADER_V1_BYTES = 68;
+/** A RUN_HEADER's calibration reference, UTF-8 bytes at most (64 characters: src/store/calibration-record.ts). */
+export const MAX_REFERENCE_BYTES = 256;
 /** Offsets in a record: the sample count, the first sample code (each form), a start's name length, a header's firmware version. */
 export const SAMPLE_COUNT_AT = 42;
 export const SAMPLES_V1_AT = 44;
 export const SAMPLES_AT = 60;
 export const NAME_LENGTH_AT = 28;
 export const VERSION_AT = 48;
+/** In a RUN_HEADER: the reference's length, the worst error, the start date, the reference. */
+export const REFERENCE_LENGTH_AT = 20;
+export const WORST_ERROR_AT = 64;
+export const STARTED_AT = 72;
+export const REFERENCE_AT = 80;
 export const MAX_VERSION_BYTES = 16;
 /** Samples in one SAMPLES record at most (the RAM segments hold as many: src/store/sample-buffer.ts). */
 export const MAX_RECORD_SAMPLES = 128;
@@ -194,8 +218,14 @@ const MAX_V1_RECORD_SAMPLES = 256;
 export const MAX_SAMPLES_BYTES = samplesBytes(MAX_RECORD_SAMPLES);
 export const MAX_NAME_BYTES = 32;
 const MAX_START_BYTES = startBytes(MAX_NAME_BYTES);
+export const MAX_RUN_HEADER_BYTES = runHeaderBytes(MAX_REFERENCE_BYTES);
 /** Erased room one more run (start, header and end), a full SAMPLES record and the next boot need. */
-export const RESERVE_BYTES = MAX_START_BYTES + RUN_HEADER_BYTES + MAX_SAMPLES_BYTES + END_BYTES + BOOT_BYTES;
+export const RESERVE_BYTES = MAX_START_BYTES + MAX_RUN_HEADER_BYTES + MAX_SAMPLES_BYTES + END_BYTES + BOOT_BYTES;
+
+/** A RUN_HEADER record with a reference of `referenceBytes`. */
+export function runHeaderBytes(referenceBytes: number): number {
+  return alignUp(REFERENCE_AT + referenceBytes) + CRC_BYTES;
+}
 
 export function startBytes(nameLength: number): number {
   return alignUp(NAME_LENGTH_AT + 1 + nameLength) + CRC_BYTES;
@@ -221,7 +251,11 @@ class JournalFrame extends RecordFrame {
     if (type === TYPE_BOOT || type === TYPE_FLAGS) expected = BOOT_BYTES;
     else if (type === TYPE_RUN_END) expected = END_BYTES;
     else if (type === TYPE_STEP) expected = block[at + 3] * ALIGN_BYTES === STEP_V1_BYTES ? STEP_V1_BYTES : STEP_BYTES;
-    else if (type === TYPE_RUN_HEADER) expected = RUN_HEADER_BYTES;
+    else if (type === TYPE_RUN_HEADER_V1) expected = RUN_HEADER_V1_BYTES;
+    else if (type === TYPE_RUN_HEADER) {
+      const referenceBytes = at + REFERENCE_LENGTH_AT + 2 <= block.length ? view.getUint16(at + REFERENCE_LENGTH_AT, true) : MAX_REFERENCE_BYTES + 1;
+      if (referenceBytes <= MAX_REFERENCE_BYTES) expected = runHeaderBytes(referenceBytes);
+    }
     else if (type === TYPE_SAMPLES || type === TYPE_SAMPLES_V1) {
       const count = at + SAMPLES_V1_AT <= block.length ? view.getUint16(at + SAMPLE_COUNT_AT, true) : 0;
       if (type === TYPE_SAMPLES && count >= 1 && count <= MAX_RECORD_SAMPLES) expected = samplesBytes(count);

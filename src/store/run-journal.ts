@@ -2,7 +2,7 @@ import type { FlashPartition } from '../../hal/flash';
 import { BlockScan } from './block-scan';
 import { ALIGN_BYTES } from './record-frame';
 import type { JournalRun, RunHeader, RunLog, SampleBatch, StepSummary } from './run-journal-format';
-import { BOOT_BYTES, END_BYTES, HEADER_BYTES, JOURNAL_FRAME, MAX_SAMPLES_BYTES, RESERVE_BYTES, RUN_HEADER_BYTES, RunOutcome, STEP_BYTES, TYPE_BOOT, TYPE_FLAGS, TYPE_RUN_END, TYPE_RUN_HEADER, TYPE_RUN_START, TYPE_SAMPLES, TYPE_STEP, encodeBoot, encodeEnd, encodeStart, encodeStep, runFromStart } from './run-journal-format';
+import { BOOT_BYTES, END_BYTES, HEADER_BYTES, JOURNAL_FRAME, MAX_RUN_HEADER_BYTES, MAX_SAMPLES_BYTES, RESERVE_BYTES, RunOutcome, STEP_BYTES, TYPE_BOOT, TYPE_FLAGS, TYPE_RUN_END, TYPE_RUN_HEADER, TYPE_RUN_START, TYPE_SAMPLES, TYPE_STEP, encodeBoot, encodeEnd, encodeStart, encodeStep, runFromStart } from './run-journal-format';
 import { readRunLogs } from './run-log-reader';
 import { checkHeader, encodeHeader, encodeSamples } from './run-log-records';
 
@@ -24,7 +24,7 @@ export class RunJournal {
   private readonly blockLength: number;
   /** 1 for a block of the range known to be wholly erased. */
   private readonly erased: Uint8Array;
-  private readonly scratch = new Uint8Array(MAX_SAMPLES_BYTES);
+  private readonly scratch = new Uint8Array(Math.max(MAX_SAMPLES_BYTES, MAX_RUN_HEADER_BYTES));
   private readonly scratchView = new DataView(this.scratch.buffer);
   /** scratch.subarray(0, length), by length / 4: the write path allocates nothing. */
   private readonly scratchByLength: Uint8Array[] = [];
@@ -219,8 +219,7 @@ export class RunJournal {
     const runId = this.lastRunId + 1;
     if (!this.append(TYPE_RUN_START, length, this.boots, runId)) return -1;
     if (header !== null) {
-      encodeHeader(this.scratch, this.scratchView, header);
-      this.append(TYPE_RUN_HEADER, RUN_HEADER_BYTES, this.boots, runId);
+      this.append(TYPE_RUN_HEADER, encodeHeader(this.scratch, this.scratchView, header), this.boots, runId);
     }
     this.lastRunId = runId;
     this.openRunId = runId;

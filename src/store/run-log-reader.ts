@@ -1,7 +1,7 @@
 import type { FlashPartition } from '../../hal/flash';
 import type { BlockScan } from './block-scan';
 import type { RunLog, SampleSegment, StepRecord } from './run-journal-format';
-import { HEADER_BYTES, RunOutcome, TYPE_BOOT, TYPE_FLAGS, TYPE_RUN_END, TYPE_RUN_HEADER, TYPE_RUN_START, TYPE_SAMPLES, TYPE_SAMPLES_V1, TYPE_STEP, readStep, runFromStart } from './run-journal-format';
+import { HEADER_BYTES, RunOutcome, TYPE_BOOT, TYPE_FLAGS, TYPE_RUN_END, TYPE_RUN_HEADER, TYPE_RUN_HEADER_V1, TYPE_RUN_START, TYPE_SAMPLES, TYPE_SAMPLES_V1, TYPE_STEP, readStep, runFromStart } from './run-journal-format';
 import { readHeader, readSamples } from './run-log-records';
 
 /**
@@ -45,7 +45,7 @@ export function readRunLogs(flash: FlashPartition, firstBlock: number, blockCoun
         run.programHash = start.programHash;
         run.startMs = start.startMs;
         log.startFound = true;
-      } else if (type === TYPE_RUN_HEADER) {
+      } else if (type === TYPE_RUN_HEADER || type === TYPE_RUN_HEADER_V1) {
         const header = readHeader(block, view, at);
         if (typeof header === 'string') log.damaged.push(`RUN_HEADER record (${where}): ${header}`);
         else log.header = header;

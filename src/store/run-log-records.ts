@@ -1,6 +1,7 @@
 import { CRC_BYTES } from './record-frame';
 import type { RunHeader, SampleBatch, SampleSegment } from './run-journal-format';
-import { HEADER_BYTES, MAX_RECORD_SAMPLES, MAX_VERSION_BYTES, SAMPLES_AT, SAMPLES_V1_AT, SAMPLE_COUNT_AT, TYPE_SAMPLES_V1, VERSION_AT, samplesBytes } from './run-journal-format';
+import { HEADER_BYTES, MAX_RECORD_SAMPLES, MAX_REFERENCE_BYTES, MAX_VERSION_BYTES, REFERENCE_AT, REFERENCE_LENGTH_AT, SAMPLES_AT, SAMPLES_V1_AT, SAMPLE_COUNT_AT, STARTED_AT, TYPE_RUN_HEADER_V1, TYPE_SAMPLES_V1, VERSION_AT, WORST_ERROR_AT, runHeaderBytes, samplesBytes } from './run-journal-format';
+import { readUtf8, unpairedSurrogateIndex, utf8Length, writeUtf8 } from '../bytes/utf8';
 
 /**
  * The run journal's SAMPLES (both forms) and RUN_HEADER payloads (layouts in
@@ -76,17 +77,29 @@ export function readSamples(block: Uint8Array, view: DataView, at: number): Samp
   };
 }
 
-/** A RUN_HEADER payload into the record buffer (a version of 1..16 printable ASCII characters). */
-export function encodeHeader(bytes: Uint8Array, view: DataView, header: RunHeader): void {
+/**
+ * A RUN_HEADER payload into the record buffer (a version of 1..16 printable ASCII characters, a
+ * reference of at most MAX_REFERENCE_BYTES of UTF-8); returns the record's length.
+ */
+export function encodeHeader(bytes: Uint8Array, view: DataView, header: RunHeader): number {
   checkHeader(header);
   const version = header.firmwareVersion;
+  const referenceBytes = utf8Length(header.calibrationReference);
   view.setFloat32(HEADER_BYTES, header.dieAreaMm2, true);
-  view.setUint32(HEADER_BYTES + 4, 0, true);
+  view.setUint16(REFERENCE_LENGTH_AT, referenceBytes, true);
+  view.setUint16(REFERENCE_LENGTH_AT + 2, 0, true);
   view.setFloat64(HEADER_BYTES + 8, header.calibrationDateS, true);
   view.setFloat64(HEADER_BYTES + 16, header.tareCounts, true);
   view.setFloat64(HEADER_BYTES + 24, header.kNPerCount, true);
   bytes.fill(0, VERSION_AT, VERSION_AT + MAX_VERSION_BYTES);
   for (let i = 0; i < version.length; i++) bytes[VERSION_AT + i] = version.charCodeAt(i);
+  view.setFloat32(WORST_ERROR_AT, header.calibrationWorstErrorPercent, true);
+  view.setUint32(WORST_ERROR_AT + 4, 0, true);
+  view.setFloat64(STARTED_AT, header.startedAtS, true);
+  writeUtf8(header.calibrationReference, bytes, REFERENCE_AT);
+  const length = runHeaderBytes(referenceBytes);
+  bytes.fill(0, REFERENCE_AT + referenceBytes, length - CRC_BYTES);
+  return length;
 }
 
 /** Throws a RangeError for a header that cannot be written as it is. */
@@ -97,9 +110,11 @@ export function checkHeader(header: RunHeader): void {
     const code = version.charCodeAt(i);
     if (code < 0x21 || code > 0x7e) throw new RangeError(`run journal: firmware version "${version}" is not printable ASCII`);
   }
+  const reference = header.calibrationReference;
+  if (unpairedSurrogateIndex(reference) >= 0 || utf8Length(reference) > MAX_REFERENCE_BYTES) throw new RangeError(`run journal: calibration reference is not text of at most ${MAX_REFERENCE_BYTES} UTF-8 bytes`);
 }
 
-/** The RUN_HEADER record at `at`, or what is wrong with its content (allocates). */
+/** The RUN_HEADER record (either form) at `at`, or what is wrong with its content (allocates). */
 export function readHeader(block: Uint8Array, view: DataView, at: number): RunHeader | string {
   let version = '';
   let end = MAX_VERSION_BYTES;
@@ -116,5 +131,17 @@ export function readHeader(block: Uint8Array, view: DataView, at: number): RunHe
   if (!(kNPerCount > 0 && kNPerCount < Infinity)) return `span ${kNPerCount} kN per count`;
   const tareCounts = view.getFloat64(at + HEADER_BYTES + 16, true);
   if (!Number.isFinite(tareCounts)) return `tare ${tareCounts} counts`;
-  return { dieAreaMm2, calibrationDateS: view.getFloat64(at + HEADER_BYTES + 8, true), tareCounts, kNPerCount, firmwareVersion: version };
+  const header: RunHeader = { dieAreaMm2, calibrationDateS: view.getFloat64(at + HEADER_BYTES + 8, true), tareCounts, kNPerCount, calibrationReference: '', calibrationWorstErrorPercent: NaN, firmwareVersion: version, startedAtS: NaN };
+  if (block[at + 2] === TYPE_RUN_HEADER_V1) return header;
+  const referenceBytes = view.getUint16(at + REFERENCE_LENGTH_AT, true);
+  const reference = readUtf8(block, at + REFERENCE_AT, at + REFERENCE_AT + referenceBytes);
+  if (reference === null) return 'the calibration reference is not UTF-8 text';
+  const worstErrorPercent = view.getFloat32(at + WORST_ERROR_AT, true);
+  if (!(Number.isNaN(worstErrorPercent) || (worstErrorPercent >= 0 && worstErrorPercent < Infinity))) return `worst error ${worstErrorPercent} %`;
+  const startedAtS = view.getFloat64(at + STARTED_AT, true);
+  if (!(Number.isNaN(startedAtS) || (startedAtS >= 0 && startedAtS < Infinity))) return `start date ${startedAtS} s`;
+  header.calibrationReference = reference;
+  header.calibrationWorstErrorPercent = worstErrorPercent;
+  header.startedAtS = startedAtS;
+  return header;
 }

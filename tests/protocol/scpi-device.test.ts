@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { VirtualInstrument } from '../../host-sim/virtual-instrument';
 import type { ScpiSession } from '../../src/protocol/session';
 import { program, readExample } from '../support/helpers';
-import { send, errors, defineMessage } from '../support/scpi-helpers';
+import { send, errors, defineMessage, holdContinue } from '../support/scpi-helpers';
 import { crc32 } from '../../src/bytes/crc32';
 import { ResetReason } from '../../hal/system';
 
@@ -297,7 +297,7 @@ test('LOG:HEAD? gives the run\'s program, hash, die, calibration and firmware; L
   assert.is(runUntilState(press, s, ['COMPLETE', 'ABORTED', 'FAULT']), 'COMPLETE');
   press.advanceTo(press.timeS + 1);
   const header = send(s, 'LOG:HEAD? 1');
-  assert.match(header, /^1,"cell-3","[0-9a-f]{8}",10\.000,78\.540,0,[-+\d.E]+,[-+\d.E]+,"0\.1\.0"$/);
+  assert.match(header, /^1,"cell-3","[0-9a-f]{8}",10\.000,78\.540,0,[-+\d.E]+,[-+\d.E]+,"0\.1\.0","",9\.91E\+37,0$/);
   assert.is(header.split(',')[6], send(s, 'CAL:DATA?').split(',')[2], 'the tare in force');
   const answer = send(s, 'LOG:STEP? 1');
   const lines = answer.slice(2 + Number(answer[1])).trimEnd().split('\n');
@@ -307,6 +307,20 @@ test('LOG:HEAD? gives the run\'s program, hash, die, calibration and firmware; L
   assert.match(lines[2], /^2,"hold",hold,60\.000,[\d.]+,[\d.]+,[\d.]+,[\d.]+,[\d.]+,[\d.]*,(in|outside)$/);
   send(s, 'LOG:HEAD? 99;:LOG:STEP? 99');
   assert.equal(errors(s), ['106,No such run;99', '106,No such run;99']);
+  // A certified calibration in force: the next run's header names its reference and worst error.
+  const [, , tare, span] = send(s, 'CAL:DATA?').split(',');
+  send(s, 'CAL:COMM 246810');
+  assert.match(errors(s)[0], /^113,/);
+  holdContinue(press, 3.5);
+  send(s, `CAL:UNL 246810;:CAL:DEF 1790000000,"DAkkS D-K-15107, cert. 4711",${tare},${span},0.12`);
+  assert.equal(errors(s), []);
+  send(s, 'PROG:SEL "cell-3";:INIT');
+  assert.is(runUntilState(press, s, ['WAITING']), 'WAITING');
+  send(s, 'PROG:CONT');
+  assert.is(runUntilState(press, s, ['COMPLETE', 'ABORTED', 'FAULT']), 'COMPLETE');
+  press.advanceTo(press.timeS + 1);
+  assert.match(send(s, 'LOG:HEAD? 2'), /^2,"cell-3","[0-9a-f]{8}",10\.000,78\.540,1790000000,[-+\d.E]+,[-+\d.E]+,"0\.1\.0","DAkkS D-K-15107, cert\. 4711",0\.120,0$/);
+  assert.equal(errors(s), []);
 });
 
 test('LOG:STEP? pages a long run\'s summaries: 256 steps with long labels in answers of at most 16 KiB, every row once', () => {

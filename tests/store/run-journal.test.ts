@@ -708,12 +708,12 @@ test('a run header round-trips; earlier runs have none; a header with a damaged 
   const flash = blankFlash();
   let journal = mounted(flash);
   const old = journal.beginRun('before-headers', 2, 0);
-  const header = Object.assign(new RunHeaderFields(), { dieAreaMm2: 78.54, calibrationDateS: 1_790_000_000, tareCounts: -1234.5, kNPerCount: 1.25e-5, firmwareVersion: '0.1.0' });
+  const header = Object.assign(new RunHeaderFields(), { dieAreaMm2: 78.54, calibrationDateS: 1_790_000_000, tareCounts: -1234.5, kNPerCount: 1.25e-5, calibrationReference: 'HBM C6A 50 kN, DAkkS cert. 4711 – Ü', calibrationWorstErrorPercent: 0.21, firmwareVersion: '0.1.0', startedAtS: 1_796_600_000 });
   const runId = journal.beginRun('with-header', 3, 100, header);
   assert.throws(() => journal.beginRun('x', 4, 200, Object.assign(new RunHeaderFields(), { ...header, firmwareVersion: 'version 1' })), /firmware version "version 1" is not printable ASCII/);
   journal = mounted(flash);
   assert.is(journal.runLog(old)!.header, null);
-  assert.equal(journal.runLog(runId)!.header, { dieAreaMm2: Math.fround(78.54), calibrationDateS: 1_790_000_000, tareCounts: -1234.5, kNPerCount: 1.25e-5, firmwareVersion: '0.1.0' });
+  assert.equal(journal.runLog(runId)!.header, { dieAreaMm2: Math.fround(78.54), calibrationDateS: 1_790_000_000, tareCounts: -1234.5, kNPerCount: 1.25e-5, calibrationReference: 'HBM C6A 50 kN, DAkkS cert. 4711 – Ü', calibrationWorstErrorPercent: Math.fround(0.21), firmwareVersion: '0.1.0', startedAtS: 1_796_600_000 });
   assert.is(journal.runs(5).length, 2, 'the refused header wrote no run');
   // Valid CRC, a control character in the version: reported, not read.
   const bad = handRecord(8, 68, 9, (bytes, view) => {
@@ -725,6 +725,54 @@ test('a run header round-trips; earlier runs have none; a header with a damaged 
   const log = mounted(flash).runLog(9)!;
   assert.is(log.header, null);
   assert.equal(log.damaged, [`RUN_HEADER record (block 0 at 2048): firmware version byte 2 is 0x07`]);
+});
+
+test('a run header of the first form (68 B, type 8) is read with no reference, worst error or start date; a reference that is not UTF-8 is reported', () => {
+  const flash = blankFlash();
+  mounted(flash).beginRun('first', 2, 0);
+  const v1 = handRecord(8, 68, 1, (bytes, view) => {
+    view.setFloat32(16, 78.54, true);
+    view.setFloat64(24, 1_790_000_000, true);
+    view.setFloat64(32, -12, true);
+    view.setFloat64(40, 1e-5, true);
+    bytes.set([0x30, 0x2e, 0x31], 48);
+  });
+  flash.write(FIRST * BLOCK + 2048, v1);
+  assert.equal(mounted(flash).runLog(1)!.header, { dieAreaMm2: Math.fround(78.54), calibrationDateS: 1_790_000_000, tareCounts: -12, kNPerCount: 1e-5, calibrationReference: '', calibrationWorstErrorPercent: NaN, firmwareVersion: '0.1', startedAtS: NaN });
+  // The second form with 3 reference bytes that are no UTF-8 (a lone continuation byte).
+  const bad = handRecord(9, 88, 7, (bytes, view) => {
+    view.setFloat32(16, 78.54, true);
+    view.setUint16(20, 3, true);
+    view.setFloat64(40, 1e-5, true);
+    bytes.set([0x30, 0x2e, 0x31], 48);
+    view.setFloat32(64, NaN, true);
+    view.setFloat64(72, NaN, true);
+    bytes.set([0x41, 0x80, 0x42], 80);
+  });
+  flash.write(FIRST * BLOCK + 3072, bad);
+  const log = mounted(flash).runLog(7)!;
+  assert.is(log.header, null);
+  assert.equal(log.damaged, ['RUN_HEADER record (block 0 at 3072): the calibration reference is not UTF-8 text']);
+  // A header whose declared length is not the one its reference length makes is no record at all.
+  const torn = handRecord(9, 92, 8, (bytes, view) => {
+    view.setFloat32(16, 78.54, true);
+    view.setUint16(20, 3, true);
+    view.setFloat64(40, 1e-5, true);
+    bytes.set([0x30], 48);
+  });
+  flash.write(FIRST * BLOCK + 3584, torn);
+  assert.is(mounted(flash).runLog(8), null);
+});
+
+test('a header with a reference of 64 four-byte characters (256 B) is written and read whole; 257 B are refused before anything is written', () => {
+  const flash = blankFlash();
+  const journal = mounted(flash);
+  const reference = '😀'.repeat(64);
+  const header = Object.assign(new RunHeaderFields(), { dieAreaMm2: 10, calibrationDateS: 1, tareCounts: 0, kNPerCount: 1e-5, calibrationReference: reference, firmwareVersion: 'v' });
+  const runId = journal.beginRun('long-ref', 1, 0, header);
+  assert.is(mounted(flash).runLog(runId)!.header!.calibrationReference, reference);
+  assert.throws(() => journal.beginRun('x', 1, 0, Object.assign(new RunHeaderFields(), { ...header, calibrationReference: `${reference}a` })), /calibration reference is not text of at most 256 UTF-8 bytes/);
+  assert.is(mounted(flash).runs(5).length, 1);
 });
 
 test.run();
