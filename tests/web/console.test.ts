@@ -101,6 +101,8 @@ test('refuses an invalid program with the validator\'s path, before anything is 
   await setProgram('{"format": "press-program/1",}');
   const syntax = await page.locator('#validation li.error').allTextContents();
   assert.ok(syntax.length === 1 && syntax[0].startsWith('not JSON:') && syntax[0].includes('trailing comma before }'), syntax.join('\n'));
+  await page.waitForSelector('.cm-lintRange-error', { timeout: 5000 });
+  assert.equal(await page.locator('.cm-lintRange-error').allTextContents(), [',']);
   await page.screenshot({ path: path.join(SHOTS, 'console-invalid.png'), clip: { x: 0, y: 0, width: 1200, height: 560 } });
 });
 

@@ -151,6 +151,9 @@ export function placeAt(text: string, inner: TreeNode, pos: number): CursorPlace
     if (node.name === 'Property') {
       const colon = children(node).find((child) => child.name === ':');
       if (colon !== undefined && pos >= colon.to) {
+        const value = propertyValue(node);
+        const closed = value !== undefined && (value.name !== 'String' || (value.to - value.from >= 2 && text[value.to - 1] === '"'));
+        if (value !== undefined && closed && pos >= value.to) return undefined;
         const key = propertyName(text, node);
         return key === undefined || node.parent === null ? undefined : { kind: 'value', path: [...pathOf(text, node.parent), key] };
       }
@@ -165,7 +168,9 @@ export function placeAt(text: string, inner: TreeNode, pos: number): CursorPlace
 
 function keyPlace(text: string, object: TreeNode, editing: TreeNode | undefined): CursorPlace {
   const present = children(object).flatMap((child) => {
-    const key = child.name === 'Property' && child !== editing ? propertyName(text, child) : undefined;
+    // Compared by position: the tree hands out a new node object on each visit.
+    const isEditing = editing !== undefined && child.from === editing.from && child.to === editing.to;
+    const key = child.name === 'Property' && !isEditing ? propertyName(text, child) : undefined;
     return key === undefined ? [] : [key];
   });
   return { kind: 'key', objectPath: pathOf(text, object), present, type: typeOf(text, object) };
