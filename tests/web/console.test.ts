@@ -103,7 +103,6 @@ test('refuses an invalid program with the validator\'s path, before anything is 
   assert.ok(syntax.length === 1 && syntax[0].startsWith('not JSON:') && syntax[0].includes('trailing comma before }'), syntax.join('\n'));
   await page.waitForSelector('.cm-lintRange-error', { timeout: 5000 });
   assert.equal(await page.locator('.cm-lintRange-error').allTextContents(), [',']);
-  await page.screenshot({ path: path.join(SHOTS, 'console-invalid.png'), clip: { x: 0, y: 0, width: 1200, height: 560 } });
 });
 
 test('the editor underlines the validator\'s error at its path, and the message stays listed', async () => {
@@ -113,6 +112,7 @@ test('the editor underlines the validator\'s error at its path, and the message 
   assert.equal(await page.locator('.cm-lintRange-error').allTextContents(), ['900']);
   const messages = await page.locator('#validation li.error').allTextContents();
   assert.ok(messages.some((m) => m.startsWith('steps[0].to_MPa:')), messages.join('\n'));
+  await page.screenshot({ path: path.join(SHOTS, 'console-invalid.png'), clip: { x: 0, y: 0, width: 1200, height: 560 } });
 });
 
 test('the editor completes a step\'s keys and its type from the schema, and shows a key\'s description on hover', async () => {
@@ -126,6 +126,14 @@ test('the editor completes a step\'s keys and its type from the schema, and show
   assert.ok(keys.every((key) => key in ramp), keys.join(' '));
   await page.screenshot({ path: path.join(SHOTS, 'console-editor.png'), clip: { x: 0, y: 0, width: 1200, height: 620 } });
   await page.keyboard.press('Escape');
+  // Typing opens it too; Enter takes the key with a placeholder value, selected to type over.
+  await page.keyboard.type('"rate_M');
+  await page.waitForSelector('.cm-tooltip-autocomplete li', { timeout: 5000 });
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('12');
+  await page.waitForFunction(`window.pressConsole.editor.text.includes('"to_MPa": 40,\\n        "rate_MPa_s": 12\\n')`, null, { timeout: 5000 }).catch(async (e) => {
+    throw new Error(`${e}: the editor holds ${JSON.stringify(await page.evaluate('window.pressConsole.editor.text'))}`);
+  });
 
   await setProgram(text.replace('"type": "hold"', '"type": '));
   await cursorAfter('"type": ');

@@ -26,8 +26,13 @@ export interface ProgramEditorOptions {
   onChange: () => void;
 }
 
+/** The whole document's tree (the editor parses lazily, up to what is in view). */
+function fullTree(state: EditorState) {
+  return ensureSyntaxTree(state, state.doc.length, 200) ?? syntaxTree(state);
+}
+
 function tree(state: EditorState): TreeNode {
-  return (ensureSyntaxTree(state, state.doc.length, 200) ?? syntaxTree(state)).topNode;
+  return fullTree(state).topNode;
 }
 
 function typesIn(top: TreeNode, text: string): TypeAt {
@@ -56,8 +61,9 @@ function diagnostics(state: EditorState, problems: Problem[]): Diagnostic[] {
 function completions(schema: JsonSchema, context: CompletionContext): CompletionResult | null {
   const { state, pos } = context;
   const text = state.doc.toString();
-  const top = tree(state);
-  const inner = (ensureSyntaxTree(state, state.doc.length, 200) ?? syntaxTree(state)).resolveInner(pos, -1) as TreeNode;
+  const parsed = fullTree(state);
+  const top = parsed.topNode as TreeNode;
+  const inner = parsed.resolveInner(pos, -1) as TreeNode;
   const place = placeAt(text, inner, pos);
   if (place === undefined) return null;
   const typed = context.matchBefore(/"?[\w$./-]*/);
@@ -69,9 +75,12 @@ function completions(schema: JsonSchema, context: CompletionContext): Completion
   if (place.kind === 'key') {
     const node = schemaAt(schema, place.objectPath, typeAt);
     if (node === undefined) return null;
-    const options: Completion[] = keyCompletions(schema, node, place.present, place.type).map((key, i) =>
-      snippetCompletion(key.template, { label: JSON.stringify(key.label), displayLabel: key.label, detail: key.detail, info: key.info, type: 'property', boost: 99 - i }),
-    );
+    // A key that already has its colon is renamed only; a new one gets `"key": ` and a value placeholder.
+    const renaming = inner.name === 'PropertyName' && text.slice(inner.to).trimStart().startsWith(':');
+    const options: Completion[] = keyCompletions(schema, node, place.present, place.type).map((key, i) => {
+      const completion: Completion = { label: JSON.stringify(key.label), displayLabel: key.label, detail: key.detail, info: key.info, type: 'property', boost: 99 - i };
+      return renaming ? completion : snippetCompletion(key.template, completion);
+    });
     return { from, to, options, validFor: /^"?[\w$]*$/ };
   }
   const node = schemaAt(schema, place.path, typeAt);
