@@ -38,6 +38,8 @@ const PROGRAM = {
   ],
 };
 
+// CodeMirror ignores Enter on a completion list younger than its interactionDelay (75 ms).
+const COMPLETION_SETTLE_MS = 150;
 const SCHEMA = JSON.parse(readFileSync(path.join(root, 'schema', 'press-program-1.schema.json'), 'utf8'));
 
 let server: RunningServer;
@@ -129,9 +131,20 @@ test('the editor completes a step\'s keys and its type from the schema, and show
   // Typing opens it too; Enter takes the key with a placeholder value, selected to type over.
   await page.keyboard.type('"rate_M');
   await page.waitForSelector('.cm-tooltip-autocomplete li', { timeout: 5000 });
+  await page.waitForTimeout(COMPLETION_SETTLE_MS);
   await page.keyboard.press('Enter');
   await page.keyboard.type('12');
   await page.waitForFunction(`window.pressConsole.editor.text.includes('"to_MPa": 40,\\n        "rate_MPa_s": 12\\n')`, null, { timeout: 5000 }).catch(async (e) => {
+    throw new Error(`${e}: the editor holds ${JSON.stringify(await page.evaluate('window.pressConsole.editor.text'))}`);
+  });
+
+  // Completing a key that is already there renames it: its value stays.
+  await setProgram(text.replace('"to_MPa": 40', '"to_M": 40'));
+  await cursorAfter('"to_M');
+  assert.ok((await completionLabels()).includes('to_MPa'));
+  await page.waitForTimeout(COMPLETION_SETTLE_MS);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(`window.pressConsole.editor.text === ${JSON.stringify(text)}`, null, { timeout: 5000 }).catch(async (e) => {
     throw new Error(`${e}: the editor holds ${JSON.stringify(await page.evaluate('window.pressConsole.editor.text'))}`);
   });
 

@@ -11,7 +11,7 @@ import { bracketMatching, ensureSyntaxTree, syntaxTree } from '@codemirror/langu
 import { linter } from '@codemirror/lint';
 import type { Diagnostic } from '@codemirror/lint';
 import type { EditorState } from '@codemirror/state';
-import { EditorView, hoverTooltip, lineNumbers } from '@codemirror/view';
+import { EditorView, hoverTooltip, lineNumbers, placeholder } from '@codemirror/view';
 import { minimalSetup } from 'codemirror';
 import { keyAt, nodeAtPath, parsePath, placeAt, rangeOfPath, typeOf } from './json-locate';
 import type { TreeNode } from './json-locate';
@@ -122,6 +122,7 @@ export class ProgramEditor {
         lineNumbers(),
         bracketMatching(),
         json(),
+        placeholder('{"format": "press-program/1", "name": "…", "die": {…}, "steps": […]}'),
         linter((view) => diagnostics(view.state, options.problems(view.state.doc.toString())), { delay: 250 }),
         autocompletion({ override: [(context) => completions(options.schema, context)] }),
         hover(options.schema),
