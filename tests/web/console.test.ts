@@ -2,7 +2,8 @@
 // browser download), against press-sim serve --http. It uploads a program with a prompt,
 // starts it, watches the live plot advance, answers the prompt, sees the run complete,
 // downloads the run's log and checks the CSV, and sees an invalid program refused with the
-// validator's path. It also takes the screenshots in docs/images/, the dry-run plot's among them.
+// validator's path, underlined in the editor, whose schema completion and hover it also checks.
+// It also takes the screenshots in docs/images/, the dry-run plot's among them.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,6 +38,10 @@ const PROGRAM = {
   ],
 };
 
+// CodeMirror ignores Enter on a completion list younger than its interactionDelay (75 ms).
+const COMPLETION_SETTLE_MS = 150;
+const SCHEMA = JSON.parse(readFileSync(path.join(root, 'schema', 'press-program-1.schema.json'), 'utf8'));
+
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
@@ -58,6 +63,29 @@ test.after(async () => {
   await server?.close();
 });
 
+/** Replaces the editor's text as a user would: select all, then the text arrives as typed input. */
+async function setProgram(text: string): Promise<void> {
+  await page.click('#program-text .cm-content');
+  await page.keyboard.press('Control+A');
+  // Deleted first: Chromium's insertText over a whole selection leaves a newline behind.
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+  await page.waitForFunction(`window.pressConsole.editor.text === ${JSON.stringify(text)}`, null, { timeout: 5000 }).catch(async (e) => {
+    throw new Error(`${e}: the editor holds ${JSON.stringify(await page.evaluate('window.pressConsole.editor.text'))}`);
+  });
+}
+
+/** Puts the editor's cursor just after the last occurrence of `marker`. */
+async function cursorAfter(marker: string): Promise<void> {
+  await page.evaluate(`(() => { const view = window.pressConsole.editor.view; const at = view.state.doc.toString().lastIndexOf(${JSON.stringify(marker)}); view.dispatch({ selection: { anchor: at + ${marker.length} }, scrollIntoView: true }); view.focus(); })()`);
+}
+
+async function completionLabels(): Promise<string[]> {
+  await page.keyboard.press('Control+Space');
+  await page.waitForSelector('.cm-tooltip-autocomplete li', { timeout: 5000 });
+  return page.locator('.cm-tooltip-autocomplete li .cm-completionLabel').allTextContents();
+}
+
 test('connects over the WebSocket and names the press', async () => {
   await page.click('#connect-ws');
   await page.waitForFunction(`document.getElementById('identity').textContent.includes(',')`, null, { timeout: 10000 });
@@ -68,18 +96,81 @@ test('connects over the WebSocket and names the press', async () => {
 
 test('refuses an invalid program with the validator\'s path, before anything is sent', async () => {
   const bad = { ...PROGRAM, name: 'bad-one', steps: [{ type: 'ramp', to_MPa: 900, rate_MPa_s: 10 }, ...PROGRAM.steps.slice(1)] };
-  await page.fill('#program-text', JSON.stringify(bad, null, 2));
+  await setProgram(JSON.stringify(bad, null, 2));
   const messages = await page.locator('#validation li.error').allTextContents();
   assert.ok(messages.some((m) => m.startsWith('steps[0].to_MPa:')), messages.join('\n'));
   assert.is(await page.isDisabled('#upload'), true);
-  await page.fill('#program-text', '{"format": "press-program/1",}');
+  await setProgram('{"format": "press-program/1",}');
   const syntax = await page.locator('#validation li.error').allTextContents();
   assert.ok(syntax.length === 1 && syntax[0].startsWith('not JSON:') && syntax[0].includes('trailing comma before }'), syntax.join('\n'));
+  await page.waitForSelector('.cm-lintRange-error', { timeout: 5000 });
+  assert.equal(await page.locator('.cm-lintRange-error').allTextContents(), [',']);
+});
+
+test('the editor underlines the validator\'s error at its path, and the message stays listed', async () => {
+  const bad = { ...PROGRAM, name: 'bad-one', steps: [{ type: 'ramp', to_MPa: 900, rate_MPa_s: 10 }] };
+  await setProgram(JSON.stringify(bad, null, 2));
+  await page.waitForSelector('.cm-lintRange-error', { timeout: 5000 });
+  assert.equal(await page.locator('.cm-lintRange-error').allTextContents(), ['900']);
+  const messages = await page.locator('#validation li.error').allTextContents();
+  assert.ok(messages.some((m) => m.startsWith('steps[0].to_MPa:')), messages.join('\n'));
   await page.screenshot({ path: path.join(SHOTS, 'console-invalid.png'), clip: { x: 0, y: 0, width: 1200, height: 560 } });
 });
 
+test('the editor completes a step\'s keys and its type from the schema, and shows a key\'s description on hover', async () => {
+  const text = JSON.stringify({ ...PROGRAM, steps: [{ type: 'ramp', to_MPa: 40 }, { type: 'hold' }] }, null, 2);
+  await setProgram(text.replace('"to_MPa": 40', '"to_MPa": 40,\n        '));
+  await cursorAfter('"to_MPa": 40,\n        ');
+  const keys = await completionLabels();
+  const ramp = SCHEMA.definitions.ramp.properties;
+  assert.ok(keys.includes('rate_MPa_s') && keys.includes('band_MPa') && keys.includes('label'), keys.join(' '));
+  assert.ok(!keys.includes('to_MPa') && !keys.includes('to_kN') && !keys.includes('type'), `present or excluded keys offered: ${keys.join(' ')}`);
+  assert.ok(keys.every((key) => key in ramp), keys.join(' '));
+  await page.screenshot({ path: path.join(SHOTS, 'console-editor.png'), clip: { x: 0, y: 0, width: 1200, height: 620 } });
+  await page.keyboard.press('Escape');
+  // Typing opens it too; Enter takes the key with a placeholder value, selected to type over.
+  await page.keyboard.type('"rate_M');
+  await page.waitForSelector('.cm-tooltip-autocomplete li', { timeout: 5000 });
+  await page.waitForTimeout(COMPLETION_SETTLE_MS);
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('12');
+  await page.waitForFunction(`window.pressConsole.editor.text.includes('"to_MPa": 40,\\n        "rate_MPa_s": 12\\n')`, null, { timeout: 5000 }).catch(async (e) => {
+    throw new Error(`${e}: the editor holds ${JSON.stringify(await page.evaluate('window.pressConsole.editor.text'))}`);
+  });
+
+  // Completing a key that is already there renames it: its value stays.
+  await setProgram(text.replace('"to_MPa": 40', '"to_M": 40'));
+  await cursorAfter('"to_M');
+  assert.ok((await completionLabels()).includes('to_MPa'));
+  await page.waitForTimeout(COMPLETION_SETTLE_MS);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(`window.pressConsole.editor.text === ${JSON.stringify(text)}`, null, { timeout: 5000 }).catch(async (e) => {
+    throw new Error(`${e}: the editor holds ${JSON.stringify(await page.evaluate('window.pressConsole.editor.text'))}`);
+  });
+
+  await setProgram(text.replace('"type": "hold"', '"type": '));
+  await cursorAfter('"type": ');
+  const types = await completionLabels();
+  assert.equal(types, SCHEMA.definitions.steps0.items.properties.type.enum.map((t: string) => JSON.stringify(t)));
+  await page.keyboard.press('Escape');
+
+  await setProgram(text);
+  await cursorAfter('"to_M');
+  await page.waitForTimeout(100);
+  const box = await page.evaluate<{ left: number; top: number; bottom: number }>(`(() => { const view = window.pressConsole.editor.view; const c = view.coordsAtPos(view.state.selection.main.head); return { left: c.left, top: c.top, bottom: c.bottom }; })()`);
+  // Two moves: the hover waits for the pointer to rest after one.
+  await page.mouse.move(box.left + 2, (box.top + box.bottom) / 2);
+  await page.waitForTimeout(100);
+  await page.mouse.move(box.left + 3, (box.top + box.bottom) / 2);
+  await page.waitForSelector('.cm-schema-hover', { timeout: 5000 });
+  const hover = (await page.textContent('.cm-schema-hover')) ?? '';
+  assert.ok(hover.startsWith('to_MPa: number, MPa, at least 0'), hover);
+  assert.ok(hover.includes(ramp.to_MPa.description), hover);
+  await page.mouse.move(0, 0);
+});
+
 test('uploads a program with a prompt; the press lists it', async () => {
-  await page.fill('#program-text', JSON.stringify(PROGRAM, null, 2));
+  await setProgram(JSON.stringify(PROGRAM, null, 2));
   assert.equal(await page.locator('#validation li').allTextContents(), ['valid']);
   await page.click('#upload');
   await page.waitForSelector('#upload-result li.ok', { timeout: 10000 });

@@ -5,12 +5,14 @@
  */
 import { DeviceErrors } from '../../host-sim/cli/scpi-wire';
 import type { Transport } from '../../host-sim/cli/scpi-wire';
-import { formatJsonError, parseJson } from '../../src/json/parse-json';
 import type { DeviceCapabilities } from '../../src/programs/program';
-import { formatValidationError, validateProgram } from '../../src/programs/validate';
 import faultsMarkdown from '../../docs/faults.md';
+import programSchema from '../../schema/press-program-1.schema.json';
 import { LivePlot, plotRuns } from './charts';
 import { faultAdviceTable } from './fault-advice';
+import { ProgramEditor } from './program-editor';
+import { checkProgramText } from './program-problems';
+import type { ProgramCheck } from './program-problems';
 import { PressSession } from './press-session';
 import type { LiveReading, LoggedRun } from './press-session';
 import { column, parseRunCsv } from './run-csv';
@@ -55,6 +57,12 @@ class Console {
   private runStartMs = 0;
   /** The program in the editor, when the firmware's validator accepts it. */
   private checkedProgram: { name: string; text: string } | null = null;
+  private lastCheck: { text: string; result: ProgramCheck } = { text: '', result: { problems: [] } };
+  readonly editor = new ProgramEditor(element('program-text'), {
+    schema: programSchema,
+    problems: (text) => this.checkText(text).problems,
+    onChange: () => this.check(),
+  });
 
   constructor() {
     element<HTMLInputElement>('ws-url').value = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host || '127.0.0.1:8025'}/scpi`;
@@ -69,7 +77,6 @@ class Console {
       usb.addEventListener('click', () => void this.connect(async () => openSerialPort(await serial.requestPort()), 'USB'));
     }
     element('disconnect').addEventListener('click', () => this.disconnect('disconnected'));
-    element('program-text').addEventListener('input', () => this.check());
     element('upload').addEventListener('click', () => void this.upload());
     element('refresh-programs').addEventListener('click', () => void this.refreshPrograms());
     element('start').addEventListener('click', () => void this.act(() => this.startChosen()));
@@ -129,30 +136,22 @@ class Console {
     }
   }
 
+  /** The firmware's own parser and validator on a text, once per text (the list and the linter both ask). */
+  private checkText(text: string): ProgramCheck {
+    if (this.lastCheck.text !== text) this.lastCheck = { text, result: checkProgramText(text, PRESS_DEVICE) };
+    return this.lastCheck.result;
+  }
+
   /** The editor's text through the firmware's own parser and validator, as it is typed. */
   check(): void {
-    const text = element<HTMLTextAreaElement>('program-text').value;
-    const list = element('validation');
-    this.checkedProgram = null;
+    const text = this.editor.text;
+    const { problems, acceptedName } = this.checkText(text);
+    this.checkedProgram = acceptedName === undefined ? null : { name: acceptedName, text };
     const upload = element<HTMLButtonElement>('upload');
-    upload.disabled = true;
-    if (text.trim() === '') {
-      showList(list, [], 'error');
-      return;
-    }
-    const parsed = parseJson(text);
-    if (!parsed.ok) {
-      showList(list, [`not JSON: ${formatJsonError(parsed)}`], 'error');
-      return;
-    }
-    const checked = validateProgram(parsed.value, PRESS_DEVICE);
-    if (!checked.ok) {
-      showList(list, checked.errors.map(formatValidationError), 'error');
-      return;
-    }
-    showList(list, checked.warnings.length === 0 ? ['valid'] : checked.warnings.map((w) => `warning: ${formatValidationError(w)}`), checked.warnings.length === 0 ? 'ok' : 'warning');
-    this.checkedProgram = { name: checked.program.name, text };
-    upload.disabled = this.session === null;
+    upload.disabled = acceptedName === undefined || this.session === null;
+    const lines = problems.map((p) => p.text);
+    if (acceptedName === undefined) showList(element('validation'), lines, 'error');
+    else showList(element('validation'), lines.length === 0 ? ['valid'] : lines, lines.length === 0 ? 'ok' : 'warning');
   }
 
   private async upload(): Promise<void> {
@@ -190,8 +189,7 @@ class Console {
       const edit = document.createElement('button');
       edit.textContent = 'Edit';
       edit.addEventListener('click', () => void this.act(async () => {
-        element<HTMLTextAreaElement>('program-text').value = await this.need().programText(name);
-        this.check();
+        this.editor.text = await this.need().programText(name);
       }));
       const remove = document.createElement('button');
       remove.textContent = 'Delete';
