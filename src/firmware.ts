@@ -71,7 +71,7 @@ const PROTOCOL_CHUNK_BYTES = 256;
  * loop runs allocates:
  * - ControlTick (src/press/control-tick.ts): the fixed-rate loop, sample to outputs;
  * - RunControl: start, continue, abort, fault reset, and who may;
- * - ProgramLibrary: validate, store, select, delete programs;
+ * - ProgramLibrary: validate, store (dated by the WallClock the host sets), select, delete programs;
  * - PressCalibration: the calibration in force, the commissioned one, the code;
  * - BenchInputs: the bench's switches and what their edges do;
  * - PanelPresenter: the operator panel, from its own timer;
