@@ -4,6 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { PROGRAM_DATE_BYTES, decodeProgramDate, encodeProgramDate } from '../../src/store/program-date-record';
+import { ObjectKind, describeMount } from '../../src/store/press-store';
+import type { StoreMountReport } from '../../src/store/press-store';
 
 const dateS = fc.integer({ min: 1, max: 0xffffffff });
 const hash = fc.integer({ min: 0, max: 0xffffffff });
@@ -32,6 +34,17 @@ test('any one bit flipped, the record cut short or grown, or another hash: 0', (
 
 test('only whole seconds after 1970 in 32 bits are written', () => {
   for (const bad of [0, -1, 1.5, 2 ** 32, NaN]) assert.throws(() => encodeProgramDate(bad, 0), /is not whole seconds since 1970/);
+});
+
+test('a mount that lost program dates says so, apart from lost programs', () => {
+  const lost = (kind: number, key: string) => ({ kind, key, deletion: false, olderInForce: false });
+  const report: StoreMountReport = {
+    objects: { keys: 3, blocksErased: 0, copiesRepaired: 0, versionsDamaged: 3, blocksDamaged: 0, lost: [lost(ObjectKind.programDate, 'a'), lost(ObjectKind.programDate, 'b'), lost(ObjectKind.program, 'c')] },
+    logBlocksDamaged: 0, programsLost: ['c'], calibration: 'none', settingsLost: false, damaged: true, summary: '',
+  };
+  assert.is(describeMount(report), '1 program lost (c), 2 program dates lost (not known now)');
+  report.objects.lost = [lost(ObjectKind.programDate, 'a')];
+  assert.is(describeMount(report), '1 program date lost (not known now)');
 });
 
 test.run();
