@@ -46,6 +46,7 @@ import { PanelPresenter } from './press/panel-presenter';
 import { PressCalibration } from './press/press-calibration';
 import { ProgramLibrary } from './press/program-library';
 import { ProtocolPort } from './press/protocol-port';
+import { WallClock } from './time/wall-clock';
 import { RunControl } from './press/run-control';
 import { RunRecorder } from './press/run-recorder';
 import { StoreGuard } from './press/store-guard';
@@ -70,7 +71,7 @@ const PROTOCOL_CHUNK_BYTES = 256;
  * loop runs allocates:
  * - ControlTick (src/press/control-tick.ts): the fixed-rate loop, sample to outputs;
  * - RunControl: start, continue, abort, fault reset, and who may;
- * - ProgramLibrary: validate, store, select, delete programs;
+ * - ProgramLibrary: validate, store (dated by the WallClock the host sets), select, delete programs;
  * - PressCalibration: the calibration in force, the commissioned one, the code;
  * - BenchInputs: the bench's switches and what their edges do;
  * - PanelPresenter: the operator panel, from its own timer;
@@ -102,6 +103,8 @@ export class PressFirmware {
   readonly integrity: StoreIntegrity;
   readonly recorder: RunRecorder;
   readonly library: ProgramLibrary;
+  /** The calendar clock the host sets (SYST:DATE, SYST:TIME): lost at power-off. */
+  readonly wallClock: WallClock;
   readonly control: ControlTick;
   readonly runControl: RunControl;
   readonly inputs: BenchInputs;
@@ -137,11 +140,12 @@ export class PressFirmware {
     this.store = new PressStore(board.flash, storeLayout(board.flash, config.storeObjectBlocks));
     this.journal = this.store.journal;
     this.outputs = new PressOutputs(board, this.timing, leaseMs);
+    this.wallClock = new WallClock(clock);
     this.guard = new StoreGuard(this.store, seq, this.outputs);
     this.calibration = new PressCalibration(clock, this.loadCell, this.safety, seq, this.guard, this.notice, capacityKN);
     this.integrity = new StoreIntegrity(this.guard, this.calibration, seq, this.safety);
     this.recorder = new RunRecorder(clock, this.journal, seq, this.safety, this.loadCell, this.calibration, this.store.layout.logBlocks * board.flash.blockLength);
-    this.library = new ProgramLibrary(this.capabilities, clock, this.guard, seq, this.loadCell, this.safety, this.recorder, board.character ?? null, config.loopRateHz);
+    this.library = new ProgramLibrary(this.capabilities, clock, this.guard, seq, this.loadCell, this.safety, this.recorder, board.character ?? null, config.loopRateHz, this.wallClock);
     // The tick and run control know each other only through RunStartHooks; the inputs act through run control.
     // The press's commissioned character, where the board has one: a piston pump delivers in strokes.
     const character = board.character;
@@ -162,7 +166,7 @@ export class PressFirmware {
     control.connect(this.inputs);
     this.presenter = new PanelPresenter(clock, board.panel, seq, this.loadCell, this.safety, this.calibration.authority, this.integrity, this.notice);
     this.housekeeping = new Housekeeping(clock, this.journal, seq, control, this.recorder, this.library, this.integrity, this.calibration, this.guard);
-    this.port = new ProtocolPort(board, this.loadCell, seq, this.safety, this.guard, this.library, this.runControl, this.integrity, this.calibration, control.trajectory);
+    this.port = new ProtocolPort(board, this.loadCell, seq, this.safety, this.guard, this.library, this.runControl, this.integrity, this.calibration, control.trajectory, this.wallClock);
     this.commandTable = createDeviceCommandTable(this.port);
     this.serialLink = new SerialLink(board.serial, new ScpiSession(this.commandTable), PROTOCOL_CHUNK_BYTES, PROTOCOL_IDLE_CLEAR_MS);
   }

@@ -11,6 +11,7 @@ import { ClientError, DeviceErrors, QueryRefused, ScpiClient, blockBytes, openSc
 import { isEntryPoint } from './options';
 import { csvFields, formatRunStepTable } from '../output/run-log-table';
 import { formatProgramFileError, readProgramFile } from './program-file';
+import { formatProgramDate, setPressClock } from './press-clock';
 import { exitWhenFlushed, guardStdio, writeStderr, writeStdout } from './stdio';
 
 const USAGE = `Usage: pressctl --port PORT [--timeout S] <command> [args]
@@ -22,8 +23,8 @@ used when --port is not given.
 Commands:
   upload <file.json>...     validate locally, then store each program on the press (says
                             when it replaces a program of the same name)
-  list                      stored programs with their die and step count (* marks the
-                            selected one)
+  list                      stored programs with their die, step count and the date each was
+                            stored (UTC; - when not known; * marks the selected one)
   show <name>               a stored program as JSON
   delete <name>             delete a stored program
   select <name>             select a stored program
@@ -52,7 +53,11 @@ Commands:
                             unlock with CODE and put a new calibration in force
 Exit status: 0 done, 1 the press refused a command or a query (its own error is printed),
 or a watched run ended ABORTED, FAULT or completed outside tolerance, 2 usage, 3 cannot
-reach the press (no device, no connection, no answer within the timeout).`;
+reach the press (no device, no connection, no answer within the timeout).
+
+On connect pressctl sets the press's clock from this computer's UTC clock (SYST:DATE,
+SYST:TIME): the press keeps no time over a power-off, and dates the programs it stores by it.
+A press that refuses (older firmware) gets a warning on stderr, and the command goes on.`;
 
 class UsageError extends Error {}
 
@@ -143,10 +148,17 @@ export function describeDie(program: unknown): string {
   return '?';
 }
 
-/**
- * The stored programs with their die and step count, read back from the press (PROG:DEF?).
- * The store keeps no date for a program, so none is shown.
- */
+/** When a program was stored (PROG:DATE?): `-` when the press does not know, or has no PROG:DATE? (older firmware). */
+async function programDate(client: ScpiClient, name: string): Promise<string> {
+  try {
+    return formatProgramDate(Number(splitResponse(await client.query(`PROG:DATE? ${quoted(name)}`))[0]));
+  } catch (error) {
+    if (!(error instanceof QueryRefused)) throw error;
+    return '-';
+  }
+}
+
+/** The stored programs with their die, step count and date, read back from the press (PROG:DEF?, PROG:DATE?). */
 async function list(client: ScpiClient, io: PressctlIo): Promise<number> {
   const names = splitResponse(await client.query('PROG:CAT?')).filter((n) => n !== '');
   const selected = splitResponse(await client.query('PROG:SEL?'))[0];
@@ -154,20 +166,22 @@ async function list(client: ScpiClient, io: PressctlIo): Promise<number> {
     io.stdout('(no programs stored)');
     return 0;
   }
-  const rows: [string, string, string][] = [];
+  const rows: [string, string, string, string][] = [];
   for (const name of names) {
+    const date = await programDate(client, name);
     try {
       const program = JSON.parse(new TextDecoder().decode(blockBytes(await client.queryBytes(`PROG:DEF? ${quoted(name)}`)))) as { steps?: unknown };
-      rows.push([name, describeDie(program), Array.isArray(program.steps) ? String(program.steps.length) : '?']);
+      rows.push([name, describeDie(program), date, Array.isArray(program.steps) ? String(program.steps.length) : '?']);
     } catch (error) {
       if (!(error instanceof QueryRefused) && !(error instanceof SyntaxError)) throw error;
-      rows.push([name, '?', error instanceof QueryRefused ? `unreadable: ${error.errors.join('; ')}` : 'unreadable']);
+      rows.push([name, '?', date, error instanceof QueryRefused ? `unreadable: ${error.errors.join('; ')}` : 'unreadable']);
     }
   }
   const nameWidth = Math.max(4, ...names.map((n) => n.length));
   const dieWidth = Math.max(3, ...rows.map((r) => r[1].length));
-  io.stdout(`  ${'NAME'.padEnd(nameWidth)}  ${'DIE'.padEnd(dieWidth)}  STEPS`);
-  for (const [name, die, steps] of rows) io.stdout(`${name === selected ? '*' : ' '} ${name.padEnd(nameWidth)}  ${die.padEnd(dieWidth)}  ${steps}`);
+  const dateWidth = Math.max(6, ...rows.map((r) => r[2].length));
+  io.stdout(`  ${'NAME'.padEnd(nameWidth)}  ${'DIE'.padEnd(dieWidth)}  ${'STORED'.padEnd(dateWidth)}  STEPS`);
+  for (const [name, die, date, steps] of rows) io.stdout(`${name === selected ? '*' : ' '} ${name.padEnd(nameWidth)}  ${die.padEnd(dieWidth)}  ${date.padEnd(dateWidth)}  ${steps}`);
   return 0;
 }
 
@@ -515,6 +529,7 @@ export async function main(argv: string[], io: PressctlIo): Promise<number> {
     const command = args.shift() as string;
     if (!COMMANDS.includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     client = await openScpiClient(port, timeoutS * 1000);
+    await setPressClock(client, (text) => io.stderr(`pressctl: warning: ${text}`));
     return await runCommand(client, command, args, io);
   } catch (error) {
     if (error instanceof UsageError) {

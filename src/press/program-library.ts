@@ -15,6 +15,7 @@ import { pressureMPaToForceKN } from '../units';
 import type { RunRecorder } from './run-recorder';
 import type { StoreGuard } from './store-guard';
 import type { ProgramDefinition } from '../protocol/press-port';
+import type { WallClock } from '../time/wall-clock';
 
 
 /**
@@ -35,6 +36,7 @@ export class ProgramLibrary {
     private readonly recorder: RunRecorder,
     private readonly character: PressCharacter | null,
     private readonly loopRateHz: number,
+    private readonly wallClock: WallClock,
   ) {}
 
   /** The validator's warnings and the forecast's for this press (docs/control.md, "Before a run"). */
@@ -55,7 +57,7 @@ export class ProgramLibrary {
   /**
    * Validates a program once and stores it in flash under its name, replacing one of that name:
    * the old one stays in force until the new one is wholly written. Refused during a run (flash
-   * writes stall the loop) and when the flash is full.
+   * writes stall the loop) and when the flash is full. Dated when the wall clock is set.
    */
   define(json: unknown): ProgramDefinition {
     const checked = this.withForecast(validateProgram(json, this.capabilities));
@@ -65,7 +67,7 @@ export class ProgramLibrary {
     if (refusal !== null) return { checked, refusedBusy: guard.busy, storeError: refusal };
     const program = checked.program;
     try {
-      guard.write(() => guard.store.saveProgram(program));
+      guard.write(() => guard.store.saveProgram(program, this.wallClock.utcS()));
     } catch (error) {
       if (error instanceof StoreFullError) return { checked, refusedBusy: false, storeError: error.message };
       throw error;

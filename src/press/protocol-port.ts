@@ -18,6 +18,7 @@ import type { StoreGuard } from './store-guard';
 import type { StoreIntegrity } from './store-integrity';
 import { runOutcome } from './run-recorder';
 import { outsideToleranceSteps } from '../runner/tolerance-text';
+import type { WallClock } from '../time/wall-clock';
 
 /** The press as the protocol sees it (src/protocol/press-port.ts): each member answered by the part of the press that owns it. */
 export class ProtocolPort implements PressPort {
@@ -32,6 +33,7 @@ export class ProtocolPort implements PressPort {
     private readonly integrity: StoreIntegrity,
     private readonly calibration: PressCalibration,
     private readonly trajectory: { readonly setpointMPa: number },
+    readonly wallClock: WallClock,
   ) {}
 
   nowMs(): number {
@@ -65,6 +67,9 @@ export class ProtocolPort implements PressPort {
   }
   storedWarnings(name: string): string[] | string | null {
     return this.library.storedWarnings(name);
+  }
+  programDateS(name: string): number | null {
+    return this.guard.store.programDateS(name);
   }
   deleteProgram(name: string): string | null {
     return this.library.deleteStored(name);

@@ -23,6 +23,7 @@ import { runLogCsv, runLogDamage, runLogRowCount, runStepsCsv } from './run-log-
 import { dieDiameterMm } from '../units';
 import type { DeviceIdentity } from './standard-commands';
 import { registerStandardCommands } from './standard-commands';
+import { registerClockCommands } from './clock-commands';
 import { deepFreeze } from '../frozen';
 import { FIRMWARE_VERSION } from '../firmware-version';
 import {
@@ -162,6 +163,7 @@ export function createDeviceCommandTable(press: PressPort, options: DeviceComman
     if (problem !== null) deviceFail(DeviceError.programRejected, problem);
   });
   table.query('PROGram:SELect?', [], () => press.selectedProgramName ?? '');
+  registerClockCommands(table, press, programName);
 
   // Runs.
   // A run belongs to the session that started it (or to the press): docs/protocol.md, "Who may stop a run".

@@ -11,6 +11,7 @@ import type { ValidationResult } from '../programs/validate';
 import type { CalibrationRecord } from '../store/calibration-record';
 import type { LoadedProgram } from '../store/press-store';
 import type { JournalRun, RunLog } from '../store/run-journal';
+import type { WallClock } from '../time/wall-clock';
 import type { StatusModel } from './status';
 
 /** What became of a program sent to be stored: its validation, then whether the store took it. */
@@ -41,10 +42,15 @@ export interface PressPort {
   storedProgram(name: string): LoadedProgram | null;
   /** Warnings against this press now; null when none is stored under the name, a string when it cannot be read. */
   storedWarnings(name: string): string[] | string | null;
+  /** When the stored program was stored, seconds since 1970 UTC: 0 when not known, null when there is no such program. */
+  programDateS(name: string): number | null;
   deleteProgram(name: string): string | null;
   selectProgram(name: string): string | null;
   /** The selected program's name, or null. */
   readonly selectedProgramName: string | null;
+
+  /** The calendar clock the host sets (SYST:DATE, SYST:TIME). */
+  readonly wallClock: WallClock;
 
   // Runs: numbers are Refusal codes (0: done).
   startRun(origin: number): number;

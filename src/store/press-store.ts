@@ -2,15 +2,16 @@ import type { FlashPartition } from '../../hal/flash';
 import type { Program } from '../programs/program';
 import { decodeProgram, encodeProgram } from '../programs/codec';
 import type { MountReport } from './object-store';
-import { ObjectStore } from './object-store';
+import { ObjectStore, StoreFullError } from './object-store';
 import { RunJournal } from './run-journal';
 import type { CalibrationRecord } from './calibration-record';
 import { MAX_CALIBRATION_HISTORY, decodeCalibrationHistory, encodeCalibrationHistory, evictionIndex } from './calibration-record';
 import type { Settings } from './settings-codec';
 import { decodeSettings, encodeSettings } from './settings-codec';
+import { decodeProgramDate, encodeProgramDate, storedProgramHash } from './program-date-record';
 
 /** Object kinds in the object store. */
-export const ObjectKind = Object.freeze({ program: 1, calibration: 2, settings: 3 } as const);
+export const ObjectKind = Object.freeze({ program: 1, calibration: 2, settings: 3, programDate: 4 } as const);
 const CALIBRATION_KEY = 'loadcell';
 const SETTINGS_KEY = 'device';
 
@@ -78,6 +79,8 @@ export function describeMount(report: StoreMountReport): string {
     parts.push(`${plural(lostPrograms.length, 'program', 'programs')} lost (${names.join(', ')})`);
   }
   if (report.calibration === 'lost') parts.push('calibration history unreadable: factory default in force');
+  const lostDates = objects.lost.filter((lost) => lost.kind === ObjectKind.programDate).length;
+  if (lostDates > 0) parts.push(`${plural(lostDates, 'program date', 'program dates')} lost (not known now)`);
   if (report.settingsLost) parts.push('settings lost');
   if (report.logBlocksDamaged > 0) parts.push(`${plural(report.logBlocksDamaged, 'run-log block', 'run-log blocks')} damaged`);
   if (parts.length > 0 && lostPrograms.length === 0 && objects.blocksDamaged > 0) parts.push('what they held is not known');
@@ -141,11 +144,33 @@ export class PressStore {
     return this.objects.has(ObjectKind.program, name);
   }
 
-  /** Stores a validated program under its name, replacing one of that name. Throws StoreFullError (nothing written) when it does not fit. */
-  saveProgram(program: Program): Uint8Array {
+  /**
+   * Stores a validated program under its name, replacing one of that name, then the date it was
+   * stored (seconds since 1970 UTC; 0: not known, and any older date goes). Throws StoreFullError
+   * (nothing written) when the program does not fit.
+   */
+  saveProgram(program: Program, dateS = 0): Uint8Array {
     const bytes = encodeProgram(program);
     this.objects.put(ObjectKind.program, program.name, bytes);
+    if (dateS > 0) {
+      try {
+        this.objects.put(ObjectKind.programDate, program.name, encodeProgramDate(dateS, storedProgramHash(bytes)));
+      } catch (error) {
+        // Only a new date can fail for room (one replaced takes no more): the program is stored, its date not known.
+        if (!(error instanceof StoreFullError)) throw error;
+      }
+    } else {
+      this.objects.remove(ObjectKind.programDate, program.name);
+    }
     return bytes;
+  }
+
+  /** When the stored program of that name was stored, seconds since 1970 UTC: 0 when not known; null when there is no such program. */
+  programDateS(name: string): number | null {
+    const bytes = this.objects.get(ObjectKind.program, name);
+    if (bytes === null) return this.objects.has(ObjectKind.program, name) ? 0 : null;
+    const date = this.objects.get(ObjectKind.programDate, name);
+    return date === null ? 0 : decodeProgramDate(date, storedProgramHash(bytes));
   }
 
   /** The stored program, decoded (its own CRC checked too); null when there is none. */
@@ -156,8 +181,11 @@ export class PressStore {
     return decoded.ok ? { ok: true, program: decoded.program, bytes } : { ok: false, error: `program "${name}": ${decoded.error}` };
   }
 
+  /** Deletes a program and its date. False when there was no such program. */
   deleteProgram(name: string): boolean {
-    return this.objects.remove(ObjectKind.program, name);
+    const removed = this.objects.remove(ObjectKind.program, name);
+    this.objects.remove(ObjectKind.programDate, name);
+    return removed;
   }
 
   /** Every calibration kept, oldest first; the last one is in force. */

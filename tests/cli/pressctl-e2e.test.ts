@@ -89,6 +89,7 @@ function pressctl(args: string[], onOutput?: (stdout: string, stdin: NodeJS.Writ
 }
 
 async function session(port: string, runNumber: number): Promise<void> {
+  const uploadedMs = Date.now();
   const upload = await pressctl(['--port', port, 'upload', programFile]);
   assert.is(upload.code, 0, upload.stderr);
   // The second session finds the program stored by the first: the upload says it replaces it.
@@ -96,8 +97,13 @@ async function session(port: string, runNumber: number): Promise<void> {
 
   const list = await pressctl(['--port', port, 'list']);
   assert.is(list.code, 0, list.stderr);
-  assert.match(list.stdout, /^  NAME\s+DIE\s+STEPS$/m);
-  assert.match(list.stdout, /^[ *] short-cell\s+10 mm\s+7$/m);
+  assert.is(list.stderr, '');
+  assert.match(list.stdout, /^  NAME\s+DIE\s+STORED\s+STEPS$/m);
+  // Dated by the press's clock, which the upload set from this computer's.
+  const stored = /^[ *] short-cell\s+10 mm\s+(\d{4}-\d\d-\d\d \d\d:\d\d) UTC\s+7$/m.exec(list.stdout);
+  assert.ok(stored !== null, list.stdout);
+  const dateMs = Date.parse(`${stored[1].replace(' ', 'T')}:00Z`);
+  assert.ok(Math.abs(dateMs - uploadedMs) < 120_000, `${stored[1]} is not about ${new Date(uploadedMs).toISOString()}`);
 
   const status = await pressctl(['--port', port, 'status']);
   assert.is(status.code, 0, status.stderr);

@@ -110,6 +110,7 @@ class Console {
       return;
     }
     element('identity').textContent = this.session.identity;
+    await this.session.setClock((text) => (element('connect-error').textContent = `warning: ${text}`));
     this.setConnected(true);
     this.selectedName = await this.session.selected();
     await this.refreshPrograms();
@@ -172,8 +173,9 @@ class Console {
   }
 
   async refreshPrograms(): Promise<void> {
-    if (this.session === null) return;
-    const names = await this.session.programs();
+    const session = this.session;
+    if (session === null) return;
+    const names = await session.programs();
     const list = element('program-list');
     list.textContent = '';
     for (const name of names) {
@@ -185,7 +187,7 @@ class Console {
       choose.checked = name === (this.chosenName || this.selectedName);
       choose.addEventListener('change', () => (this.chosenName = name));
       const label = document.createElement('span');
-      label.textContent = ` ${name}${name === this.selectedName ? ' (selected)' : ''} `;
+      label.textContent = ` ${name}${name === this.selectedName ? ' (selected)' : ''}, stored ${await session.programDate(name)} `;
       const edit = document.createElement('button');
       edit.textContent = 'Edit';
       edit.addEventListener('click', () => void this.act(async () => {

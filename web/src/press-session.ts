@@ -2,7 +2,8 @@
  * What the console asks of a press, in the press's own SCPI commands (docs/protocol.md),
  * one message at a time: the page's poller and its buttons share one session.
  */
-import { ScpiClient, blockBytes, encodeBlock, splitResponse } from '../../host-sim/cli/scpi-wire';
+import { DeviceErrors, ScpiClient, blockBytes, encodeBlock, splitResponse } from '../../host-sim/cli/scpi-wire';
+import { formatProgramDate, setPressClock } from '../../host-sim/cli/press-clock';
 import type { Transport } from '../../host-sim/cli/scpi-wire';
 
 /** SCPI's not-a-number (9.91E+37) and infinity answers as NaN. */
@@ -50,6 +51,23 @@ export class PressSession {
     const next = this.queue.then(work, work);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** Sets the press's clock from this computer's (UTC): the press keeps none over a power-off. False, after `warn`, when the press refuses it (older firmware). */
+  setClock(warn: (text: string) => void): Promise<boolean> {
+    return this.exclusive(() => setPressClock(this.client, warn));
+  }
+
+  /** When a program was stored, as the list shows it (`-` when the press does not know). */
+  programDate(name: string): Promise<string> {
+    return this.exclusive(async () => {
+      try {
+        return formatProgramDate(Number(splitResponse(await this.client.query(`PROG:DATE? "${name}"`))[0]));
+      } catch (error) {
+        if (!(error instanceof DeviceErrors)) throw error;
+        return '-';
+      }
+    });
   }
 
   programs(): Promise<string[]> {
