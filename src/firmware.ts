@@ -144,7 +144,7 @@ export class PressFirmware {
     this.guard = new StoreGuard(this.store, seq, this.outputs);
     this.calibration = new PressCalibration(clock, this.loadCell, this.safety, seq, this.guard, this.notice, capacityKN);
     this.integrity = new StoreIntegrity(this.guard, this.calibration, seq, this.safety);
-    this.recorder = new RunRecorder(clock, this.journal, seq, this.safety, this.loadCell, this.calibration, this.store.layout.logBlocks * board.flash.blockLength);
+    this.recorder = new RunRecorder(clock, this.journal, seq, this.safety, this.loadCell, this.calibration, this.wallClock, this.store.layout.logBlocks * board.flash.blockLength);
     this.library = new ProgramLibrary(this.capabilities, clock, this.guard, seq, this.loadCell, this.safety, this.recorder, board.character ?? null, config.loopRateHz, this.wallClock);
     // The tick and run control know each other only through RunStartHooks; the inputs act through run control.
     // The press's commissioned character, where the board has one: a piston pump delivers in strokes.

@@ -1,3 +1,4 @@
+import type { WallClock } from '../time/wall-clock';
 import type { Clock } from '../../hal/clock';
 import { FIRMWARE_VERSION } from '../firmware-version';
 import type { LoadCellPipeline } from '../loadcell/pipeline';
@@ -42,6 +43,7 @@ export class RunRecorder {
     private readonly safety: SafetySupervisor,
     private readonly loadCell: LoadCellPipeline,
     private readonly calibration: PressCalibration,
+    private readonly wallClock: WallClock,
     logBytes: number,
   ) {
     this.runSampleBudget = Math.floor((logBytes * RUN_LOG_SHARE) / LOG_BYTES_PER_SAMPLE);
@@ -68,7 +70,7 @@ export class RunRecorder {
     header.calibrationDateS = fromStore ? this.calibration.dateSInForce : NaN;
     header.calibrationReference = fromStore ? this.calibration.referenceInForce : '';
     header.calibrationWorstErrorPercent = fromStore ? this.calibration.worstErrorPercentInForce : NaN;
-    header.startedAtS = NaN;
+    header.startedAtS = this.wallClock.isSet ? this.wallClock.utcS() : NaN;
     header.tareCounts = cell.calibration.tareCounts;
     header.kNPerCount = cell.calibration.kNPerCount;
     header.firmwareVersion = FIRMWARE_VERSION;

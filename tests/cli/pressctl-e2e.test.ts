@@ -142,7 +142,7 @@ async function session(port: string, runNumber: number): Promise<void> {
 
   const summary = await pressctl(['--port', port, 'log', String(runNumber)]);
   assert.is(summary.code, 0, summary.stderr);
-  assert.match(summary.stdout, new RegExp(`^run ${runNumber}: short-cell \\([0-9a-f]{8}\\), die [\\d.]+ mm, calibration (default|of \\d{4}-\\d\\d-\\d\\d) \\(tare \\S+, \\S+ kN per count\\), firmware 0\\.1\\.0$`, 'm'));
+  assert.match(summary.stdout, new RegExp(`^run ${runNumber}: short-cell \\([0-9a-f]{8}\\), started \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, die [\\d.]+ mm, calibration (default|of \\d{4}-\\d\\d-\\d\\d) \\(tare \\S+, \\S+ kN per count\\), firmware 0\\.1\\.0$`, 'm'));
   assert.match(summary.stdout, new RegExp(`^run ${runNumber}: \\d+ samples over [\\d.]+ s, peak 6\\d\\.\\d\\d MPa`, 'm'));
   const table = await pressctl(['--port', port, 'log', String(runNumber), '--steps']);
   assert.is(table.code, 0, table.stderr);

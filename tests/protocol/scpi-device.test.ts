@@ -314,12 +314,19 @@ test('LOG:HEAD? gives the run\'s program, hash, die, calibration and firmware; L
   holdContinue(press, 3.5);
   send(s, `CAL:UNL 246810;:CAL:DEF 1790000000,"DAkkS D-K-15107, cert. 4711",${tare},${span},0.12`);
   assert.equal(errors(s), []);
+  // With the press's clock set, the header says when the run started (UTC).
+  send(s, 'SYST:DATE 2026,12,7;:SYST:TIME 12,0,0');
+  const setAtS = Date.UTC(2026, 11, 7, 12, 0, 0) / 1000;
+  press.advanceTo(press.timeS + 2);
   send(s, 'PROG:SEL "cell-3";:INIT');
   assert.is(runUntilState(press, s, ['WAITING']), 'WAITING');
   send(s, 'PROG:CONT');
   assert.is(runUntilState(press, s, ['COMPLETE', 'ABORTED', 'FAULT']), 'COMPLETE');
   press.advanceTo(press.timeS + 1);
-  assert.match(send(s, 'LOG:HEAD? 2'), /^2,"cell-3","[0-9a-f]{8}",10\.000,78\.540,1790000000,[-+\d.E]+,[-+\d.E]+,"0\.1\.0","DAkkS D-K-15107, cert\. 4711",0\.120,0$/);
+  const second = send(s, 'LOG:HEAD? 2');
+  assert.match(second, /^2,"cell-3","[0-9a-f]{8}",10\.000,78\.540,1790000000,[-+\d.E]+,[-+\d.E]+,"0\.1\.0","DAkkS D-K-15107, cert\. 4711",0\.120,\d+$/);
+  const startedS = Number(second.slice(second.lastIndexOf(',') + 1));
+  assert.ok(startedS >= setAtS + 2 && startedS <= setAtS + 3, `started ${startedS - setAtS} s after the clock was set`);
   assert.equal(errors(s), []);
 });
 
