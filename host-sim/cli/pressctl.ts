@@ -9,7 +9,7 @@ import { formatValidationError, validateProgram } from '../../src/programs/valid
 import { simulatedDeviceCapabilities } from '../scenario';
 import { ClientError, DeviceErrors, QueryRefused, ScpiClient, blockBytes, openScpiClient, encodeBlock, splitResponse } from './scpi-client';
 import { isEntryPoint } from './options';
-import { csvFields, formatRunStepTable } from '../output/run-log-table';
+import { csvFields, formatRunHeader, formatRunStepTable } from '../output/run-log-table';
 import { formatProgramFileError, readProgramFile } from './program-file';
 import { formatProgramDate, setPressClock } from './press-clock';
 import { exitWhenFlushed, guardStdio, writeStderr, writeStdout } from './stdio';
@@ -372,10 +372,7 @@ async function logCommand(client: ScpiClient, args: string[], io: PressctlIo): P
   const rows = lines.slice(1).map(csvFields);
   const peak = rows.reduce((max, row) => Math.max(max, Number(row[pressureAt])), 0);
   try {
-    const [, program, hash, diameterMm, , dateS, tare, span, firmware, reference, worstPercent, startedS] = splitResponse(await client.query(`LOG:HEAD? ${id}`));
-    const started = startedS === undefined || startedS === '0' ? '' : `, started ${new Date(Number(startedS) * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-    const against = reference === undefined || reference === '' ? '' : ` against ${reference}${worstPercent !== undefined && worstPercent !== '9.91E+37' ? `, worst error ${worstPercent} %` : ''}`;
-    io.stdout(`run ${id}: ${program} (${hash})${started}, die ${diameterMm} mm, calibration ${dateS === '0' ? 'default' : `of ${new Date(Number(dateS) * 1000).toISOString().slice(0, 10)}${against}`} (tare ${tare}, ${span} kN per count), firmware ${firmware}`);
+    io.stdout(formatRunHeader(splitResponse(await client.query(`LOG:HEAD? ${id}`))));
   } catch (error) {
     if (!(error instanceof QueryRefused)) throw error;
     io.stdout(`run ${id}: no header (${error.message})`);

@@ -1,5 +1,6 @@
 import { formatFixedWidthTable } from './step-table';
 import type { TableColumn } from './step-table';
+import { formatProgramDate } from '../cli/press-clock';
 
 /** The fields of one CSV line (double-quoted fields may hold commas and doubled quotes). */
 export function csvFields(line: string): string[] {
@@ -48,4 +49,21 @@ export function formatRunStepTable(csv: string): string {
     return { header, align, cell: (row) => (row[index] === '' ? '-' : row[index]) };
   });
   return formatFixedWidthTable(columns, lines.slice(1).map(csvFields));
+}
+
+/** SCPI's "not a number" (9.91E+37), as LOG:HEAD? gives a worst error that was never stated. */
+const SCPI_NAN = '9.91E+37';
+
+/**
+ * LOG:HEAD?'s fields (splitResponse) in one line: program and hash, start, die, the calibration
+ * in force (date, reference, worst error, tare and span) and firmware. A header of older
+ * firmware has no reference, worst error or start: those parts are left out.
+ */
+export function formatRunHeader(fields: string[]): string {
+  const [run, program, hash, diameterMm, , dateS, tare, span, firmware, reference, worstPercent, startedS] = fields;
+  const started = startedS === undefined || !(Number(startedS) > 0) ? '' : `, started ${formatProgramDate(Number(startedS))}`;
+  const stated = worstPercent !== undefined && worstPercent !== SCPI_NAN ? `, worst error ${worstPercent} %` : '';
+  const against = reference === undefined || reference === '' ? '' : ` against ${reference}${stated}`;
+  const calibration = dateS === '0' ? 'default' : `of ${formatProgramDate(Number(dateS)).slice(0, 10)}${against}`;
+  return `run ${run}: ${program} (${hash})${started}, die ${diameterMm} mm, calibration ${calibration} (tare ${tare}, ${span} kN per count), firmware ${firmware}`;
 }

@@ -215,6 +215,13 @@ test('downloads the run\'s log as CSV, and plots logged runs', async () => {
   await page.locator('#log-rows input[type=checkbox]').first().check();
   await page.click('#plot-logs');
   await page.waitForSelector('#log-plot .uplot', { timeout: 10000 });
+  // Under the plot: the run's header (started by the clock the page set on connect) and its step summaries.
+  await page.waitForSelector('#log-details .run-steps', { timeout: 10000 });
+  assert.match(await page.textContent('#log-details .run-header') ?? '', /^run \d+: console-check \([0-9a-f]{8}\), started \d{4}-\d\d-\d\d \d\d:\d\d UTC, die 10\.000 mm, calibration .+, firmware \d/);
+  const stepRows = await page.$$eval('#log-details .run-steps tr', (rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent ?? '')));
+  assert.is(stepRows[0][0], 'step');
+  assert.is(stepRows.length, 8, JSON.stringify(stepRows));
+  assert.equal(stepRows.slice(1).map((row) => row[0]), ['1', '2', '3', '4', '5', '6', '7']);
   await page.screenshot({ path: path.join(SHOTS, 'console-run.png'), fullPage: true });
 });
 

@@ -15,7 +15,7 @@ import { checkProgramText } from './program-problems';
 import type { ProgramCheck } from './program-problems';
 import { PressSession } from './press-session';
 import type { LiveReading, LoggedRun } from './press-session';
-import { column, parseRunCsv } from './run-csv';
+import { column, csvFields, parseRunCsv } from './run-csv';
 import { openSerialPort, openWebSocket, webSerial } from './transports';
 
 declare const PRESS_DEVICE: DeviceCapabilities;
@@ -311,7 +311,35 @@ class Console {
         runs.push({ label: box.dataset.label ?? box.value, tS: column(table, 't_s'), pressureMPa: column(table, 'pressure_MPa') });
       }
       plotRuns(element('log-plot'), runs);
+      await this.showRunDetails(picked.map((box) => Number(box.value)));
     });
+  }
+
+  /** Under the plot: each plotted run's header and its step summaries. */
+  private async showRunDetails(runIds: number[]): Promise<void> {
+    const details = element('log-details');
+    details.textContent = '';
+    for (const runId of runIds) {
+      const block = document.createElement('section');
+      const header = document.createElement('p');
+      header.className = 'run-header';
+      header.textContent = await this.need().runHeader(runId);
+      block.append(header);
+      const lines = (await this.need().runSteps(runId)).trimEnd().split('\n');
+      const table = document.createElement('table');
+      table.className = 'run-steps';
+      lines.forEach((line, index) => {
+        const row = document.createElement('tr');
+        for (const field of csvFields(line)) {
+          const cell = document.createElement(index === 0 ? 'th' : 'td');
+          cell.textContent = field === '' ? '—' : field;
+          row.append(cell);
+        }
+        table.append(row);
+      });
+      block.append(table);
+      details.append(block);
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 import { DeviceErrors, ScpiClient, blockBytes, encodeBlock, splitResponse } from '../../host-sim/cli/scpi-wire';
 import { formatProgramDate, setPressClock } from '../../host-sim/cli/press-clock';
 import type { Transport } from '../../host-sim/cli/scpi-wire';
+import { formatRunHeader } from '../../host-sim/output/run-log-table';
 
 /** SCPI's not-a-number (9.91E+37) and infinity answers as NaN. */
 export function scpiNumber(text: string): number {
@@ -153,6 +154,33 @@ export class PressSession {
         rows.push(...lines);
       }
       return `${header}\n${rows.join('\n')}${rows.length > 0 ? '\n' : ''}`;
+    });
+  }
+
+  /** A run's header (LOG:HEAD?) in one line, or why the press has none. */
+  runHeader(run: number): Promise<string> {
+    return this.exclusive(async () => {
+      try {
+        return formatRunHeader(splitResponse(await this.client.query(`LOG:HEAD? ${run}`)));
+      } catch (error) {
+        if (!(error instanceof DeviceErrors)) throw error;
+        return `run ${run}: no header (${error.errors.join('; ')})`;
+      }
+    });
+  }
+
+  /** A run's step summaries as the press's CSV (LOG:STEP?, one header line), read page by page. */
+  runSteps(run: number): Promise<string> {
+    return this.exclusive(async () => {
+      let csv = '';
+      for (let first = 0; ; ) {
+        const page = new TextDecoder().decode(blockBytes(await this.client.queryBytes(`LOG:STEP? ${run},${first}`)));
+        const lines = page.split('\n').filter((line) => line !== '');
+        const rows = first === 0 ? lines.length - 1 : lines.length;
+        csv += page;
+        if (rows <= 0) return csv;
+        first += rows;
+      }
     });
   }
 
