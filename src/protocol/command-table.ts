@@ -45,16 +45,28 @@ export interface CommandEntry {
   readonly options: CommandOptions;
 }
 
+/** The options of a command that has none: one shared object, not one per command. */
+const NO_OPTIONS: CommandOptions = Object.freeze({});
+
 /** One node of the header tree, reachable by its short and its long form. */
 export class HeaderNode {
-  readonly children = new Map<string, HeaderNode>();
+  /** By short and long form; null on a leaf (most nodes): the table is built on the chip's fixed heap, and an empty Map per leaf is slots for nothing. */
+  private children: Map<string, HeaderNode> | null = null;
   command: CommandEntry | undefined;
   query: CommandEntry | undefined;
 
   constructor(readonly mnemonic: Mnemonic | null) {}
 
   child(input: string): HeaderNode | undefined {
-    return this.children.get(input);
+    return this.children === null ? undefined : this.children.get(input);
+  }
+
+  /** Adds a child under both its forms. */
+  adopt(node: HeaderNode): void {
+    const mnemonic = node.mnemonic!;
+    if (this.children === null) this.children = new Map();
+    this.children.set(mnemonic.short, node);
+    this.children.set(mnemonic.long, node);
   }
 }
 
@@ -72,7 +84,7 @@ export class CommandTable {
     pattern: string,
     params: P,
     run: (args: ArgsOf<P>, context: CommandContext) => void,
-    options: CommandOptions = {},
+    options: CommandOptions = NO_OPTIONS,
   ): void {
     this.add(pattern, false, params, run as CommandEntry['run'], options);
   }
@@ -82,7 +94,7 @@ export class CommandTable {
     pattern: string,
     params: P,
     run: (args: ArgsOf<P>, context: CommandContext) => ResponseData,
-    options: CommandOptions = {},
+    options: CommandOptions = NO_OPTIONS,
   ): void {
     this.add(pattern, true, params, run as CommandEntry['run'], options);
   }
@@ -136,12 +148,11 @@ export class CommandTable {
   }
 
   private childFor(parent: HeaderNode, mnemonic: Mnemonic, pattern: string): HeaderNode {
-    const byShort = parent.children.get(mnemonic.short);
-    const byLong = parent.children.get(mnemonic.long);
+    const byShort = parent.child(mnemonic.short);
+    const byLong = parent.child(mnemonic.long);
     if (byShort === undefined && byLong === undefined) {
       const node = new HeaderNode(mnemonic);
-      parent.children.set(mnemonic.short, node);
-      parent.children.set(mnemonic.long, node);
+      parent.adopt(node);
       return node;
     }
     const existing = byShort ?? byLong!;

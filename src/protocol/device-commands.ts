@@ -12,18 +12,16 @@ import { formatValidationError } from '../programs/validate';
 import { EventCause, Origin, REFUSAL_NAMES, Refusal } from '../runner/run-events';
 import { faultLabel, faultMessage } from '../safety/faults';
 import { RunOutcome } from '../store/run-journal';
-import type { RunLog } from '../store/run-journal';
 import { CommandTable } from './command-table';
 import { DEVICE_ERROR_MESSAGES, DeviceError } from './device-errors';
 import { fail } from './errors';
 import { block, integer, numeric, optional, string } from './parameters';
-import type { ResponseValue } from './response';
 import { chars, fixed } from './response';
-import { runLogCsv, runLogDamage, runLogRowCount, runStepsCsv } from './run-log-csv';
-import { dieDiameterMm } from '../units';
 import type { DeviceIdentity } from './standard-commands';
 import { registerStandardCommands } from './standard-commands';
 import { registerClockCommands } from './clock-commands';
+import { OUTCOME_NAMES, registerLogCommands } from './log-commands';
+export { LOG_BYTES_PER_ANSWER, LOG_ROWS_PER_ANSWER, MAX_LOG_CATALOG } from './log-commands';
 import { deepFreeze } from '../frozen';
 import { FIRMWARE_VERSION } from '../firmware-version';
 import {
@@ -40,23 +38,9 @@ import { isProgramName } from '../text/chars';
 
 /** The largest program upload, bytes of JSON (a program's flash slot is 8 KB encoded). */
 export const MAX_PROGRAM_JSON_BYTES = 16384;
-/** Rows of run-log CSV in one LOG:DATA? answer at most (≈ 50 bytes a row with a short label)… */
-export const LOG_ROWS_PER_ANSWER = 400;
-/** …and bytes: a long label makes long rows, and the answer must fit the 18 KiB output buffer. */
-export const LOG_BYTES_PER_ANSWER = 16384;
-/** Runs LOG:CATalog? lists at most. */
-export const MAX_LOG_CATALOG = 100;
 
 export const DEFAULT_IDENTITY: DeviceIdentity = Object.freeze({ manufacturer: 'Lab Press Works', model: 'LP-20', serialNumber: 'SN0000', firmwareVersion: FIRMWARE_VERSION });
 
-const OUTCOME_NAMES: Record<number, string> = deepFreeze({
-  [RunOutcome.open]: 'OPEN',
-  [RunOutcome.completed]: 'COMPLETED',
-  [RunOutcome.aborted]: 'ABORTED',
-  [RunOutcome.fault]: 'FAULT',
-  [RunOutcome.interrupted]: 'INTERRUPTED',
-  [RunOutcome.completedOutsideTolerance]: 'OUTSIDE_TOL',
-});
 
 const programName = deepFreeze(string({ maxChars: 32, accepts: (text) => isProgramName(text, 32), describe: '1-32 letters, digits, ".", "_" and "-"' }));
 
@@ -212,46 +196,7 @@ export function createDeviceCommandTable(press: PressPort, options: DeviceComman
     refusal(code);
   });
 
-  // The run log.
-  table.query('LOG:CATalog?', [optional(integer({ min: 1, max: MAX_LOG_CATALOG }), 20)], ([limit]) => {
-    refuseWhenBusy(press);
-    const out: ResponseValue[] = [];
-    for (const run of press.runs(limit)) out.push(run.runId, run.programName, chars(OUTCOME_NAMES[run.outcome] ?? 'UNKNOWN'), fixed(run.peakMPa, 2));
-    return out.length === 0 ? '' : out;
-  });
-  // A run's log as the journal holds it; a record that passed its CRC but makes no sense is reported, not guessed at.
-  const readableLog = (runId: number): RunLog => {
-    refuseWhenBusy(press);
-    const log = press.runLog(runId);
-    if (log === null) deviceFail(DeviceError.noSuchRun, String(runId));
-    const damage = runLogDamage(log);
-    if (damage.length > 0) deviceFail(DeviceError.runDamaged, `run ${runId}: ${damage.join('; ')}`);
-    return log;
-  };
-  table.query('LOG:DATA?', [integer({ min: 1 }), optional(integer({ min: 0 }), 0)], ([runId, firstRow]) => {
-    const log = readableLog(runId);
-    return utf8Bytes(runLogCsv(log, firstRow, LOG_ROWS_PER_ANSWER, press.runStepLabels(log), LOG_BYTES_PER_ANSWER));
-  });
-  table.query('LOG:ROWS?', [integer({ min: 1 })], ([runId]) => {
-    refuseWhenBusy(press);
-    const log = press.runLog(runId);
-    if (log === null) deviceFail(DeviceError.noSuchRun, String(runId));
-    return runLogRowCount(log);
-  });
-  table.query('LOG:HEADer?', [integer({ min: 1 })], ([runId]) => {
-    const log = readableLog(runId);
-    const header = log.header;
-    if (header === null || !log.startFound) deviceFail(DeviceError.noSuchRun, `run ${runId} has no header in the log (begun by earlier firmware, or aged out)`);
-    const run = log.run;
-    const hash = (run.programHash >>> 0).toString(16).padStart(8, '0');
-    const dateS = Number.isFinite(header.calibrationDateS) ? header.calibrationDateS : 0;
-    const startedAtS = Number.isFinite(header.startedAtS) ? header.startedAtS : 0;
-    return [runId, run.programName, hash, fixed(dieDiameterMm(header.dieAreaMm2), 3), fixed(header.dieAreaMm2, 3), dateS, header.tareCounts, header.kNPerCount, header.firmwareVersion, header.calibrationReference, fixed(header.calibrationWorstErrorPercent, 3), startedAtS];
-  });
-  table.query('LOG:STEPs?', [integer({ min: 1 }), optional(integer({ min: 0 }), 0)], ([runId, firstRow]) => {
-    const log = readableLog(runId);
-    return utf8Bytes(runStepsCsv(log, press.runStepLabels(log), firstRow, LOG_BYTES_PER_ANSWER));
-  });
+  registerLogCommands(table, press);
 
   // Calibration (docs/load-cell.md, "Calibration authority"): reading is free; changing it needs
   // this connection's unlock with the code commissioned at the press, and a span in the band
