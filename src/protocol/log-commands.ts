@@ -35,10 +35,6 @@ export const OUTCOME_NAMES: Record<number, string> = deepFreeze({
   [RunOutcome.completedOutsideTolerance]: 'OUTSIDE_TOL',
 });
 
-// One spec each, shared by the queries: the table is built on the chip's fixed heap.
-const runNumber = deepFreeze(integer({ min: 1 }));
-const firstRowOf = deepFreeze(optional(integer({ min: 0 }), 0));
-
 function deviceFail(code: number, detail: string): never {
   return fail(code, detail, DEVICE_ERROR_MESSAGES[code]);
 }
@@ -50,6 +46,11 @@ function utf8Bytes(text: string): Uint8Array {
 }
 
 export function registerLogCommands(table: CommandTable, press: PressPort): void {
+  // One spec each, shared by the queries: the table is built on the chip's fixed heap. Made
+  // here, not at module level: a preloaded module's objects are frozen, and a spec's closure
+  // holds arrays that freezing does not reach.
+  const runNumber = integer({ min: 1 });
+  const firstRowOf = optional(integer({ min: 0 }), 0);
   const refuseWhenBusy = (): void => {
     if (press.busy) deviceFail(DeviceError.refused, REFUSAL_NAMES[Refusal.busy]);
   };
