@@ -112,3 +112,10 @@ export function codePointLength(text: string): number {
   }
   return count;
 }
+
+/** The text's UTF-8 bytes, in an array of their own. */
+export function utf8Bytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(utf8Length(text));
+  writeUtf8(text, bytes, 0);
+  return bytes;
+}

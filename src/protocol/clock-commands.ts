@@ -5,7 +5,8 @@
  */
 import type { PressPort } from './press-port';
 import type { CommandTable } from './command-table';
-import { DEVICE_ERROR_MESSAGES, DeviceError } from './device-errors';
+import { DeviceError } from './device-errors';
+import { deviceFail } from './device-fail';
 import { fail } from './errors';
 import { numeric } from './parameters';
 import type { ParamSpec } from './parameters';
@@ -28,7 +29,7 @@ export function registerClockCommands(table: CommandTable, press: PressPort, pro
   table.query('SYSTem:TIME?', [], () => clock.time() ?? fail(-221, NOT_SET));
   table.query('PROGram:DATE?', [programName], ([name]) => {
     const dateS = press.programDateS(name);
-    if (dateS === null) fail(DeviceError.noSuchProgram, name, DEVICE_ERROR_MESSAGES[DeviceError.noSuchProgram]);
+    if (dateS === null) deviceFail(DeviceError.noSuchProgram, name);
     return dateS;
   });
 }

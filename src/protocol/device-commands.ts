@@ -7,13 +7,14 @@
  */
 import type { PressPort } from './press-port';
 import { parseJson, formatJsonError } from '../json/parse-json';
-import { readUtf8, utf8Length, writeUtf8 } from '../bytes/utf8';
+import { readUtf8, utf8Bytes } from '../bytes/utf8';
 import { formatValidationError } from '../programs/validate';
 import { EventCause, Origin, REFUSAL_NAMES, Refusal } from '../runner/run-events';
 import { faultLabel, faultMessage } from '../safety/faults';
 import { RunOutcome } from '../store/run-journal';
 import { CommandTable } from './command-table';
 import { DEVICE_ERROR_MESSAGES, DeviceError } from './device-errors';
+import { deviceFail, refuseWhenBusy } from './device-fail';
 import { fail } from './errors';
 import { block, integer, numeric, optional, string } from './parameters';
 import { chars, fixed } from './response';
@@ -43,20 +44,6 @@ export const DEFAULT_IDENTITY: DeviceIdentity = Object.freeze({ manufacturer: 'L
 
 
 const programName = deepFreeze(string({ maxChars: 32, accepts: (text) => isProgramName(text, 32), describe: '1-32 letters, digits, ".", "_" and "-"' }));
-
-function deviceFail(code: number, detail: string): never {
-  return fail(code, detail, DEVICE_ERROR_MESSAGES[code]);
-}
-
-function utf8Bytes(text: string): Uint8Array {
-  const bytes = new Uint8Array(utf8Length(text));
-  writeUtf8(text, bytes, 0);
-  return bytes;
-}
-
-function refuseWhenBusy(press: PressPort): void {
-  if (press.busy) deviceFail(DeviceError.refused, REFUSAL_NAMES[Refusal.busy]);
-}
 
 function ownerText(owner: number): string {
   return owner === Origin.press ? 'the press (started with its Start button)' : `connection ${owner}`;

@@ -6,14 +6,13 @@
  */
 import type { PressPort } from './press-port';
 import type { CommandTable } from './command-table';
-import { DEVICE_ERROR_MESSAGES, DeviceError } from './device-errors';
-import { fail } from './errors';
+import { DeviceError } from './device-errors';
+import { deviceFail, refuseWhenBusy } from './device-fail';
 import { integer, optional } from './parameters';
 import type { ResponseValue } from './response';
 import { chars, fixed } from './response';
 import { runLogCsv, runLogDamage, runLogRowCount, runStepsCsv } from './run-log-csv';
-import { utf8Length, writeUtf8 } from '../bytes/utf8';
-import { REFUSAL_NAMES, Refusal } from '../runner/run-events';
+import { utf8Bytes } from '../bytes/utf8';
 import { RunOutcome } from '../store/run-journal';
 import type { RunLog } from '../store/run-journal';
 import { dieDiameterMm } from '../units';
@@ -35,34 +34,21 @@ export const OUTCOME_NAMES: Record<number, string> = deepFreeze({
   [RunOutcome.completedOutsideTolerance]: 'OUTSIDE_TOL',
 });
 
-function deviceFail(code: number, detail: string): never {
-  return fail(code, detail, DEVICE_ERROR_MESSAGES[code]);
-}
-
-function utf8Bytes(text: string): Uint8Array {
-  const bytes = new Uint8Array(utf8Length(text));
-  writeUtf8(text, bytes, 0);
-  return bytes;
-}
-
 export function registerLogCommands(table: CommandTable, press: PressPort): void {
   // One spec each, shared by the queries: the table is built on the chip's fixed heap. Made
   // here, not at module level: a preloaded module's objects are frozen, and a spec's closure
   // holds arrays that freezing does not reach.
   const runNumber = integer({ min: 1 });
   const firstRowOf = optional(integer({ min: 0 }), 0);
-  const refuseWhenBusy = (): void => {
-    if (press.busy) deviceFail(DeviceError.refused, REFUSAL_NAMES[Refusal.busy]);
-  };
   table.query('LOG:CATalog?', [optional(integer({ min: 1, max: MAX_LOG_CATALOG }), 20)], ([limit]) => {
-    refuseWhenBusy();
+    refuseWhenBusy(press);
     const out: ResponseValue[] = [];
     for (const run of press.runs(limit)) out.push(run.runId, run.programName, chars(OUTCOME_NAMES[run.outcome] ?? 'UNKNOWN'), fixed(run.peakMPa, 2));
     return out.length === 0 ? '' : out;
   });
   // A run's log as the journal holds it; a record that passed its CRC but makes no sense is reported, not guessed at.
   const readableLog = (runId: number): RunLog => {
-    refuseWhenBusy();
+    refuseWhenBusy(press);
     const log = press.runLog(runId);
     if (log === null) deviceFail(DeviceError.noSuchRun, String(runId));
     const damage = runLogDamage(log);
@@ -74,7 +60,7 @@ export function registerLogCommands(table: CommandTable, press: PressPort): void
     return utf8Bytes(runLogCsv(log, firstRow, LOG_ROWS_PER_ANSWER, press.runStepLabels(log), LOG_BYTES_PER_ANSWER));
   });
   table.query('LOG:ROWS?', [runNumber], ([runId]) => {
-    refuseWhenBusy();
+    refuseWhenBusy(press);
     const log = press.runLog(runId);
     if (log === null) deviceFail(DeviceError.noSuchRun, String(runId));
     return runLogRowCount(log);
