@@ -41,6 +41,15 @@ function runUntilState(press: VirtualInstrument, s: ScpiSession, states: string[
   }
 }
 
+/** Runs the stored cell-3 (PROMPTED) through its prompt to COMPLETE, then lets the run log be written. */
+function runPromptedToCompletion(press: VirtualInstrument, s: ScpiSession): void {
+  send(s, 'PROG:SEL "cell-3";:INIT');
+  assert.is(runUntilState(press, s, ['WAITING']), 'WAITING');
+  send(s, 'PROG:CONT');
+  assert.is(runUntilState(press, s, ['COMPLETE', 'ABORTED', 'FAULT']), 'COMPLETE');
+  press.advanceTo(press.timeS + 1);
+}
+
 test('a run that misses its band: PROG:STAT? COMPLETE, PROG:RES? OUTSIDE_TOL with the step and its figures, LOG:CAT? OUTSIDE_TOL', () => {
   const { press, s } = instrument();
   // 5 MPa ± 0.01 is more than this press holds: its load cell's noise alone is wider.
@@ -291,11 +300,7 @@ test('the firmware services its serial port from its own timer: bytes in, answer
 test('LOG:HEAD? gives the run\'s program, hash, die, calibration and firmware; LOG:STEP? its step summaries as CSV', () => {
   const { press, s } = instrument();
   send(s, defineMessage('cell-3', PROMPTED));
-  send(s, 'PROG:SEL "cell-3";:INIT');
-  assert.is(runUntilState(press, s, ['WAITING']), 'WAITING');
-  send(s, 'PROG:CONT');
-  assert.is(runUntilState(press, s, ['COMPLETE', 'ABORTED', 'FAULT']), 'COMPLETE');
-  press.advanceTo(press.timeS + 1);
+  runPromptedToCompletion(press, s);
   const header = send(s, 'LOG:HEAD? 1');
   assert.match(header, /^1,"cell-3","[0-9a-f]{8}",10\.000,78\.540,0,[-+\d.E]+,[-+\d.E]+,"0\.1\.0","",9\.91E\+37,0$/);
   assert.is(header.split(',')[6], send(s, 'CAL:DATA?').split(',')[2], 'the tare in force');
@@ -318,11 +323,7 @@ test('LOG:HEAD? gives the run\'s program, hash, die, calibration and firmware; L
   send(s, 'SYST:DATE 2026,12,7;:SYST:TIME 12,0,0');
   const setAtS = Date.UTC(2026, 11, 7, 12, 0, 0) / 1000;
   press.advanceTo(press.timeS + 2);
-  send(s, 'PROG:SEL "cell-3";:INIT');
-  assert.is(runUntilState(press, s, ['WAITING']), 'WAITING');
-  send(s, 'PROG:CONT');
-  assert.is(runUntilState(press, s, ['COMPLETE', 'ABORTED', 'FAULT']), 'COMPLETE');
-  press.advanceTo(press.timeS + 1);
+  runPromptedToCompletion(press, s);
   const second = send(s, 'LOG:HEAD? 2');
   assert.match(second, /^2,"cell-3","[0-9a-f]{8}",10\.000,78\.540,1790000000,[-+\d.E]+,[-+\d.E]+,"0\.1\.0","DAkkS D-K-15107, cert\. 4711",0\.120,\d+$/);
   const startedS = Number(second.slice(second.lastIndexOf(',') + 1));
@@ -362,11 +363,7 @@ test('LOG:STEP? pages a long run\'s summaries: 256 steps with long labels in ans
 test('a run record damaged on flash under its CRC (a SAMPLES record with state 9): LOG:DATA? and LOG:STEP? answer 108 naming it, nothing guessed', () => {
   const { press, s } = instrument();
   send(s, defineMessage('cell-3', PROMPTED));
-  send(s, 'PROG:SEL "cell-3";:INIT');
-  assert.is(runUntilState(press, s, ['WAITING']), 'WAITING');
-  send(s, 'PROG:CONT');
-  assert.is(runUntilState(press, s, ['COMPLETE', 'ABORTED', 'FAULT']), 'COMPLETE');
-  press.advanceTo(press.timeS + 1);
+  runPromptedToCompletion(press, s);
   assert.match(send(s, 'LOG:DATA? 1'), /^#\d/);
   assert.equal(errors(s), []);
   // The first SAMPLES record of run 1 ("RJ", type 7, runId at 12): its state byte (41) set to 9, its CRC made good again.
