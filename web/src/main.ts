@@ -46,6 +46,17 @@ function showList(list: HTMLElement, lines: string[], className: string): void {
   }
 }
 
+/** A table row of one cell per item (text or an element). */
+function tableRow(cells: (string | Node)[], tag: 'td' | 'th'): HTMLTableRowElement {
+  const row = document.createElement('tr');
+  for (const content of cells) {
+    const cell = document.createElement(tag);
+    cell.append(content);
+    row.append(cell);
+  }
+  return row;
+}
+
 class Console {
   session: PressSession | null = null;
   readonly livePlot = new LivePlot(element('live-plot'));
@@ -271,7 +282,6 @@ class Console {
     const body = element('log-rows');
     body.textContent = '';
     for (const run of runs) {
-      const row = document.createElement('tr');
       const pick = document.createElement('input');
       pick.type = 'checkbox';
       pick.value = String(run.run);
@@ -279,13 +289,7 @@ class Console {
       const download = document.createElement('button');
       download.textContent = 'CSV';
       download.addEventListener('click', () => void this.download(run));
-      const cells = [pick, String(run.run), run.program, run.outcome, Number.isFinite(run.peakMPa) ? run.peakMPa.toFixed(2) : '—', download];
-      for (const cell of cells) {
-        const td = document.createElement('td');
-        td.append(cell);
-        row.append(td);
-      }
-      body.append(row);
+      body.append(tableRow([pick, String(run.run), run.program, run.outcome, Number.isFinite(run.peakMPa) ? run.peakMPa.toFixed(2) : '—', download], 'td'));
     }
   }
 
@@ -328,15 +332,7 @@ class Console {
       const lines = (await this.need().runSteps(runId)).trimEnd().split('\n');
       const table = document.createElement('table');
       table.className = 'run-steps';
-      lines.forEach((line, index) => {
-        const row = document.createElement('tr');
-        for (const field of csvFields(line)) {
-          const cell = document.createElement(index === 0 ? 'th' : 'td');
-          cell.textContent = field === '' ? '—' : field;
-          row.append(cell);
-        }
-        table.append(row);
-      });
+      lines.forEach((line, index) => table.append(tableRow(csvFields(line).map((field) => (field === '' ? '—' : field)), index === 0 ? 'th' : 'td')));
       block.append(table);
       details.append(block);
     }
