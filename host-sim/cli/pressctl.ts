@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { formatValidationError, validateProgram } from '../../src/programs/validate';
 import { simulatedDeviceCapabilities } from '../scenario';
-import { ClientError, DeviceErrors, QueryRefused, ScpiClient, blockBytes, openScpiClient, encodeBlock, splitResponse } from './scpi-client';
+import { ClientError, DeviceErrors, QueryRefused, ScpiClient, blockBytes, openScpiClient, encodeBlock, pagedCsv, splitResponse } from './scpi-client';
 import { isEntryPoint } from './options';
 import { csvFields, formatRunHeader, formatRunStepTable } from '../output/run-log-table';
 import { formatProgramFileError, readProgramFile } from './program-file';
@@ -333,19 +333,6 @@ async function watch(client: ScpiClient, program: string, io: PressctlIo): Promi
     }
   } finally {
     process.off('SIGINT', onSigint);
-  }
-}
-
-/** A CSV the press serves a page at a time (`<query>,<first row>`, the header with row 0), whole: pages are asked for until one holds no row. */
-async function pagedCsv(client: ScpiClient, query: string): Promise<string> {
-  let csv = '';
-  for (let first = 0; ; ) {
-    const page = new TextDecoder().decode(blockBytes(await client.queryBytes(`${query},${first}`)));
-    const lines = page.split('\n').filter((line) => line !== '');
-    const rows = first === 0 ? lines.length - 1 : lines.length;
-    csv += page;
-    if (rows <= 0) return csv;
-    first += rows;
   }
 }
 

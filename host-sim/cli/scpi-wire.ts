@@ -236,3 +236,16 @@ export class ScpiClient {
     this.transport.close();
   }
 }
+
+/** A CSV the press serves a page at a time (`<query>,<first row>`, the header with row 0), whole: pages are asked for until one holds no row. */
+export async function pagedCsv(client: ScpiClient, query: string): Promise<string> {
+  let csv = '';
+  for (let first = 0; ; ) {
+    const page = new TextDecoder().decode(blockBytes(await client.queryBytes(`${query},${first}`)));
+    const lines = page.split('\n').filter((line) => line !== '');
+    const rows = first === 0 ? lines.length - 1 : lines.length;
+    csv += page;
+    if (rows <= 0) return csv;
+    first += rows;
+  }
+}

@@ -2,7 +2,7 @@
  * What the console asks of a press, in the press's own SCPI commands (docs/protocol.md),
  * one message at a time: the page's poller and its buttons share one session.
  */
-import { DeviceErrors, ScpiClient, blockBytes, encodeBlock, splitResponse } from '../../host-sim/cli/scpi-wire';
+import { DeviceErrors, ScpiClient, blockBytes, encodeBlock, pagedCsv, splitResponse } from '../../host-sim/cli/scpi-wire';
 import { formatProgramDate, setPressClock } from '../../host-sim/cli/press-clock';
 import type { Transport } from '../../host-sim/cli/scpi-wire';
 import { formatRunHeader } from '../../host-sim/output/run-log-table';
@@ -141,20 +141,9 @@ export class PressSession {
     });
   }
 
-  /** A run's whole log as the press's CSV (one header line), read block by block. */
+  /** A run's whole log as the press's CSV (one header line), read block by block (LOG:DATA?). */
   runCsv(run: number): Promise<string> {
-    return this.exclusive(async () => {
-      let header = '';
-      const rows: string[] = [];
-      for (;;) {
-        const text = new TextDecoder().decode(blockBytes(await this.client.queryBytes(`LOG:DATA? ${run},${rows.length}`)));
-        const lines = text.split('\n').filter((line) => line !== '');
-        if (rows.length === 0 && lines.length > 0 && lines[0].startsWith('t_s')) header = lines.shift() as string;
-        if (lines.length === 0) break;
-        rows.push(...lines);
-      }
-      return `${header}\n${rows.join('\n')}${rows.length > 0 ? '\n' : ''}`;
-    });
+    return this.exclusive(() => pagedCsv(this.client, `LOG:DATA? ${run}`));
   }
 
   /** A run's header (LOG:HEAD?) in one line, or why the press has none. */
@@ -171,17 +160,7 @@ export class PressSession {
 
   /** A run's step summaries as the press's CSV (LOG:STEP?, one header line), read page by page. */
   runSteps(run: number): Promise<string> {
-    return this.exclusive(async () => {
-      let csv = '';
-      for (let first = 0; ; ) {
-        const page = new TextDecoder().decode(blockBytes(await this.client.queryBytes(`LOG:STEP? ${run},${first}`)));
-        const lines = page.split('\n').filter((line) => line !== '');
-        const rows = first === 0 ? lines.length - 1 : lines.length;
-        csv += page;
-        if (rows <= 0) return csv;
-        first += rows;
-      }
-    });
+    return this.exclusive(() => pagedCsv(this.client, `LOG:STEP? ${run}`));
   }
 
   close(): void {
